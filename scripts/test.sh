@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set up (first time) and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,134 @@
+"""Plotly figures built from metric frames. No data access here: frames in, figures out.
+
+Status colours are the Okabe-Ito colour-blind-safe palette, and each status
+also has a symbol and a bar pattern, so colour is never the only signal.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.i18n import fmt_date, fmt_pct, t
+from analytics.metrics import STATUS_ORDER, View
+
+STATUS_COLORS = {
+    "done": "#0072B2",            # blue
+    "on_track": "#009E73",        # bluish green
+    "slightly_behind": "#E69F00",  # orange (amber)
+    "behind": "#D55E00",          # vermillion (red)
+    "no_data": "#999999",
+}
+STATUS_ICONS = {"done": "✔", "on_track": "●", "slightly_behind": "▲", "behind": "■", "no_data": "○"}
+STATUS_PATTERNS = {"done": "", "on_track": "", "slightly_behind": "/", "behind": "x", "no_data": "."}
+ACTUAL = "#0072B2"
+PLAN = "#666666"
+FONT = "Be Vietnam Pro, Noto Sans, DejaVu Sans, Arial, sans-serif"
+
+
+def status_label(status: str, lang: str, amber: float = 10.0) -> str:
+    amber_text = f"{amber:g}".replace(".", ",") if lang == "vi" else f"{amber:g}"
+    return f"{STATUS_ICONS[status]} {t('status.' + status, lang, amber=amber_text)}"
+
+
+def _layout(fig: go.Figure, title: str, lang: str, v: View | None = None) -> go.Figure:
+    subtitle = t("chart.as_of", lang, date=fmt_date(v.as_of)) if v else ""
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{subtitle}</sup>" if subtitle else title, "x": 0.01},
+        font={"family": FONT, "size": 13},
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        template="plotly_white",
+        hoverlabel={"font": {"family": FONT}},
+        separators=",." if lang == "vi" else ".,",
+    )
+    return fig
+
+
+def burnup(trend: pd.DataFrame, v: View, summary: dict, lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Cumulative completion by day, the planned path, the 100 % goal, the deadline and the projection."""
+    fig = go.Figure()
+    days = list(trend["day"])
+    fig.add_trace(go.Scatter(
+        x=days, y=trend["planned_pct"], name=t("chart.planned", lang), mode="lines",
+        line={"color": PLAN, "dash": "dash", "width": 2},
+        hovertemplate="%{x|%d/%m/%Y}: %{y:.1f} %<extra>" + t("chart.planned", lang) + "</extra>",
+    ))
+    # the plan continues from D to 100 % at the deadline
+    last_plan = trend["planned_pct"].dropna()
+    if not last_plan.empty and v.as_of < v.deadline:
+        fig.add_trace(go.Scatter(
+            x=[v.as_of, v.deadline], y=[float(last_plan.iloc[-1]), 100.0], mode="lines", showlegend=False,
+            line={"color": PLAN, "dash": "dash", "width": 2}, hoverinfo="skip",
+        ))
+    fig.add_trace(go.Scatter(
+        x=days, y=trend["completion_pct"], name=t("chart.actual", lang), mode="lines+markers",
+        line={"color": ACTUAL, "width": 3}, marker={"size": 6},
+        hovertemplate="%{x|%d/%m/%Y}: %{y:.1f} %<extra>" + t("chart.actual", lang) + "</extra>",
+    ))
+    pct, pace = summary.get("completion_pct"), summary.get("recent_per_day") or 0
+    total = summary.get("books_total") or 0
+    if pct is not None and total and v.as_of < v.deadline:
+        end_pct = min(100.0, pct + 100.0 * pace * (v.deadline - v.as_of).days / total)
+        fig.add_trace(go.Scatter(
+            x=[v.as_of, v.deadline], y=[pct, end_pct], name=t("chart.projection", lang), mode="lines",
+            line={"color": "#CC79A7", "dash": "dot", "width": 3},
+            hovertemplate="%{x|%d/%m/%Y}: %{y:.1f} %<extra>" + t("chart.projection", lang) + "</extra>",
+        ))
+    fig.add_hline(y=100, line={"color": "#009E73", "width": 1.5},
+                  annotation_text=t("chart.goal", lang), annotation_position="top left")
+    deadline_ts = pd.Timestamp(v.deadline).timestamp() * 1000
+    fig.add_vline(x=deadline_ts, line={"color": "#D55E00", "width": 1.5, "dash": "dash"},
+                  annotation_text=f"{t('chart.deadline', lang)} {fmt_date(v.deadline)}",
+                  annotation_position="bottom left")
+    start = min(days) if days else v.start
+    fig.update_xaxes(range=[start - timedelta(days=1), max(v.deadline, v.as_of) + timedelta(days=1)],
+                     tickformat="%d/%m", title=t("chart.date_axis", lang))
+    fig.update_yaxes(range=[0, 105], title=t("chart.completion_axis", lang), ticksuffix=" %")
+    return _layout(fig, title or t("overview.trend", lang), lang, v)
+
+
+def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Completion by district, sorted, planned % as a marker, coloured (and patterned) by status."""
+    df = districts.copy()
+    df["completion_pct"] = df["completion_pct"].astype("float64")
+    df = df.sort_values("completion_pct", ascending=True, na_position="first")
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = df[df["status"] == status]
+        if part.empty:
+            continue
+        fig.add_trace(go.Bar(
+            y=part["district"], x=part["completion_pct"].fillna(0), orientation="h",
+            name=status_label(status, lang, v.amber),
+            marker={"color": STATUS_COLORS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
+            text=[fmt_pct(x, lang) for x in part["completion_pct"]], textposition="auto",
+            customdata=[[fmt_pct(p, lang)] for p in part["planned_pct"]],
+            hovertemplate="%{y}: %{text}<br>" + t("chart.planned", lang) + ": %{customdata[0]}<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        y=df["district"], x=df["planned_pct"], mode="markers", name=t("chart.planned_marker", lang),
+        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3, "color": "#000000"}},
+        hovertemplate="%{y}: %{x:.1f} %<extra>" + t("chart.planned", lang) + "</extra>",
+    ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(df["district"]), title=None)
+    fig.update_xaxes(range=[0, 105], ticksuffix=" %", title=t("chart.completion_axis", lang))
+    fig.update_layout(barmode="overlay", height=max(360, 28 * len(df) + 140))
+    return _layout(fig, title or t("overview.by_district", lang), lang, v)
+
+
+def daily_progress(trend: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
+    """Books digitized per day (bars) with the 7-day average (line)."""
+    df = trend.dropna(subset=["digitized_per_day"])
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=df["day"], y=df["digitized_per_day"], name=t("chart.per_day", lang),
+                         marker={"color": "#56B4E9"},
+                         hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=df["day"], y=df["avg7_per_day"], name=t("chart.avg7", lang), mode="lines",
+                             line={"color": "#000000", "width": 2},
+                             hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra></extra>"))
+    fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang))
+    fig.update_yaxes(title=t("chart.books_axis", lang))
+    return _layout(fig, title or t("chart.per_day", lang), lang, v)

@@ -1,0 +1,28 @@
+"""Where things live: the project folder, the default database, the shipped data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+UNITS_FILE = DATA_DIR / "quang_nam_units_2024.csv"
+TEMPLATES_DIR = DATA_DIR / "templates"
+
+DEFAULT_CAMPAIGN_NAME = "Đợt cao điểm 20 ngày"
+DEFAULT_START = "2025-02-21"
+DEFAULT_DEADLINE = "2025-03-12"
+DEFAULT_NOT_REPORTING_DAYS = 3  # report dated D-2 .. D counts as reporting
+MAX_UPLOAD_BYTES = int(os.environ.get("HOTICH_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+
+def db_path(override: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the explicit override, else ``HOTICH_DB``, else ``data/hotich.duckdb``."""
+    if override:
+        return Path(override)
+    env = os.environ.get("HOTICH_DB")
+    if env:
+        return Path(env)
+    return DATA_DIR / "hotich.duckdb"

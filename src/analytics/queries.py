@@ -1,0 +1,207 @@
+"""Named SQL. Every value is a parameter; nothing here is built from user data."""
+
+TABLE_EXISTS = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+META_GET = "SELECT value FROM meta WHERE key = ?"
+META_SET = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+BUMP_VERSION = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+
+# units
+INSERT_UNIT = """INSERT INTO units (level, code, name, unit_type, parent_code, province_code, district_code,
+                                    books_total, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+DELETE_UNITS_OF_PROVINCE = "DELETE FROM units WHERE province_code = ?"
+COMMUNE_CODES_OF_PROVINCE = "SELECT code FROM units WHERE level = 'commune' AND province_code = ?"
+COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
+UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
+UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
+PROVINCES = """
+SELECT p.code AS province_code, p.name AS province_name,
+       (SELECT count(*) FROM units c WHERE c.level = 'commune' AND c.province_code = p.code) AS communes,
+       (SELECT count(*) FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
+         WHERE c.province_code = p.code) AS reports
+FROM units p WHERE p.level = 'province' ORDER BY p.sort_order
+"""
+COMMUNES_OF_PROVINCE = """
+SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type,
+       c.district_code, d.name AS district, c.books_total AS target_books_total
+FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+WHERE c.level = 'commune' AND c.province_code = ?
+ORDER BY c.sort_order
+"""
+ALL_COMMUNES = """
+SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type, c.province_code,
+       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total
+FROM units c
+LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
+WHERE c.level = 'commune'
+ORDER BY c.sort_order
+"""
+ALIASES = "SELECT province_code, district_code, alias_key, commune_code FROM aliases"
+DELETE_ALIAS = """DELETE FROM aliases WHERE province_code = ? AND district_code IS NOT DISTINCT FROM ?
+                  AND alias_key = ?"""
+INSERT_ALIAS = """INSERT INTO aliases (province_code, district_code, alias_key, commune_code, created_at, created_by)
+                  VALUES (?, ?, ?, ?, ?, ?)"""
+
+# campaign and settings
+INSERT_CAMPAIGN_IF_MISSING = """INSERT INTO campaigns (province_code, name, start_date, deadline, updated_at)
+                                VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"""
+CAMPAIGN_GET = "SELECT name, start_date, deadline FROM campaigns WHERE province_code = ?"
+CAMPAIGN_UPSERT = "INSERT OR REPLACE INTO campaigns (province_code, name, start_date, deadline, updated_at) VALUES (?, ?, ?, ?, ?)"
+SETTING_GET = "SELECT value FROM settings WHERE province_code = ? AND key = ?"
+SETTING_SET = "INSERT OR REPLACE INTO settings (province_code, key, value) VALUES (?, ?, ?)"
+
+# uploads
+NEXT_UPLOAD_ID = "SELECT nextval('upload_seq')"
+INSERT_UPLOAD = """INSERT INTO uploads (id, file_name, sha256, uploaded_at, row_count, communes, report_dates,
+                   province_code, outcome, errors, warnings, user_name, source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+LOADED_UPLOADS_BY_HASH = "SELECT id, report_dates FROM uploads WHERE sha256 = ? AND outcome = 'loaded' ORDER BY id"
+UPLOAD_GET = "SELECT outcome, file_name FROM uploads WHERE id = ?"
+UPLOADS_LIST = """SELECT id AS upload_id, uploaded_at, user_name, source, file_name, sha256, row_count, communes,
+                         report_dates, outcome, errors, warnings, withdrawn_at, withdrawn_by
+                  FROM uploads ORDER BY id DESC LIMIT ?"""
+MARK_WITHDRAWN = "UPDATE uploads SET outcome = 'withdrawn', withdrawn_at = ?, withdrawn_by = ? WHERE id = ?"
+
+INSERT_REPORT_ROWS_FROM_INCOMING = """
+INSERT INTO report_rows (upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized)
+SELECT upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized FROM _incoming
+"""
+UPSERT_REPORTS_FROM_INCOMING = """
+INSERT OR REPLACE INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
+SELECT commune_code, report_date, books_total, books_digitized, records_digitized, upload_id FROM _incoming
+"""
+KEYS_OF_UPLOAD = "SELECT DISTINCT commune_code, report_date FROM report_rows WHERE upload_id = ?"
+DELETE_REPORTS_OF_UPLOAD_KEYS = """
+DELETE FROM reports WHERE (commune_code, report_date) IN
+  (SELECT commune_code, report_date FROM report_rows WHERE upload_id = ?)
+"""
+# after a withdrawal, the latest loaded upload still in force for each key wins again
+RESTORE_REPORTS_FOR_UPLOAD_KEYS = """
+INSERT INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
+SELECT rr.commune_code, rr.report_date,
+       arg_max(rr.books_total, rr.upload_id), arg_max(rr.books_digitized, rr.upload_id),
+       arg_max_null(rr.records_digitized, rr.upload_id), max(rr.upload_id)
+FROM report_rows rr JOIN uploads u ON u.id = rr.upload_id AND u.outcome = 'loaded'
+WHERE (rr.commune_code, rr.report_date) IN (SELECT commune_code, report_date FROM report_rows WHERE upload_id = ?)
+GROUP BY rr.commune_code, rr.report_date
+"""
+REPORTS_OF_CODES = """SELECT commune_code, report_date, books_total, books_digitized, records_digitized, upload_id
+                      FROM reports WHERE list_contains(?, commune_code) ORDER BY commune_code, report_date"""
+REPORT_COUNT = "SELECT count(*) FROM reports"
+CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uploads"]
+
+# --- metrics ------------------------------------------------------------
+# Parameters: $province, $as_of, $start, $deadline, $window (not-reporting window in days).
+# One row per commune of the province's unit list, with its figures as of $as_of.
+COMMUNE_STATUS = """
+WITH u AS (
+    SELECT c.code AS commune_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
+    FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+    WHERE c.level = 'commune' AND c.province_code = $province
+),
+r AS (
+    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
+           CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
+    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
+    WHERE r.report_date <= $as_of
+),
+latest AS (
+    SELECT commune_code,
+           max(report_date) AS last_report,
+           arg_max(books_total, report_date) AS books_total,
+           arg_max(books_digitized, report_date) AS books_digitized,
+           arg_max_null(records_digitized, report_date) AS records_digitized,
+           max(report_date) FILTER (WHERE report_date <= $start) AS pre_date,
+           arg_max(pct, report_date) FILTER (WHERE report_date <= $start) AS pre_pct,
+           min(report_date) AS first_date,
+           arg_min(pct, report_date) AS first_pct,
+           arg_max(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS digitized_week_ago,
+           arg_max_null(records_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS records_week_ago,
+           max(report_date) FILTER (WHERE report_date <= $as_of - 7) AS week_ago_date,
+           arg_max(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 1) AS digitized_day_before,
+           max(report_date) FILTER (WHERE report_date <= $as_of - 1) AS day_before_date
+    FROM r GROUP BY commune_code
+),
+planned AS (
+    SELECT *,
+           coalesce(pre_pct, first_pct) AS base_pct,
+           CASE WHEN pre_date IS NOT NULL THEN CAST($start AS DATE) ELSE first_date END AS base_date
+    FROM latest
+)
+SELECT u.commune_code, u.commune, u.district_code, u.district,
+       p.last_report, p.books_total, p.books_digitized, p.records_digitized,
+       CASE WHEN p.books_total IS NULL THEN NULL
+            WHEN p.books_total = 0 THEN 100.0
+            ELSE 100.0 * p.books_digitized / p.books_total END AS completion_pct,
+       CASE WHEN p.last_report IS NULL THEN NULL
+            WHEN p.base_date >= $deadline THEN 100.0
+            ELSE least(100.0, greatest(p.base_pct,
+                 p.base_pct + (100.0 - p.base_pct) * date_diff('day', p.base_date, CAST($as_of AS DATE))
+                              / date_diff('day', p.base_date, CAST($deadline AS DATE))))
+       END AS planned_pct,
+       p.base_pct, p.base_date, p.first_date,
+       p.digitized_week_ago, p.records_week_ago, p.week_ago_date,
+       p.digitized_day_before, p.day_before_date,
+       coalesce(p.last_report = $as_of, false) AS reported_on_day,
+       (p.last_report IS NULL OR p.last_report < CAST($as_of AS DATE) - ($window - 1)) AS not_reporting,
+       u.sort_order
+FROM u LEFT JOIN planned p USING (commune_code)
+ORDER BY u.sort_order
+"""
+
+# Province totals for each day from $from to $to: each commune's latest report on or before the day,
+# and the books-weighted planned completion of the communes that had reported.
+DAILY_TREND = """
+WITH u AS (
+    SELECT c.code AS commune_code FROM units c
+    WHERE c.level = 'commune' AND c.province_code = $province
+      AND ($district IS NULL OR c.district_code = $district)
+),
+r AS (
+    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
+           CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
+    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
+    WHERE r.report_date <= $to
+),
+base AS (
+    SELECT commune_code,
+           coalesce(arg_max(pct, report_date) FILTER (WHERE report_date <= $start), arg_min(pct, report_date)) AS base_pct,
+           CASE WHEN max(report_date) FILTER (WHERE report_date <= $start) IS NOT NULL
+                THEN CAST($start AS DATE) ELSE min(report_date) END AS base_date
+    FROM r GROUP BY commune_code
+),
+days AS (
+    SELECT CAST(unnest(generate_series(CAST($from AS DATE), CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
+),
+grid AS (SELECT u.commune_code, days.day FROM u CROSS JOIN days),
+joined AS (
+    SELECT g.day, g.commune_code, r.books_total, r.books_digitized, r.records_digitized, r.report_date,
+           CASE WHEN r.commune_code IS NULL THEN NULL
+                WHEN b.base_date >= $deadline THEN 100.0
+                ELSE least(100.0, greatest(b.base_pct, b.base_pct + (100.0 - b.base_pct)
+                     * date_diff('day', b.base_date, g.day) / date_diff('day', b.base_date, CAST($deadline AS DATE))))
+           END AS planned_pct
+    FROM grid g
+    ASOF LEFT JOIN r ON g.commune_code = r.commune_code AND g.day >= r.report_date
+    LEFT JOIN base b ON b.commune_code = g.commune_code
+)
+SELECT day,
+       count(report_date) AS units_reporting,
+       count(*) FILTER (WHERE report_date = day) AS units_reported_on_day,
+       sum(books_total) AS books_total,
+       sum(books_digitized) AS books_digitized,
+       sum(records_digitized) AS records_digitized,
+       sum(planned_pct * books_total) / 100.0 AS planned_books
+FROM joined GROUP BY day ORDER BY day
+"""
+
+FIRST_REPORT_DATE = """
+SELECT min(r.report_date), max(r.report_date) FROM reports r
+JOIN units c ON c.level = 'commune' AND c.code = r.commune_code WHERE c.province_code = ?
+"""
+
+COMMUNE_HISTORY = """
+SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.upload_id, u.file_name
+FROM reports r LEFT JOIN uploads u ON u.id = r.upload_id
+WHERE r.commune_code = ? ORDER BY r.report_date
+"""

@@ -1,0 +1,191 @@
+"""Administrative units: Vietnamese name keys and matching a file's names and codes to units.
+
+Names vary in Unicode form (NFC/NFD), tone-mark placement ("Hoà"/"Hòa",
+"Thuỷ"/"Thủy"), case, spacing and type words ("Xã", "P.", "TT."). A name key
+removes all of that while keeping the accents; an accent-free key is the
+fallback, used only when it points to a single unit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from analytics.store import canonical_code
+
+TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
+# longest first, so "thị trấn" is removed before "thị"
+TYPE_WORDS = [
+    "thành phố trực thuộc trung ương", "thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "xã", "tỉnh",
+    "tp.", "tp", "tx.", "tx", "tt.", "tt", "p.", "q.", "h.", "x.",
+]
+_TYPE_RE = re.compile(
+    r"^(?:" + "|".join(re.escape(w) for w in TYPE_WORDS) + r")(?:\s+|(?<=\.))", re.IGNORECASE
+)
+_SPACE_RE = re.compile(r"\s+")
+_PUNCT_RE = re.compile(r"[^\w\s]")
+
+
+def _syllable_key(syllable: str) -> str:
+    """Move a syllable's tone mark to its end: placement no longer matters."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tone = ""
+    kept = []
+    for ch in decomposed:
+        if ch in TONE_MARKS:
+            tone = TONE_MARKS[ch]
+        else:
+            kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept)) + (f"|{tone}" if tone else "")
+
+
+def strip_type(name: str) -> str:
+    """Drop a leading type word ("Xã", "Phường", "TT.", "Huyện", ...)."""
+    text = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", str(name)).strip())
+    previous = None
+    while previous != text:
+        previous = text
+        text = _TYPE_RE.sub("", text, count=1).strip()
+    return text or previous
+
+
+def name_key(name: object) -> str:
+    """Accent-keeping key: case, spacing, Unicode form, tone placement and type word removed."""
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    text = strip_type(str(name)).lower()
+    text = _PUNCT_RE.sub(" ", text)
+    return " ".join(_syllable_key(s) for s in text.split())
+
+
+def plain_key(name: object) -> str:
+    """Accent-free key (the fallback): "Tam Kỳ" and "Tam Ky" agree; spaces dropped ("P Rao" = "Prao")."""
+    key = name_key(name)
+    decomposed = unicodedata.normalize("NFD", key.replace("đ", "d"))
+    out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    out = re.sub(r"\|\d", "", out)  # tone marks appended by name_key
+    return out.replace(" ", "")
+
+
+@dataclass
+class Match:
+    code: str | None
+    candidates: list[str] = field(default_factory=list)  # "Name (code)" suggestions when unsure
+    reason: str | None = None  # None | "unknown" | "ambiguous" | "name_mismatch"
+
+
+class UnitIndex:
+    """Lookup of the communes (and districts) of the unit list, built once per import."""
+
+    def __init__(self, communes: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
+        self.communes = communes.reset_index(drop=True)
+        self.by_code: dict[str, dict] = {}
+        self.district_by_key: dict[str, set[str]] = {}
+        self.district_by_plain: dict[str, set[str]] = {}
+        self.district_names: dict[str, str] = {}
+        self.commune_keys: dict[tuple[str | None, str], set[str]] = {}
+        self.commune_plain: dict[tuple[str | None, str], set[str]] = {}
+        self.commune_keys_any: dict[str, set[str]] = {}
+        self.commune_plain_any: dict[str, set[str]] = {}
+        for rec in self.communes.to_dict("records"):
+            code = rec["commune_code"]
+            self.by_code[code] = rec
+            d = rec.get("district_code")
+            d = None if d is None or (isinstance(d, float) and d != d) else d
+            rec["district_code"] = d
+            if d:
+                self.district_names[d] = rec["district"]
+                self.district_by_key.setdefault(name_key(rec["district"]), set()).add(d)
+                self.district_by_plain.setdefault(plain_key(rec["district"]), set()).add(d)
+            k, pk = name_key(rec["commune"]), plain_key(rec["commune"])
+            self.commune_keys.setdefault((d, k), set()).add(code)
+            self.commune_plain.setdefault((d, pk), set()).add(code)
+            self.commune_keys_any.setdefault(k, set()).add(code)
+            self.commune_plain_any.setdefault(pk, set()).add(code)
+        self.aliases: dict[tuple[str | None, str], str] = {}
+        if aliases is not None and not aliases.empty:
+            for rec in aliases.to_dict("records"):
+                if rec["commune_code"] in self.by_code:
+                    d = rec.get("district_code")
+                    d = None if d is None or (isinstance(d, float) and d != d) else d
+                    self.aliases[(d, rec["alias_key"])] = rec["commune_code"]
+
+    @property
+    def three_level(self) -> bool:
+        return bool(self.district_names)
+
+    def label(self, code: str) -> str:
+        rec = self.by_code[code]
+        district = f", {rec['district']}" if rec.get("district") else ""
+        return f"{rec['commune']}{district} ({code})"
+
+    def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
+        choices = {code: plain_key(self.by_code[code]["commune"]) for code in pool}
+        found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
+        return [self.label(code) for _, _, code in found]
+
+    def match_district(self, name: object) -> Match:
+        """A district by name: exact key first, accent-free key only when it is unique."""
+        key = name_key(name)
+        hits = self.district_by_key.get(key, set())
+        if len(hits) == 1:
+            return Match(next(iter(hits)))
+        if not hits:
+            hits = self.district_by_plain.get(plain_key(name), set())
+            if len(hits) == 1:
+                return Match(next(iter(hits)))
+        if hits:
+            return Match(None, [f"{self.district_names[c]} ({c})" for c in sorted(hits)], "ambiguous")
+        choices = {c: plain_key(n) for c, n in self.district_names.items()}
+        found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=3, score_cutoff=50)
+        return Match(None, [f"{self.district_names[c]} ({c})" for _, _, c in found], "unknown")
+
+    def match_commune(self, code: object = None, name: object = None, district_code: str | None = None) -> Match:
+        """By code when present (its name, if given, must agree); else by name within the district."""
+        canon = canonical_code(code, "commune")
+        if canon is not None:
+            rec = self.by_code.get(canon)
+            if rec is None:
+                pool = list(self.by_code) if not name else self._pool(district_code)
+                return Match(None, self._suggest(str(name), pool) if name else [], "unknown")
+            if name is not None and str(name).strip() and not self.names_agree(str(name), rec["commune"]):
+                return Match(None, [self.label(canon)], "name_mismatch")
+            return Match(canon)
+        if name is None or not str(name).strip():
+            return Match(None, [], "unknown")
+        key = name_key(name)
+        alias = self.aliases.get((district_code, key)) or self.aliases.get((None, key))
+        if alias:
+            return Match(alias)
+        scope = district_code if self.three_level else None
+        if self.three_level and district_code is None:
+            exact, plain = self.commune_keys_any, self.commune_plain_any
+            hits = exact.get(key, set())
+            if not hits:
+                hits = plain.get(plain_key(name), set())
+        else:
+            hits = self.commune_keys.get((scope, key), set())
+            if not hits:
+                hits = self.commune_plain.get((scope, plain_key(name)), set())
+        if len(hits) == 1:
+            return Match(next(iter(hits)))
+        if hits:
+            return Match(None, [self.label(c) for c in sorted(hits)], "ambiguous")
+        return Match(None, self._suggest(str(name), self._pool(district_code)), "unknown")
+
+    def _pool(self, district_code: str | None) -> list[str]:
+        if district_code:
+            return [c for c, r in self.by_code.items() if r.get("district_code") == district_code]
+        return list(self.by_code)
+
+    @staticmethod
+    def names_agree(given: str, official: str) -> bool:
+        """A file's name for a coded commune agrees when it is the same up to accents and small spelling."""
+        a, b = plain_key(given), plain_key(official)
+        if not a or a == b:
+            return True
+        return fuzz.ratio(a, b) >= 80
