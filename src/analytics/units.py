@@ -23,11 +23,18 @@ TYPE_WORDS = [
     "thành phố trực thuộc trung ương", "thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "xã", "tỉnh",
     "tp.", "tp", "tx.", "tx", "tt.", "tt", "p.", "q.", "h.", "x.",
 ]
-_TYPE_RE = re.compile(
-    r"^(?:" + "|".join(re.escape(w) for w in TYPE_WORDS) + r")(?:\s+|(?<=\.))", re.IGNORECASE
-)
 _SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[^\w\s]")
+
+
+def _fold(text: str) -> str:
+    """Lower case without any diacritics (đ -> d)."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# the same type words without accents, for names typed without them ("phuong an my")
+_ALL_TYPES = sorted(set(TYPE_WORDS) | {_fold(w) for w in TYPE_WORDS}, key=len, reverse=True)
 
 
 def _syllable_key(syllable: str) -> str:
@@ -44,13 +51,21 @@ def _syllable_key(syllable: str) -> str:
 
 
 def strip_type(name: str) -> str:
-    """Drop a leading type word ("Xã", "Phường", "TT.", "Huyện", ...)."""
+    """Drop one leading type word ("Xã", "Phường", "TT.", "Huyện", "phuong", ...).
+
+    A type word matches as written or wholly without accents ("phuong"), never
+    with other accents, so "Xã Xá Lượng" keeps "Xá Lượng".
+    """
     text = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", str(name)).strip())
-    previous = None
-    while previous != text:
-        previous = text
-        text = _TYPE_RE.sub("", text, count=1).strip()
-    return text or previous
+    lower = text.lower()
+    for word in _ALL_TYPES:
+        if lower.startswith(word):
+            rest = text[len(word):]
+            if word.endswith(".") or rest.startswith(" "):
+                rest = rest.strip(" .")
+                if rest:
+                    return rest
+    return text
 
 
 def name_key(name: object) -> str:
@@ -65,8 +80,7 @@ def name_key(name: object) -> str:
 def plain_key(name: object) -> str:
     """Accent-free key (the fallback): "Tam Kỳ" and "Tam Ky" agree; spaces dropped ("P Rao" = "Prao")."""
     key = name_key(name)
-    decomposed = unicodedata.normalize("NFD", key.replace("đ", "d"))
-    out = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    out = _fold(key)
     out = re.sub(r"\|\d", "", out)  # tone marks appended by name_key
     return out.replace(" ", "")
 
