@@ -1,0 +1,96 @@
+"""Tiny fixtures: every test makes its own temporary database and files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from analytics import cli, demo, store
+
+TINY_UNITS = [
+    # province_code, province_name, district_code, district_name, commune_code, commune_name, commune_type
+    ("99", "Tỉnh Thử", "901", "Huyện Một", "90001", "Xã An Hòa", "xã"),
+    ("99", "Tỉnh Thử", "901", "Huyện Một", "90002", "Xã Bình Thuỷ", "xã"),
+    ("99", "Tỉnh Thử", "901", "Huyện Một", "90003", "Thị trấn Cẩm Lệ", "thị trấn"),
+    ("99", "Tỉnh Thử", "902", "Huyện Hai", "90004", "Phường Tân Thạnh", "phường"),
+    ("99", "Tỉnh Thử", "902", "Huyện Hai", "90005", "Xã Tam Kỳ", "xã"),
+]
+UNIT_HEADER = ["province_code", "province_name", "district_code", "district_name", "commune_code",
+               "commune_name", "commune_type"]
+
+
+def write_units_csv(path: Path, rows=TINY_UNITS, extra_header: list[str] | None = None) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(UNIT_HEADER + (extra_header or []))
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def con(db_path: Path):
+    """A new database with the shipped Quảng Nam units and the default campaign."""
+    c = store.connect(db_path)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def tiny_con(tmp_path: Path, con):
+    """A database whose only province is the tiny hand-made one (99, 2 districts, 5 communes)."""
+    store.replace_units(con, store.read_units_csv(write_units_csv(tmp_path / "tiny_units.csv")))
+    # remove Quảng Nam so 99 is the only province
+    con.execute("DELETE FROM units WHERE province_code = '49'")
+    return con
+
+
+@pytest.fixture
+def demo_con(con):
+    demo.load_demo(con)
+    return con
+
+
+def csv_bytes(header: list[str], rows: list[list], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode(encoding)
+
+
+@pytest.fixture
+def make_csv(tmp_path: Path) -> Callable[..., Path]:
+    """make_csv("name.csv", header, rows) -> path of a CSV file in the test's folder."""
+
+    def make(name: str, header: list[str], rows: list[list], **kw) -> Path:
+        path = tmp_path / name
+        path.write_bytes(csv_bytes(header, rows, **kw))
+        return path
+
+    return make
+
+
+@pytest.fixture
+def run_cli(db_path: Path, capsys) -> Callable[..., tuple[int, str, str]]:
+    """run_cli("summary", "--as-of", "2025-03-01") -> (exit code, stdout, stderr) on the test database."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = cli.main([*args, "--db", str(db_path)])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
