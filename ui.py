@@ -168,3 +168,12 @@ def demo_banner(state: Sidebar) -> None:
 
 def show_error(exc: HotichError) -> None:
     st.error(exc.render(lang()))
+
+
+def plot(fig: Any, key: str, name: str) -> None:
+    """Draw a chart. Every page draws charts through here, so image export is added in one place.
+
+    ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh").
+    """
+    st.plotly_chart(fig, key=key, config={"displaylogo": False,
+                                          "toImageButtonOptions": {"format": "png", "filename": name}})

@@ -35,7 +35,7 @@ c10.metric(ui.tr("kpi.not_reporting"), k["not_reporting"], border=True)
 c11.metric(ui.tr("kpi.completed"), k["completed"], border=True)
 
 trend = ui.trend(state.path, state.version, state.province, state.as_of)
-st.plotly_chart(charts.burnup(trend, v, s, lang), key="burnup")
+ui.plot(charts.burnup(trend, v, s, lang), key="burnup", name="tien-do-toan-tinh")
 districts = metrics.districts_frame(s)
 if not districts.empty:
-    st.plotly_chart(charts.district_ranking(districts, v, lang), key="districts")
+    ui.plot(charts.district_ranking(districts, v, lang), key="districts", name="xep-hang-huyen")
