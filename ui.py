@@ -105,6 +105,115 @@ class Sidebar:
     as_of: date
     lang: str
     demo: bool
+    district: str | None = None  # the sidebar's district filter (None: the whole province)
+    measure: str = "books"       # "books", or "records" when records are reported
+
+
+# --- cached calls of the dashboard pages (issue 4) -----------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def overview(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
+    with store.session(path) as con:
+        return metrics.overview(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def district_trend(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.trend(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commune_league(path: str, version: int, province: str, as_of: date, district: str | None,
+                   measure: str) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.commune_league(con, metrics.view(con, province, as_of), district, measure)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def district_league(path: str, version: int, province: str, as_of: date, measure: str) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.district_league(con, metrics.view(con, province, as_of), measure)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commune_daily(path: str, version: int, province: str, as_of: date, days: int,
+                  district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.commune_daily(con, metrics.view(con, province, as_of), days, district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def treemap_frame(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.treemap_frame(con, metrics.view(con, province, as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commune_detail(path: str, version: int, province: str, as_of: date, commune: str) -> dict:
+    with store.session(path) as con:
+        return metrics.commune_detail(con, metrics.view(con, province, as_of), commune)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def underperformers_full(path: str, version: int, province: str, as_of: date,
+                         district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.underperformers_full(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def explanations(path: str, version: int, province: str, as_of: date | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return store.explanations(con, province, None, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def district_options(path: str, version: int, province: str) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.district_options(con, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def records_reported(path: str, version: int, province: str) -> bool:
+    with store.session(path) as con:
+        return metrics.records_reported(con, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def settings_of(path: str, version: int, province: str) -> dict:
+    """The Settings page's current values: campaign, thresholds, window, calendar."""
+    with store.session(path) as con:
+        v = metrics.view(con, province, None)
+        return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
+                "window": v.window, "calendar": metrics.calendar(con, province)}
+
+
+def read_units_upload(data: bytes) -> list[dict]:
+    """A unit list uploaded in the Settings page, read as ``store.read_units_csv`` reads a file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        target = os.path.join(folder, "units.csv")
+        with open(target, "wb") as fh:
+            fh.write(data)
+        return store.read_units_csv(target)
+
+
+def _url_value(name: str, allowed: list[str], default: str) -> str:
+    """A value of the URL (``?name=...``) when it is one of ``allowed``, else the default."""
+    value = st.query_params.get(name)
+    return value if value in allowed else default
+
+
+def _sync_url(name: str, value: str | None, default: str | None) -> None:
+    """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
+    if value is None or value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def ensure_demo_on_first_start() -> None:
@@ -127,7 +236,7 @@ def sidebar() -> Sidebar:
             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], key="lang_select",
         )
         st.session_state["lang"] = choice
-        st.query_params["lang"] = choice
+        _sync_url("lang", choice, "vi")
         provs = provinces(path, version)
         province = default_province(path, version)
         if len(provs) > 1:
@@ -138,7 +247,7 @@ def sidebar() -> Sidebar:
                 format_func=lambda c: str(provs.set_index("province_code").loc[c, "province_name"]),
                 key="province_select",
             )
-            st.query_params["province"] = province
+            _sync_url("province", province, default_province(path, version))
         first, last = span(path, version, province)
         default_day = last or date.today()
         wanted_day = st.query_params.get("as_of")
@@ -154,11 +263,29 @@ def sidebar() -> Sidebar:
             st.query_params["as_of"] = as_of.isoformat()
         elif "as_of" in st.query_params:
             del st.query_params["as_of"]
+        districts = district_options(path, version, province)
+        district = None
+        if len(districts) > 1:
+            codes = [""] + list(districts["district_code"])
+            names = dict(zip(districts["district_code"], districts["district"]))
+            wanted = _url_value("district", codes, "")
+            picked = st.selectbox(tr("sidebar.district"), options=codes, index=codes.index(wanted),
+                                  format_func=lambda c: names.get(c, tr("sidebar.all_districts")),
+                                  key="district_select")
+            district = picked or None
+            _sync_url("district", picked, "")
+        measure = "books"
+        if records_reported(path, version, province):
+            options = ["books", "records"]
+            measure = st.radio(tr("sidebar.measure"), options=options,
+                               index=options.index(_url_value("measure", options, "books")),
+                               format_func=lambda m: tr("measure." + m), key="measure_select", horizontal=True)
+            _sync_url("measure", measure, "books")
         v = view(path, version, province, as_of)
         st.caption(tr("sidebar.campaign", name=v.campaign_name, start=fmt_date(v.start),
                       deadline=fmt_date(v.deadline)))
     demo_flag = is_demo(path, version)
-    return Sidebar(path, version, province, as_of, choice, demo_flag)
+    return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure)
 
 
 def demo_banner(state: Sidebar) -> None:
@@ -177,3 +304,12 @@ def plot(fig: Any, key: str, name: str) -> None:
     """
     st.plotly_chart(fig, key=key, config={"displaylogo": False,
                                           "toImageButtonOptions": {"format": "png", "filename": name}})
+
+
+def district_name(state: Sidebar) -> str:
+    """The name of the sidebar's district filter ("" when the whole province is shown)."""
+    if not state.district:
+        return ""
+    d = district_options(state.path, state.version, state.province)
+    match = d[d["district_code"] == state.district]
+    return str(match["district"].iloc[0]) if len(match) else state.district

@@ -1,9 +1,10 @@
-"""Tổng quan: where the province stands, the countdown and pace, the trend, the districts."""
+"""Tổng quan: where the province (or the chosen district) stands, the countdown and pace, the charts."""
 
 import streamlit as st
 
 import ui
 from analytics import charts, metrics, present
+from analytics.i18n import fmt_date
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
@@ -12,30 +13,41 @@ ui.demo_banner(state)
 if st.session_state.pop("demo_just_loaded", False):
     st.info(ui.tr("app.demo_loaded"))
 
-s = ui.summary(state.path, state.version, state.province, state.as_of)
 v = ui.view(state.path, state.version, state.province, state.as_of)
-if s["units_reporting"] == 0:
+o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)
+s = ui.summary(state.path, state.version, state.province, state.as_of)
+if state.district:
+    st.caption(ui.tr("overview.scope_district", district=ui.district_name(state)))
+if o["units_reporting"] == 0:
     st.info(ui.tr("app.no_data"))
-k = present.kpis(s, lang)
+k = present.overview_kpis(o, lang)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric(ui.tr("kpi.completion"), k["completion"], help=ui.tr("kpi.completion_help"), border=True)
-c2.metric(ui.tr("kpi.planned"), k["planned"], border=True)
-c3.metric(ui.tr("kpi.books"), k["books"], border=True)
-c4.metric(ui.tr("kpi.days_left"), k["days_left"], border=True)
+c1.metric(ui.tr("kpi.completion"), k["completion"], delta=k["change"], help=ui.tr("kpi.completion_help"),
+          border=True)
+c2.metric(ui.tr("kpi.books"), k["books"], help=ui.tr("kpi.planned") + ": " + k["planned"], border=True)
+c3.metric(ui.tr("kpi.completed"), k["completed"], border=True)
+c4.metric(ui.tr("kpi.reporting"), k["reporting"], delta=k["reporting_note"], delta_color="off",
+          delta_arrow="off", help=ui.tr("kpi.reporting_help"), border=True)
 c5, c6, c7, c8 = st.columns(4)
-c5.metric(ui.tr("kpi.required"), k["required"], border=True)
-c6.metric(ui.tr("kpi.recent"), k["recent"], border=True)
-c7.metric(ui.tr("kpi.projected"), k["projected"], border=True)
-c8.metric(ui.tr("kpi.reporting"), k["reporting"], border=True)
-st.caption(k["projected_note"])
-c9, c10, c11 = st.columns(3)
-c9.metric(ui.tr("kpi.behind"), k["behind"], border=True)
-c10.metric(ui.tr("kpi.not_reporting"), k["not_reporting"], border=True)
-c11.metric(ui.tr("kpi.completed"), k["completed"], border=True)
+c5.metric(ui.tr("kpi.days_left"), k["days_left"], delta=k["working_days"], delta_color="off", delta_arrow="off",
+          border=True)
+c6.metric(ui.tr("kpi.required"), k["required"], delta=k["required_working"], delta_color="off",
+          delta_arrow="off", border=True)
+c7.metric(ui.tr("kpi.recent"), k["recent"], delta=k["pace_note"] or None,
+          delta_color="normal" if (o["recent_per_day"] or 0) >= o["required_per_day"] else "inverse",
+          delta_arrow="off", border=True)
+c8.metric(ui.tr("kpi.projected"), k["projected"], delta=k["projected_note"],
+          delta_color="off" if o["beats_deadline"] is None else ("normal" if o["beats_deadline"] else "inverse"),
+          delta_arrow="off", border=True)
+if state.measure == "records":
+    st.metric(ui.tr("kpi.records"), k["records"], border=True)
+if v.as_of > v.deadline:
+    st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 
-trend = ui.trend(state.path, state.version, state.province, state.as_of)
-ui.plot(charts.burnup(trend, v, s, lang), key="burnup", name="tien-do-toan-tinh")
+trend = ui.district_trend(state.path, state.version, state.province, state.as_of, state.district)
+ui.plot(charts.burnup(trend, v, o, lang), key="burnup", name="tien-do-toan-tinh")
+ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")
 districts = metrics.districts_frame(s)
 if not districts.empty:
     ui.plot(charts.district_ranking(districts, v, lang), key="districts", name="xep-hang-huyen")

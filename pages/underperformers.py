@@ -1,9 +1,13 @@
-"""Đơn vị chậm tiến độ: the communes behind plan or not reporting, downloadable."""
+"""Đơn vị chậm tiến độ: communes behind plan, not reporting or (after the deadline) not completed,
+grouped by district, with their explanations; recording an explanation; the export for the official report."""
+
+from datetime import date
 
 import streamlit as st
 
 import ui
-from analytics import present
+from analytics import exports, present, store
+from analytics.errors import HotichError
 from analytics.i18n import fmt_date
 
 state: ui.Sidebar = st.session_state["view"]
@@ -11,14 +15,64 @@ lang = state.lang
 st.title(ui.tr("under.title"))
 ui.demo_banner(state)
 v = ui.view(state.path, state.version, state.province, state.as_of)
-st.caption(ui.tr("under.intro", window=v.window, date=fmt_date(v.as_of)))
+intro_key = "under.intro_after" if v.as_of > v.deadline else "under.intro"
+st.caption(ui.tr(intro_key, window=v.window, date=fmt_date(v.as_of)))
 
-df = ui.underperformers(state.path, state.version, state.province, state.as_of)
+df = ui.underperformers_full(state.path, state.version, state.province, state.as_of, state.district)
+s = ui.summary(state.path, state.version, state.province, state.as_of)
 if df.empty:
     st.success(ui.tr("under.none"))
 else:
-    table = present.underperformers_table(df, lang)
+    table = present.underperformers_full_table(df, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
-    st.dataframe(table, hide_index=True)
-    st.download_button(ui.tr("under.download_csv"), present.csv_bytes(table),
-                       file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv")
+    h = present.league_headers(lang)
+    st.dataframe(table, hide_index=True, key="under_table", column_config={
+        ui.tr("col.completion"): st.column_config.ProgressColumn(ui.tr("col.completion"), min_value=0,
+                                                                 max_value=100, format="%.1f %%"),
+        ui.tr("col.planned"): st.column_config.NumberColumn(ui.tr("col.planned"), format="%.1f %%"),
+        ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format="%.1f"),
+        h["rank"]: st.column_config.NumberColumn(h["rank"], format="%d", width="small"),
+    })
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        ui.tr("under.download_xlsx"),
+        exports.underperformers_xlsx(df, as_of=v.as_of, province_name=s["province_name"], campaign=v.campaign_name,
+                                     lang=lang),
+        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.xlsx", mime=exports.XLSX_MIME, key="under_xlsx")
+    c2.download_button(ui.tr("under.download_csv"), exports.underperformers_csv(df, lang, v.amber),
+                       file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
+
+st.subheader(ui.tr("explain.title"))
+communes = ui.communes(state.path, state.version)
+communes = communes[communes["province_code"] == state.province]
+if state.district:
+    communes = communes[communes["district_code"] == state.district]
+flagged = list(df["commune_code"]) if not df.empty else []
+codes = flagged + [c for c in communes["commune_code"] if c not in set(flagged)]
+labels = dict(zip(communes["commune_code"], communes["commune"] + " (" + communes["district"].fillna("") + ")"))
+with st.form("explain_form", clear_on_submit=True):
+    commune = st.selectbox(ui.tr("explain.commune"), codes, format_func=lambda c: labels.get(c, c),
+                           key="explain_commune")
+    f1, f2 = st.columns(2)
+    explained_on = f1.date_input(ui.tr("explain.date"), value=state.as_of, format="DD/MM/YYYY",
+                                 key="explain_date")
+    commit = f2.date_input(ui.tr("explain.new_date"), value=None, format="DD/MM/YYYY", key="explain_new_date")
+    reason = st.text_area(ui.tr("explain.reason"), max_chars=2000, key="explain_reason")
+    responsible = st.text_input(ui.tr("explain.responsible"), max_chars=200, key="explain_responsible")
+    submitted = st.form_submit_button(ui.tr("explain.save"), type="primary")
+if submitted:
+    try:
+        with store.session(state.path) as con:
+            store.add_explanation(con, state.province, commune, explained_on or date.today(), reason,
+                                  commit, responsible, user=st.session_state.get("user_name"))
+        st.success(ui.tr("explain.saved", commune=labels.get(commune, commune)))
+        st.rerun()
+    except HotichError as exc:
+        ui.show_error(exc)
+
+notes = ui.explanations(state.path, state.version, state.province, state.as_of)
+with st.expander(ui.tr("explain.all", count=len(notes))):
+    if notes.empty:
+        st.caption(ui.tr("loc.no_explanations"))
+    else:
+        st.dataframe(present.explanations_table(notes, lang), hide_index=True)

@@ -132,3 +132,128 @@ def daily_progress(trend: pd.DataFrame, v: View, lang: str = "vi", title: str | 
     fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang))
     fig.update_yaxes(title=t("chart.books_axis", lang))
     return _layout(fig, title or t("chart.per_day", lang), lang, v)
+
+
+# --- the dashboard's further charts (issue 4) ---------------------------------------
+
+
+def _status_legend(fig: go.Figure, statuses: list[str], lang: str, amber: float) -> None:
+    """Legend entries for charts without their own (treemap): one marker per status, icon in the label."""
+    for status in STATUS_ORDER:
+        if status in statuses:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang, amber),
+                                     marker={"color": STATUS_COLORS[status], "size": 12, "symbol": "square"},
+                                     hoverinfo="skip", showlegend=True))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+
+
+def treemap(communes: pd.DataFrame, v: View, province_name: str, lang: str = "vi",
+            title: str | None = None) -> go.Figure:
+    """Province > district > commune, sized by books in total, coloured (and labelled) by status."""
+    df = communes.copy()
+    df["size"] = df["books_total"].astype("float64").fillna(0).clip(lower=0)
+    df = df[df["size"] > 0]
+    ids, labels, parents, values, colors, texts = [], [], [], [], [], []
+    root = "p:" + v.province
+    ids.append(root)
+    labels.append(province_name)
+    parents.append("")
+    values.append(float(df["size"].sum()))
+    colors.append("#FFFFFF")
+    texts.append("")
+    for code, part in df.groupby("district_code", dropna=False, sort=True):
+        did = f"d:{code}"
+        name = part["district"].iloc[0] if pd.notna(part["district"].iloc[0]) else province_name
+        digitized, total = float(part["books_digitized"].sum()), float(part["size"].sum())
+        pct = 100.0 * digitized / total if total else None
+        planned = float((part["planned_pct"].fillna(0) * part["size"]).sum() / total) if total else None
+        status = classify_local(pct, planned, v.amber)
+        ids.append(did)
+        labels.append(f"{STATUS_ICONS[status]} {name}")
+        parents.append(root)
+        values.append(total)
+        colors.append(STATUS_COLORS[status])
+        texts.append(fmt_pct(pct, lang))
+        for rec in part.to_dict("records"):
+            ids.append("c:" + rec["commune_code"])
+            labels.append(f"{STATUS_ICONS[rec['status']]} {rec['commune']}")
+            parents.append(did)
+            values.append(rec["size"])
+            colors.append(STATUS_COLORS[rec["status"]])
+            texts.append(fmt_pct(rec["completion_pct"], lang))
+    fig = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", text=texts,
+        marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 1}},
+        texttemplate="%{label}<br>%{text}", maxdepth=2,
+        hovertemplate="%{label}<br>%{text}<br>" + t("col.books_total", lang) + ": %{value:,.0f}<extra></extra>",
+    ))
+    _status_legend(fig, sorted(set(df["status"])), lang, v.amber)
+    fig.update_layout(height=560)
+    return _layout(fig, title or t("loc.treemap", lang), lang, v)
+
+
+def classify_local(pct: float | None, planned: float | None, amber: float) -> str:
+    from analytics.metrics import classify
+
+    return classify(pct, planned, amber)
+
+
+def heatmap(daily: pd.DataFrame, names: pd.DataFrame, v: View, lang: str = "vi", measure: str = "books",
+            title: str | None = None) -> go.Figure:
+    """Books (or records) digitized per commune per day: stalled communes (rows of zeros) at the top.
+
+    ``daily`` comes from ``metrics.commune_daily``; ``names`` maps commune_code to commune and district.
+    Days without a report are blank (no figure), days with no progress are pale, the rest darker blue.
+    """
+    col = "books_day" if measure == "books" else "records_day"
+    grid = daily.pivot(index="commune_code", columns="day", values=col)
+    order = grid.fillna(0).sum(axis=1).sort_values(kind="stable").index
+    grid = grid.loc[order]
+    label = names.set_index("commune_code")
+    ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else c
+               for c in grid.index]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=ylabels,
+        colorscale=[[0.0, "#F7F7F7"], [0.001, "#DEEBF7"], [0.5, "#6BAED6"], [1.0, "#08306B"]],
+        zmin=0, hoverongaps=False, xgap=1, ygap=1,
+        colorbar={"title": {"text": t("chart.books_axis" if measure == "books" else "chart.records_axis", lang)}},
+        hovertemplate="%{y}<br>%{x|%d/%m/%Y}: %{z:,.0f}<extra></extra>",
+    ))
+    fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang), side="top")
+    fig.update_yaxes(autorange="reversed", title=None, tickfont={"size": 10})
+    fig.update_layout(height=max(320, 14 * len(ylabels) + 140))
+    return _layout(fig, title or t("loc.heatmap", lang), lang, v)
+
+
+def commune_trend(trend: pd.DataFrame, v: View, name: str, lang: str = "vi") -> go.Figure:
+    """One commune's completion by day against its own planned path, with the deadline."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=trend["day"], y=trend["planned_pct"], name=t("chart.planned", lang), mode="lines",
+                             line={"color": PLAN, "dash": "dash", "width": 2},
+                             hovertemplate="%{x|%d/%m/%Y}: %{y:.1f} %<extra></extra>"))
+    fig.add_trace(go.Scatter(x=trend["day"], y=trend["completion_pct"], name=t("chart.actual", lang),
+                             mode="lines+markers", line={"color": ACTUAL, "width": 3},
+                             hovertemplate="%{x|%d/%m/%Y}: %{y:.1f} %<extra></extra>"))
+    fig.add_hline(y=100, line={"color": "#009E73", "width": 1.5}, annotation_text=t("chart.goal", lang),
+                  annotation_position="top left")
+    fig.add_vline(x=pd.Timestamp(v.deadline).timestamp() * 1000, line={"color": "#D55E00", "dash": "dash"},
+                  annotation_text=f"{t('chart.deadline', lang)} {fmt_date(v.deadline)}",
+                  annotation_position="bottom left")
+    fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang))
+    fig.update_yaxes(range=[0, 105], ticksuffix=" %", title=t("chart.completion_axis", lang))
+    return _layout(fig, name, lang, v)
+
+
+def daily_progress_measure(trend: pd.DataFrame, v: View, lang: str = "vi", measure: str = "books",
+                           title: str | None = None) -> go.Figure:
+    """Books (or records) digitized per day with the 7-day average."""
+    if measure == "books":
+        return daily_progress(trend, v, lang, title)
+    df = trend.copy()
+    df["digitized_per_day"] = df["records_digitized"].astype("float64").diff()
+    df["avg7_per_day"] = df["digitized_per_day"].rolling(7, min_periods=1).mean()
+    fig = daily_progress(df, v, lang, title or t("chart.records_per_day", lang))
+    fig.update_yaxes(title=t("chart.records_axis", lang))
+    fig.data[0].name = t("chart.records_per_day", lang)
+    return fig

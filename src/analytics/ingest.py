@@ -194,7 +194,7 @@ def _check_table(con: store.Connection, prep: Prepared, table: RawTable, *, repo
     if "report_date" not in cols and report_date is None:
         missing.append("report_date (Ngày báo cáo)")
     for name in missing:
-        _err(prep, table.header_row, name, None, "check.missing_column", "fix.add_column", column=name)
+        _err(prep, table.header_row, name, None, "check.missing_column", "fix.add_column", missing=name)
     if missing:
         return
     if not table.rows:

@@ -290,3 +290,237 @@ def underperformers_json(con: store.Connection, province: str | None = None,
 
 __all__ = ["View", "view", "summary", "summary_json", "commune_status", "district_table", "underperformers",
            "underperformers_json", "trend", "classify", "STATUS_ORDER"]
+
+
+# --- the dashboard's extra figures (issue 4) --------------------------------------
+# These add to the definitions above and never change them: summary_json and
+# underperformers_json keep their contracts.
+
+MEASURES = ("books", "records")
+
+
+def calendar(con: store.Connection, province: str) -> str:
+    """The working-day calendar chosen in Settings ("vn", "weekdays" or "all")."""
+    from analytics import workdays
+
+    value = store.get_setting(con, province, "workday_calendar", workdays.DEFAULT_CALENDAR)
+    return value if value in workdays.CALENDARS else workdays.DEFAULT_CALENDAR
+
+
+def records_reported(con: store.Connection, province: str) -> bool:
+    """Whether any report of the province gives records digitized (the "records" measure)."""
+    return bool(con.execute(queries.RECORDS_REPORTED, [province]).fetchone()[0])
+
+
+def previous_change(trend_: pd.DataFrame, as_of: date) -> dict[str, Any]:
+    """Completion on D minus completion on the previous day that had reports (None when there is none)."""
+    if trend_.empty:
+        return {"previous_day": None, "previous_pct": None, "change_pct": None}
+    today = trend_[trend_["day"] == as_of]
+    before = trend_[(trend_["day"] < as_of) & (trend_["units_reported_on_day"] > 0)]
+    if today.empty or before.empty:
+        return {"previous_day": None, "previous_pct": None, "change_pct": None}
+    now = today["completion_pct"].iloc[-1]
+    prev = before["completion_pct"].iloc[-1]
+    change = None if pd.isna(now) or pd.isna(prev) else float(now) - float(prev)
+    return {"previous_day": before["day"].iloc[-1], "previous_pct": None if pd.isna(prev) else float(prev),
+            "change_pct": change}
+
+
+def overview(con: store.Connection, v: View, district: str | None = None) -> dict[str, Any]:
+    """The overview's figures for the province (or one district) on D.
+
+    The summary's figures (same definitions), plus: the change since the previous report day, the reports
+    dated D and the late ones among them, calendar and working days left, pace needed per working day,
+    and the projected finish's margin against the deadline (positive = days early).
+    """
+    from analytics import workdays
+
+    df = commune_status(con, v)
+    part = df if district is None else df[df["district_code"] == district]
+    out: dict[str, Any] = {"province": v.province, "district": district, "as_of": v.as_of, "start": v.start,
+                           "deadline": v.deadline, "campaign": v.campaign_name}
+    out.update(_aggregate(part, v))
+    tr = trend(con, v, district)
+    out.update(previous_change(tr, v.as_of))
+    on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,
+                               {"province": v.province, "as_of": v.as_of, "district": district}).fetchone()
+    out["reports_on_day"] = int(on_day)
+    out["reports_late"] = int(late)
+    out["reports_on_time"] = int(on_day) - int(late)
+    out["reporting_rate"] = _pct(out["units_reported_on_day"], out["units_total"]) if out["units_total"] else None
+    cal = calendar(con, v.province)
+    left = workdays.days_left(v.as_of, v.deadline, cal)
+    out["calendar"] = cal
+    out["working_days_left"] = left["working"]
+    out["required_per_working_day"] = out["remaining"] / max(left["working"], 1)
+    pf = out["projected_finish"]
+    out["margin_days"] = (v.deadline - pf).days if pf is not None else None
+    out["beats_deadline"] = None if pf is None else pf <= v.deadline
+    out["records_digitized"] = (int(part["records_digitized"].sum())
+                                if part["records_digitized"].notna().any() else None)
+    return out
+
+
+def commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
+                  commune: str | None = None) -> pd.DataFrame:
+    """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form)."""
+    first = v.as_of - timedelta(days=days - 1)
+    df = con.execute(queries.COMMUNE_DAILY, {"province": v.province, "district": district, "commune": commune,
+                                            "from": first, "to": v.as_of}).df()
+    df["day"] = _dates(df["day"])
+    return df
+
+
+def _sparklines(daily: pd.DataFrame, key: str, measure: str = "books") -> pd.Series:
+    col = "books_day" if measure == "books" else "records_day"
+    values = daily[col].astype("float64").fillna(0.0)
+    return values.groupby(daily[key]).agg(list)
+
+
+def commune_league(con: store.Connection, v: View, district: str | None = None,
+                   measure: str = "books", days: int = 14) -> pd.DataFrame:
+    """The communes' league table: ranked by completion (best first; never reported last), with the gap to
+    plan, the 7-day pace, the pace needed, the projection, the last report and a ``days``-day sparkline."""
+    df = commune_status(con, v)
+    if district is not None:
+        df = df[df["district_code"] == district]
+    daily = commune_daily(con, v, days, district)
+    spark = _sparklines(daily, "commune_code", measure)
+    df = df.copy()
+    df["trend"] = [spark.get(c, [0.0] * days) for c in df["commune_code"]]
+    df = df.sort_values(["completion_pct", "gap_pct", "sort_order"], ascending=[False, True, True],
+                        na_position="last").reset_index(drop=True)
+    df.insert(0, "rank", range(1, len(df) + 1))
+    return df
+
+
+def district_league(con: store.Connection, v: View, measure: str = "books", days: int = 14) -> pd.DataFrame:
+    """The districts' league table, ranked by completion, with the same columns as the communes'."""
+    communes = commune_status(con, v)
+    table = district_table(con, v, communes)
+    table["gap_pct"] = table["planned_pct"] - table["completion_pct"]
+    last = communes.dropna(subset=["last_report"]).groupby("district_code")["last_report"].max()
+    table["last_report"] = [last.get(d) for d in table["district_code"]]
+    daily = commune_daily(con, v, days)
+    code_to_district = communes.set_index("commune_code")["district_code"]
+    daily["district_code"] = daily["commune_code"].map(code_to_district)
+    col = "books_day" if measure == "books" else "records_day"
+    per_day = daily.groupby(["district_code", "day"])[col].sum(min_count=1).fillna(0.0).reset_index()
+    spark = per_day.groupby("district_code")[col].agg(list)
+    table["trend"] = [spark.get(d, [0.0] * days) for d in table["district_code"]]
+    table["not_reporting_units"] = table["not_reporting"]
+    table = table.sort_values(["completion_pct", "gap_pct", "district_code"], ascending=[False, True, True],
+                              na_position="last").reset_index(drop=True)
+    table.insert(0, "rank", range(1, len(table) + 1))
+    return table
+
+
+def league_filter(df: pd.DataFrame, how: str = "all", n: int = 10, average: float | None = None) -> pd.DataFrame:
+    """Filter a league table: "all", "top" N, "bottom" N, "below_average", "behind_plan", "not_reporting"."""
+    if how == "top":
+        return df.head(n)
+    if how == "bottom":
+        return df[df["completion_pct"].notna()].tail(n).iloc[::-1]
+    if how == "below_average":
+        if average is None:
+            return df.iloc[0:0]
+        return df[df["completion_pct"].astype("float64") < average]
+    if how == "behind_plan":
+        return df[(df["gap_pct"].astype("float64") > 0).fillna(False)]
+    if how == "not_reporting":
+        if "not_reporting" in df and df["not_reporting"].dtype == bool:
+            return df[df["not_reporting"]]
+        return df[df["not_reporting"] > 0]
+    return df
+
+
+def underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
+    """The Underperformers page's list: behind schedule, not reporting, or (after the deadline) not completed.
+
+    Grouped by district (the district with the most flagged communes first), worst first within it:
+    never reported, then the largest gap to plan, then the lowest completion. Carries each commune's
+    latest explanation given on or before D. (The CLI's ``underperformers`` keeps its own contract.)
+    """
+    df = commune_status(con, v)
+    if district is not None:
+        df = df[df["district_code"] == district]
+    df = df.copy()
+    after_deadline = v.as_of > v.deadline
+    df["not_completed"] = after_deadline & ~(df["completion_pct"].astype("float64") >= 100.0).fillna(False)
+    bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"]].copy()
+    bad["never_reported"] = bad["last_report"].isna()
+    bad["reasons"] = [
+        [r for r, flag in (("behind_schedule", b), ("not_reporting", n), ("not_completed", c)) if flag]
+        for b, n, c in zip(bad["behind_schedule"], bad["not_reporting"], bad["not_completed"])
+    ]
+    counts = bad.groupby("district_code", dropna=False)["commune_code"].transform("count")
+    bad["_district_count"] = counts
+    bad["_gap"] = bad["gap_pct"].astype("float64").fillna(float("inf"))
+    bad["_completion"] = bad["completion_pct"].astype("float64").fillna(-1.0)
+    bad = bad.sort_values(["_district_count", "district_code", "never_reported", "_gap", "_completion",
+                           "sort_order"], ascending=[False, True, False, False, True, True])
+    notes = store.latest_explanations(con, v.province, v.as_of).set_index("commune_code")
+    for col in ("reason", "new_completion_date", "responsible", "explained_on"):
+        bad["explanation_" + col if col != "explained_on" else "explained_on"] = [
+            _none(notes.at[c, col]) if c in notes.index else None for c in bad["commune_code"]]
+    cols = ["commune_code", "commune", "district_code", "district", "completion_pct", "planned_pct", "gap_pct",
+            "last_report", "days_since_report", "books_total", "books_digitized", "recent_per_day", "status",
+            "reasons", "explanation_reason", "explanation_new_completion_date", "explanation_responsible",
+            "explained_on"]
+    return bad[cols].reset_index(drop=True)
+
+
+def _none(x: Any) -> Any:
+    if x is None or (not isinstance(x, (list, str)) and pd.isna(x)):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.date()
+    return x
+
+
+def commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[str, Any]:
+    """One commune on D: its status row, its daily trend against its own plan, its report history,
+    the uploads that named it, and its explanations."""
+    status = commune_status(con, v)
+    row = status[status["commune_code"] == commune_code]
+    if row.empty:
+        from analytics.errors import NotFoundError
+
+        raise NotFoundError("explain.unknown_commune", commune=commune_code)
+    rec = {k: _none(x) for k, x in row.iloc[0].to_dict().items()}
+    first = min(v.start - timedelta(days=1), rec["first_date"] or v.start)
+    days = max((v.as_of - first).days + 1, 1)
+    daily = commune_daily(con, v, days, commune=commune_code)
+    base_pct, base_date = rec.get("base_pct"), rec.get("base_date")
+    if base_date is not None and isinstance(base_date, pd.Timestamp):
+        base_date = base_date.date()
+    planned = []
+    for d in daily["day"]:
+        if base_pct is None or base_date is None or d < base_date:
+            planned.append(None)
+        elif base_date >= v.deadline:
+            planned.append(100.0)
+        else:
+            span_days = (v.deadline - base_date).days
+            planned.append(min(100.0, base_pct + (100.0 - base_pct) * (d - base_date).days / span_days))
+    daily["planned_pct"] = planned
+    history = con.execute(queries.COMMUNE_REPORTS, [commune_code, v.as_of]).df()
+    history["report_date"] = _dates(history["report_date"])
+    uploads_ = con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df()
+    return {"status": rec, "trend": daily, "history": history, "uploads": uploads_,
+            "explanations": store.explanations(con, v.province, commune_code)}
+
+
+def treemap_frame(con: store.Connection, v: View) -> pd.DataFrame:
+    """Communes with their district, books and status for the treemap (province > district > commune)."""
+    df = commune_status(con, v)
+    return df[["commune_code", "commune", "district_code", "district", "books_total", "books_digitized",
+               "completion_pct", "planned_pct", "status"]].copy()
+
+
+def district_options(con: store.Connection, province: str) -> pd.DataFrame:
+    """The districts of a province (code, name) in list order, for the sidebar filter."""
+    units = store.units_frame(con, province)
+    d = units.dropna(subset=["district_code"]).drop_duplicates("district_code")
+    return d[["district_code", "district"]].reset_index(drop=True)

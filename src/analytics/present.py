@@ -157,3 +157,203 @@ def history_table(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.rows", lang): uploads["row_count"],
         t("col.outcome", lang): [t("outcome." + o, lang) for o in uploads["outcome"]],
     })
+
+
+# --- the dashboard's tables and texts (issue 4) ---------------------------------------
+
+
+def status_text(status: str, lang: str = "vi", amber: float = 10.0) -> str:
+    """Icon and words of a status, so colour is never the only signal."""
+    from analytics.charts import status_label
+
+    return status_label(status, lang, amber)
+
+
+def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, str]:
+    """The overview's cards as display strings (from ``metrics.overview``)."""
+    base = kpis({**o, "units_completed": o["units_completed"]}, lang)
+    change = o.get("change_pct")
+    base["change"] = (t("kpi.change", lang, value=("+" if change >= 0 else "−") + fmt_num(abs(change), lang, 1),
+                        date=fmt_date(o["previous_day"])) if change is not None else None)
+    base["completed"] = t("kpi.of_total", lang, done=fmt_int(o["units_completed"], lang),
+                          total=fmt_int(o["units_total"], lang))
+    base["reporting"] = t("kpi.reporting_value", lang, done=fmt_int(o["units_reported_on_day"], lang),
+                          total=fmt_int(o["units_total"], lang))
+    base["reporting_note"] = t("kpi.reporting_note", lang, rate=fmt_pct(o["reporting_rate"], lang),
+                               on_time=fmt_int(o["reports_on_time"], lang), late=fmt_int(o["reports_late"], lang))
+    days = o["days_left"]
+    base["working_days"] = t("kpi.working_days", lang, days=o["working_days_left"],
+                             calendar=t("calendar." + o["calendar"], lang))
+    base["days_left"] = (t("kpi.days_left_value", lang, days=days) if days >= 0
+                         else t("kpi.overdue", lang, days=-days))
+    base["required_working"] = t("kpi.per_working_day", lang, value=fmt_int(o["required_per_working_day"], lang))
+    if o.get("recent_per_day") is not None and o.get("required_per_day"):
+        ratio = 100.0 * o["recent_per_day"] / o["required_per_day"] if o["required_per_day"] else None
+        base["pace_note"] = t("kpi.pace_ratio", lang, pct=fmt_pct(ratio, lang, 0))
+    else:
+        base["pace_note"] = ""
+    base["records"] = fmt_int(o["records_digitized"], lang) if o.get("records_digitized") is not None else "–"
+    return base
+
+
+def _date_or_dash(x: Any) -> str:
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return "–"
+    return fmt_date(pd.Timestamp(x).date() if not hasattr(x, "strftime") else x)
+
+
+def league_table(df: pd.DataFrame, lang: str = "vi", level: str = "commune",
+                 average: dict[str, Any] | None = None, amber: float = 10.0) -> pd.DataFrame:
+    """A league table (from ``metrics.commune_league``/``district_league``) with localized headers.
+
+    Numbers stay numeric (completion 0–100 for a progress bar, sortable); ``average`` (a summary dict)
+    adds the province average as the first row, without a rank.
+    """
+    name_col = "commune" if level == "commune" else "district"
+    rows = []
+    if average is not None:
+        rows.append({
+            "rank": None, "name": t("loc.province_average", lang), "district": "",
+            "status": status_text(_status_of(average, amber), lang, amber),
+            "completion": _round(average.get("completion_pct")), "planned": _round(average.get("planned_pct")),
+            "gap": _round(_gap(average)), "pace": _round(average.get("recent_per_day")),
+            "needed": _round(average.get("required_per_day")),
+            "projected": _date_or_dash(average.get("projected_finish")),
+            "last_report": "–", "trend": None,
+        })
+    for r in df.to_dict("records"):
+        rows.append({
+            "rank": r["rank"], "name": r[name_col], "district": r.get("district") or "",
+            "status": status_text(r["status"], lang, amber),
+            "completion": _round(r["completion_pct"]), "planned": _round(r["planned_pct"]),
+            "gap": _round(r["gap_pct"]), "pace": _round(r["recent_per_day"]), "needed": _round(r["required_per_day"]),
+            "projected": _date_or_dash(r["projected_finish"]), "last_report": _date_or_dash(r["last_report"]),
+            "trend": list(r["trend"]) if r.get("trend") is not None else None,
+        })
+    out = pd.DataFrame(rows, columns=["rank", "name", "district", "status", "completion", "planned", "gap", "pace",
+                                      "needed", "projected", "last_report", "trend"])
+    out["rank"] = pd.array(out["rank"], dtype="Int64")
+    if level != "commune":
+        out = out.drop(columns=["district"])
+    return out.rename(columns=league_headers(lang, level))
+
+
+def league_headers(lang: str = "vi", level: str = "commune") -> dict[str, str]:
+    return {
+        "rank": t("col.rank", lang),
+        "name": t("col.commune" if level == "commune" else "col.district", lang),
+        "district": t("col.district", lang),
+        "status": t("col.status", lang),
+        "completion": t("col.completion", lang),
+        "planned": t("col.planned", lang),
+        "gap": t("col.gap", lang),
+        "pace": t("col.pace7", lang),
+        "needed": t("col.needed", lang),
+        "projected": t("col.projected", lang),
+        "last_report": t("col.last_report", lang),
+        "trend": t("col.trend14", lang),
+    }
+
+
+def _gap(s: dict[str, Any]) -> float | None:
+    c, p = s.get("completion_pct"), s.get("planned_pct")
+    return None if c is None or p is None else p - c
+
+
+def _status_of(s: dict[str, Any], amber: float) -> str:
+    from analytics.metrics import classify
+
+    return classify(s.get("completion_pct"), s.get("planned_pct"), amber)
+
+
+def reasons_text(row: dict[str, Any], lang: str = "vi") -> str:
+    """``reason_text`` plus the after-deadline reason ("chưa hoàn thành sau hạn chót")."""
+    text = reason_text(row, lang)
+    if "not_completed" in (row.get("reasons") or []):
+        extra = t("reason.not_completed", lang)
+        text = f"{text}; {extra}" if text else extra
+    return text
+
+
+def explanation_text(row: dict[str, Any], lang: str = "vi") -> str:
+    """The latest explanation in one line: reason, commitment date, responsible person."""
+    reason = row.get("explanation_reason")
+    if not reason:
+        return ""
+    parts = [str(reason)]
+    if row.get("explanation_new_completion_date"):
+        parts.append(t("explain.commit_short", lang, date=_date_or_dash(row["explanation_new_completion_date"])))
+    if row.get("explanation_responsible"):
+        parts.append(t("explain.responsible_short", lang, name=row["explanation_responsible"]))
+    return " — ".join(parts)
+
+
+def underperformers_full_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> pd.DataFrame:
+    """The Underperformers page's list (from ``metrics.underperformers_full``), grouped by district."""
+    rows = df.to_dict("records")
+    return pd.DataFrame({
+        t("col.rank", lang): range(1, len(rows) + 1),
+        t("col.district", lang): [r["district"] or "–" for r in rows],
+        t("col.commune_code", lang): [r["commune_code"] for r in rows],
+        t("col.commune", lang): [r["commune"] for r in rows],
+        t("col.status", lang): [status_text(r["status"], lang, amber) for r in rows],
+        t("col.completion", lang): [_round(r["completion_pct"]) for r in rows],
+        t("col.planned", lang): [_round(r["planned_pct"]) for r in rows],
+        t("col.gap", lang): [_round(r["gap_pct"]) for r in rows],
+        t("col.last_report", lang): [_date_or_dash(r["last_report"]) for r in rows],
+        t("col.reasons", lang): [reasons_text(r, lang) for r in rows],
+        t("col.explanation", lang): [explanation_text(r, lang) for r in rows],
+    })
+
+
+def explanations_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Explanations as users read them (from ``store.explanations``)."""
+    return pd.DataFrame({
+        t("col.explained_on", lang): [_date_or_dash(x) for x in df["explained_on"]],
+        t("col.commune", lang): df["commune"].fillna("–"),
+        t("col.explanation", lang): df["reason"],
+        t("col.new_completion_date", lang): [_date_or_dash(x) for x in df["new_completion_date"]],
+        t("col.responsible", lang): df["responsible"].fillna("–"),
+        t("col.user", lang): df["created_by"].fillna("–"),
+    })
+
+
+def report_history_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col.report_date", lang): [_date_or_dash(x) for x in df["report_date"]],
+        t("col.books_total", lang): [fmt_int(x, lang) for x in df["books_total"]],
+        t("col.books_digitized", lang): [fmt_int(x, lang) for x in df["books_digitized"]],
+        t("col.completion", lang): [fmt_pct(100.0 * d / tot if tot else 100.0, lang)
+                                    for d, tot in zip(df["books_digitized"], df["books_total"])],
+        t("col.records_digitized", lang): [fmt_int(x, lang) if pd.notna(x) else "–" for x in df["records_digitized"]],
+        t("col.upload_id", lang): df["upload_id"],
+        t("col.file", lang): df["file_name"].fillna("–"),
+    })
+
+
+def commune_uploads_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col.upload_id", lang): df["upload_id"],
+        t("col.uploaded_at", lang): [fmt_date(pd.Timestamp(x).to_pydatetime()) if pd.notna(x) else "–"
+                                     for x in df["uploaded_at"]],
+        t("col.user", lang): df["user_name"].fillna("–"),
+        t("col.file", lang): df["file_name"],
+        t("col.rows", lang): df["rows"],
+        t("col.outcome", lang): [t("outcome." + o, lang) for o in df["outcome"]],
+    })
+
+
+def units_preview_tables(preview: dict[str, Any], lang: str = "vi") -> dict[str, pd.DataFrame]:
+    """The unit-list change preview (``store.preview_units``) as three tables."""
+    added = pd.DataFrame(preview["added"], columns=["commune_code", "commune", "district"])
+    removed = pd.DataFrame(preview["removed"], columns=["commune_code", "commune", "district", "reports"])
+    renamed = pd.DataFrame(preview["renamed"], columns=["commune_code", "old_name", "commune", "old_district",
+                                                        "district"])
+    heads = {"commune_code": t("col.commune_code", lang), "commune": t("col.commune", lang),
+             "district": t("col.district", lang), "reports": t("col.reports_dropped", lang),
+             "old_name": t("col.old_name", lang), "old_district": t("col.old_district", lang)}
+    return {"added": added.rename(columns=heads), "removed": removed.rename(columns=heads),
+            "renamed": renamed.rename(columns=heads)}
+
+
+date_text = _date_or_dash

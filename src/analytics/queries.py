@@ -10,6 +10,8 @@ INSERT_UNIT = """INSERT INTO units (level, code, name, unit_type, parent_code, p
                                     books_total, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 DELETE_UNITS_OF_PROVINCE = "DELETE FROM units WHERE province_code = ?"
 COMMUNE_CODES_OF_PROVINCE = "SELECT code FROM units WHERE level = 'commune' AND province_code = ?"
+COUNT_UNITS_OF_CODES = "SELECT count(*) FROM units WHERE level = ? AND list_contains(?, code)"
+DELETE_UNITS_OF_CODES = "DELETE FROM units WHERE level = ? AND list_contains(?, code)"
 COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
 UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
@@ -205,3 +207,179 @@ SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.u
 FROM reports r LEFT JOIN uploads u ON u.id = r.upload_id
 WHERE r.commune_code = ? ORDER BY r.report_date
 """
+
+# --- explanations and unit-list previews (issue 4) -------------------------------
+NEXT_EXPLANATION_ID = "SELECT nextval('explanation_seq')"
+INSERT_EXPLANATION = """INSERT INTO explanations (id, province_code, commune_code, explained_on, reason,
+                        new_completion_date, responsible, created_at, created_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+DELETE_EXPLANATION = "DELETE FROM explanations WHERE id = ?"
+EXPLANATION_EXISTS = "SELECT count(*) FROM explanations WHERE id = ?"
+# Parameters: $province, $commune (NULL = all), $as_of (NULL = all dates): newest first.
+EXPLANATIONS = """
+SELECT e.id, e.commune_code, c.name AS commune, c.district_code, d.name AS district, e.explained_on, e.reason,
+       e.new_completion_date, e.responsible, e.created_at, e.created_by
+FROM explanations e
+LEFT JOIN units c ON c.level = 'commune' AND c.code = e.commune_code
+LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+WHERE e.province_code = $province
+  AND ($commune IS NULL OR e.commune_code = $commune)
+  AND ($as_of IS NULL OR e.explained_on <= $as_of)
+ORDER BY e.explained_on DESC, e.id DESC
+"""
+# The latest explanation of each commune given on or before $as_of.
+LATEST_EXPLANATIONS = """
+SELECT commune_code, arg_max(reason, (explained_on, id)) AS reason,
+       arg_max(new_completion_date, (explained_on, id)) AS new_completion_date,
+       arg_max(responsible, (explained_on, id)) AS responsible,
+       max(explained_on) AS explained_on
+FROM explanations WHERE province_code = $province AND explained_on <= $as_of
+GROUP BY commune_code
+"""
+UNITS_OF_PROVINCE_FULL = """
+SELECT c.code AS commune_code, c.name AS commune_name, c.district_code, d.name AS district_name
+FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+WHERE c.level = 'commune' AND c.province_code = ?
+"""
+REPORT_COUNTS_OF_CODES = """SELECT commune_code, count(*) AS reports FROM reports
+                            WHERE list_contains(?, commune_code) GROUP BY commune_code"""
+
+# Books (or records) digitized per commune and day from $from to $to: each commune's latest report on or
+# before the day, minus the same the day before (the heat map and the 14-day sparklines).
+COMMUNE_DAILY = """
+WITH u AS (
+    SELECT c.code AS commune_code FROM units c
+    WHERE c.level = 'commune' AND c.province_code = $province
+      AND ($district IS NULL OR c.district_code = $district)
+      AND ($commune IS NULL OR c.code = $commune)
+),
+r AS (
+    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized
+    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
+    WHERE r.report_date <= $to
+),
+days AS (
+    SELECT CAST(unnest(generate_series(CAST($from AS DATE) - 1, CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
+),
+grid AS (SELECT u.commune_code, days.day FROM u CROSS JOIN days),
+joined AS (
+    SELECT g.commune_code, g.day, r.books_total, r.books_digitized, r.records_digitized, r.report_date
+    FROM grid g ASOF LEFT JOIN r ON g.commune_code = r.commune_code AND g.day >= r.report_date
+),
+diffed AS (
+    SELECT commune_code, day, books_total, books_digitized, report_date,
+           books_digitized - lag(books_digitized) OVER w AS books_day,
+           records_digitized - lag(records_digitized) OVER w AS records_day,
+           CASE WHEN books_total IS NULL THEN NULL WHEN books_total = 0 THEN 100.0
+                ELSE 100.0 * books_digitized / books_total END AS completion_pct
+    FROM joined WINDOW w AS (PARTITION BY commune_code ORDER BY day)
+)
+SELECT commune_code, day, books_day, records_day, completion_pct, report_date = day AS reported
+FROM diffed WHERE day >= $from ORDER BY commune_code, day
+"""
+
+# One commune's figures in force, all dates (its report history), with the upload each came from.
+COMMUNE_REPORTS = """
+SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.upload_id, u.file_name,
+       u.uploaded_at, u.user_name
+FROM reports r LEFT JOIN uploads u ON u.id = r.upload_id
+WHERE r.commune_code = ? AND r.report_date <= ? ORDER BY r.report_date DESC
+"""
+# Uploads whose rows named a commune (loaded, withdrawn or replaced), newest first.
+COMMUNE_UPLOADS = """
+SELECT u.id AS upload_id, u.uploaded_at, u.user_name, u.file_name, u.outcome, count(*) AS rows,
+       min(rr.report_date) AS first_date, max(rr.report_date) AS last_date
+FROM report_rows rr JOIN uploads u ON u.id = rr.upload_id
+WHERE rr.commune_code = ? GROUP BY ALL ORDER BY u.id DESC
+"""
+RECORDS_REPORTED = """
+SELECT count(*) FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
+WHERE c.province_code = ? AND r.records_digitized IS NOT NULL
+"""
+
+# Reports dated $as_of of the province's communes, and how many of them arrived late: uploaded after the
+# end of that day, Vietnam time (UTC+7). Demo figures count as on time.
+REPORTS_ON_DAY_TIMELINESS = """
+SELECT count(*) AS on_day,
+       count(*) FILTER (WHERE up.source IS DISTINCT FROM 'demo'
+                        AND CAST(up.uploaded_at + INTERVAL 7 HOUR AS DATE) > r.report_date) AS late
+FROM reports r
+JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
+LEFT JOIN uploads up ON up.id = r.upload_id
+WHERE c.province_code = $province AND r.report_date = $as_of
+  AND ($district IS NULL OR c.district_code = $district)
+"""
+
+# --- accounts and the audit log (issue 7) ------------------------------------------
+USER_GET = """SELECT name, role, password_hash, display_name, active, failed_logins, locked_until, last_login
+              FROM users WHERE name = ?"""
+USER_INSERT = """INSERT INTO users (name, role, password_hash, display_name, active, failed_logins, locked_until,
+                 created_at, created_by, last_login) VALUES (?, ?, ?, ?, TRUE, 0, NULL, ?, ?, NULL)"""
+USER_SET_PASSWORD = "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?"
+USER_SET_ROLE = "UPDATE users SET role = ? WHERE name = ?"
+USER_SET_ACTIVE = "UPDATE users SET active = ? WHERE name = ?"
+USER_LOGIN_FAILED = """UPDATE users SET failed_logins = failed_logins + 1,
+                       locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
+                       WHERE name = ?"""
+USER_LOGIN_OK = "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = ? WHERE name = ?"
+USER_COUNT = "SELECT count(*) FROM users WHERE active"
+USERS_LIST = """
+SELECT u.name, u.role, u.display_name, u.active, u.failed_logins, u.locked_until, u.last_login, u.created_at,
+       u.created_by, u.password_hash IS NOT NULL AS has_password,
+       coalesce(string_agg(s.level || ':' || s.code, ', ' ORDER BY s.level, s.code), '') AS scopes
+FROM users u LEFT JOIN user_scopes s ON s.user_name = u.name
+GROUP BY ALL ORDER BY u.name
+"""
+USER_SCOPES = "SELECT level, code FROM user_scopes WHERE user_name = ? ORDER BY level, code"
+USER_SCOPES_DELETE = "DELETE FROM user_scopes WHERE user_name = ?"
+USER_SCOPE_INSERT = "INSERT OR IGNORE INTO user_scopes (user_name, level, code) VALUES (?, ?, ?)"
+# communes an uploader may change: assigned one by one, through their district, or through the province
+USER_COMMUNES = """
+SELECT DISTINCT c.code FROM units c JOIN user_scopes s ON s.user_name = ?
+  AND ((s.level = 'commune' AND c.code = s.code)
+    OR (s.level = 'district' AND c.district_code = s.code)
+    OR (s.level = 'province' AND c.province_code = s.code))
+WHERE c.level = 'commune'
+"""
+UPLOAD_COMMUNES = "SELECT DISTINCT commune_code FROM report_rows WHERE upload_id = ?"
+NEXT_AUDIT_ID = "SELECT nextval('audit_seq')"
+AUDIT_INSERT = """INSERT INTO audit (id, at, user_name, source, action, target, detail, file_name)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+AUDIT_LIST = """SELECT id, at, user_name, source, action, target, detail, file_name FROM audit
+                ORDER BY id DESC LIMIT ?"""
+# backup/restore: the tables and sequences of a database (names come from DuckDB's catalogue, not from users)
+USER_TABLES = """SELECT table_name FROM information_schema.tables
+                 WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY table_name"""
+TABLE_COLUMNS = """SELECT column_name FROM information_schema.columns
+                   WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position"""
+SEQUENCES = "SELECT sequence_name, last_value FROM duckdb_sequences() WHERE schema_name = 'main'"
+
+
+def _ident(name: str) -> str:
+    """A table/column/sequence name from DuckDB's own catalogue, checked and quoted (never user data)."""
+    import re
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name or ""):
+        raise ValueError(f"unexpected identifier {name!r}")
+    return '"' + name + '"'
+
+
+def delete_all(table: str) -> str:
+    return "DELETE FROM " + _ident(table)
+
+
+def insert_from(table: str, columns: list[str], source: str) -> str:
+    cols = ", ".join(_ident(c) for c in columns)
+    return "INSERT INTO " + _ident(table) + " (" + cols + ") SELECT " + cols + " FROM " + _ident(source)
+
+
+def recreate_sequence(name: str, start: int) -> list[str]:
+    return ["DROP SEQUENCE " + _ident(name), "CREATE SEQUENCE " + _ident(name) + " START " + str(int(start))]
+
+
+def count_rows(table: str) -> str:
+    return "SELECT count(*) FROM " + _ident(table)
+
+
+def select_all(table: str) -> str:
+    return "SELECT * FROM " + _ident(table)

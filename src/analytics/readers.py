@@ -1,22 +1,40 @@
 """From a file's bytes to a table of cells, whatever the format.
 
-The result keeps each data row's number as the user sees it in the
-spreadsheet (the header is row 1 in a plain CSV), so every message can point
-at the right row.
+Reads CSV (UTF-8 with or without BOM, UTF-16 "Unicode text", Windows-1258,
+legacy TCVN3 bytes; comma, semicolon, tab or bar delimited) and Excel
+(.xlsx, legacy .xls, also .ods) through python-calamine. The table is found
+in the sheet (title lines, one- or two-row headers with merged cells: see
+``layout``). Every data row keeps its number as the user sees it in the
+spreadsheet (the header is row 1 in a plain CSV), so every message points at
+the right row.
+
+Hostile input is bounded before it is parsed: the caller checks the file size
+(``config.MAX_UPLOAD_BYTES``); an .xlsx (a zip) is refused when its members
+would expand beyond ``MAX_XLSX_UNCOMPRESSED`` bytes or are too many, and no
+more than ``MAX_ROWS`` rows and ``MAX_COLS`` columns are read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
+from analytics import layout, tcvn3
 from analytics.errors import Problem
 
 Cell = Any
+
+MAX_ROWS = int(os.environ.get("HOTICH_MAX_ROWS", "100000"))
+MAX_COLS = int(os.environ.get("HOTICH_MAX_COLS", "200"))
+MAX_XLSX_UNCOMPRESSED = int(os.environ.get("HOTICH_MAX_XLSX_MB", "100")) * 1024 * 1024
+MAX_ZIP_MEMBERS = 2000
 
 
 @dataclass
@@ -31,6 +49,13 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     title_lines: list[str] = field(default_factory=list)
+    header_rows: int = 1
+    columns: dict[str, int] = field(default_factory=dict)  # canonical -> position
+    extras: dict[str, int] = field(default_factory=dict)  # stt / percent / note -> position
+    sheets: list[str] = field(default_factory=list)  # every sheet of a workbook
+    data_sheets: list[str] = field(default_factory=list)  # the sheets that hold a table
+    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # file-level warnings (key, params)
+    kind: str = "csv"
 
 
 class ReadError(Exception):
@@ -45,115 +70,279 @@ def _problem(file: str, key: str, fix: str, **params: Any) -> Problem:
     return Problem(file=file, row=None, column=None, value=None, problem_key=key, fix_key=fix, params=params)
 
 
+_NOT_TABLES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"BM", b"II*\x00", b"MM\x00*", b"\x1f\x8b",
+               b"Rar!", b"7z\xbc\xaf", b"MZ", b"\x7fELF", b"RIFF", b"ID3", b"\x00\x00\x01\x00")
+
+
 def file_kind(name: str, data: bytes) -> str:
-    """xlsx, xls or csv: by the bytes first (a renamed file is read as what it is), then the name."""
+    """xlsx, xls, csv or "binary": by the bytes first (a renamed file is read as what it is), then the name."""
     if data[:4] == b"PK\x03\x04":
         return "xlsx"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
+    if data.startswith(_NOT_TABLES) and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
     suffix = PurePath(name).suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
+    if suffix in {".xlsx", ".xlsm", ".ods"}:
         return "xlsx"
     if suffix == ".xls":
         return "xls"
     return "csv"
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1258."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1258", errors="replace"), "cp1258"
-
-
-def _looks_binary(data: bytes) -> bool:
+def _utf16_without_bom(data: bytes) -> str | None:
     sample = data[:4096]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return bool(sample) and control / len(sample) > 0.05
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
-def _is_blank(cell: Cell) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Text of a CSV: UTF-8 (±BOM), UTF-16 (±BOM), else TCVN3 or Windows-1258 by their bytes. NFC."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text, enc = data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, enc = data.decode("utf-16", errors="replace"), "utf-16"
+    elif (guess := _utf16_without_bom(data)) is not None:
+        text, enc = data.decode(guess, errors="replace"), guess
+    else:
+        try:
+            text, enc = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            if tcvn3.bytes_look_tcvn3(data):
+                text, enc = tcvn3.decode_bytes(data), "tcvn3"
+            else:
+                text, enc = data.decode("cp1258", errors="replace"), "cp1258"
+    return unicodedata.normalize("NFC", text), enc
 
 
-def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
-    return [list(r) for r in rows]
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r") or ch == "\ufffd")
+    return bad / len(sample) > 0.02
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the most rows of one width (> 1)."""
+    lines = [ln for ln in text.splitlines()[:40] if ln.strip()]
+    best, best_score = ",", -1
+    for delim in ("\t", ";", ",", "|"):
+        widths: dict[int, int] = {}
+        try:
+            for row in csv.reader(lines, delimiter=delim):
+                n = len([c for c in row])
+                widths[n] = widths.get(n, 0) + 1
+        except csv.Error:
+            continue
+        common = [(count, width) for width, count in widths.items() if width > 1]
+        if not common:
+            continue
+        count, width = max(common)
+        score = count * 1000 + width
+        if score > best_score:
+            best, best_score = delim, score
+    return best
 
 
 def read_csv(name: str, data: bytes) -> RawTable:
-    if _looks_binary(data):
-        raise ReadError(_problem(name, "read.not_table", "fix.send_table"))
     text, encoding = decode_text(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ReadError(_problem(name, "read.empty", "fix.send_table"))
-    sample = "\n".join(text.splitlines()[:20])
-    counts = {d: sample.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    if _looks_binary(text):
+        raise ReadError(_problem(name, "read.not_table", "fix.send_table"))
+    delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines: list[list[Cell]] = []
     try:
-        lines = list(reader)
+        for row in reader:
+            if len(lines) >= MAX_ROWS:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
+            lines.append([c.strip() if c.strip() else None for c in row[:MAX_COLS]])
     except csv.Error as exc:
-        raise ReadError(_problem(name, "read.bad_csv", "fix.send_table", detail=str(exc))) from exc
-    return _table_from_lines(name, lines, encoding=encoding, delimiter=delimiter)
+        raise ReadError(_problem(name, "read.bad_csv", "fix.send_table", detail=str(exc)[:80])) from exc
+    notes: list[tuple[str, dict[str, Any]]] = []
+    if encoding == "tcvn3":
+        notes.append(("read.tcvn3_converted", {}))
+    else:
+        converted = _fix_tcvn3(lines)
+        if converted:
+            notes.append(("read.tcvn3_converted", {}))
+    table = _table_from_lines(name, lines, encoding=encoding, delimiter=delimiter)
+    table.notes.extend(notes)
+    return table
+
+
+def _fix_tcvn3(lines: list[list[Cell]]) -> bool:
+    """Convert text typed in TCVN3 fonts (read as Latin-1 look-alikes); True when some was."""
+    texts = [c for line in lines for c in line if isinstance(c, str) and not c.isascii()]
+    if not texts:
+        return False
+    flagged = [tcvn3.looks_tcvn3(c) for c in texts]
+    if not any(flagged):
+        return False
+    whole_file = all(not tcvn3._OUTSIDE_LATIN1.search(c) for c in texts)
+    for line in lines:
+        for i, c in enumerate(line):
+            if isinstance(c, str) and not c.isascii() and (whole_file or tcvn3.looks_tcvn3(c)):
+                line[i] = tcvn3.to_unicode(c)
+    return True
 
 
 def _table_from_lines(name: str, lines: list[list[Cell]], **extra: Any) -> RawTable:
-    """The first non-empty line is the header; empty lines are skipped but keep their numbers."""
-    header_index = next((i for i, line in enumerate(lines) if any(not _is_blank(c) for c in line)), None)
-    if header_index is None:
-        raise ReadError(_problem(name, "read.empty", "fix.send_table"))
-    header = ["" if c is None else str(c).strip() for c in lines[header_index]]
+    """Find the header (title lines above are kept); empty lines are skipped but keep their numbers."""
+    found = layout.find_layout(lines)
+    if found is None:
+        # no recognizable header: the first non-empty line, so the missing columns can be named
+        first = next((i for i, line in enumerate(lines) if any(not layout.is_blank(c) for c in line)), None)
+        if first is None:
+            raise ReadError(_problem(name, "read.empty", "fix.send_table"))
+        header = ["" if c is None else str(c).strip() for c in lines[first]]
+        mapped, extras = layout.map_columns(header)
+        found = layout.Layout(first, 1, header, mapped, extras, [])
+    width = len(found.header)
     rows: list[list[Cell]] = []
     numbers: list[int] = []
-    for i in range(header_index + 1, len(lines)):
+    for i in range(found.data_start, len(lines)):
         line = lines[i]
-        if all(_is_blank(c) for c in line):
+        if all(layout.is_blank(c) for c in line):
             continue
-        rows.append(list(line) + [None] * (len(header) - len(line)))
+        if len(line) < width:
+            line = list(line) + [None] * (width - len(line))
+        rows.append(line)
         numbers.append(i + 1)
-    return RawTable(header=header, rows=rows, row_numbers=numbers, header_row=header_index + 1, **extra)
+    return RawTable(header=found.header, rows=rows, row_numbers=numbers, header_row=found.header_index + 1,
+                    title_lines=found.title_lines, header_rows=found.header_rows, columns=found.columns,
+                    extras=found.extras, **extra)
+
+
+def _check_zip(name: str, data: bytes) -> None:
+    """Refuse a zip that would expand too far (a decompression bomb) before any parser opens it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from exc
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise ReadError(_problem(name, "read.bomb", "fix.send_table",
+                                 limit_mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)))
+    total = sum(max(0, i.file_size) for i in infos)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ReadError(_problem(name, "read.bomb", "fix.send_table",
+                                 limit_mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)))
+
+
+def _excel_cell(cell: Cell) -> Cell:
+    if cell == "" or cell is None:
+        return None
+    if isinstance(cell, str):
+        return unicodedata.normalize("NFC", cell.strip()) or None
+    if isinstance(cell, time):  # a duration or time of day: not a figure we read
+        return cell.isoformat()
+    return cell
+
+
+def _fill_merged(grid: list[list[Cell]], ranges: list[Any] | None) -> None:
+    """Give every cell of a merged range its top-left value (a district merged down its communes, a header across)."""
+    for rng in ranges or []:
+        try:
+            (r0, c0), (r1, c1) = rng
+        except (TypeError, ValueError):
+            continue
+        if r0 >= len(grid):
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else None
+        if value is None:
+            continue
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if row[c] is None:
+                    row[c] = value
+
+
+def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xlsx") -> RawTable:
+    """A workbook (.xlsx, .xls, .ods): the sheet asked for, else the first that holds a table."""
+    from python_calamine import CalamineWorkbook
+
+    if kind == "xlsx":
+        _check_zip(name, data)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in wb.sheets_metadata if str(getattr(m, "typ", "")).endswith("WorkSheet")] \
+            or list(wb.sheet_names)
+    except BaseException as exc:  # CalamineError, ZipError, XmlError, and a Rust panic (a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from None
+    if sheet is not None and sheet not in names:
+        raise ReadError(_problem(name, "read.no_sheet", "fix.pick_sheet", sheet=sheet, sheets=", ".join(names)))
+    chosen = [sheet] if sheet else names
+    found: list[RawTable] = []
+    fallback: RawTable | None = None
+    notes: list[tuple[str, dict[str, Any]]] = []
+    for sheet_name in chosen:
+        try:
+            ws = wb.get_sheet_by_name(sheet_name)
+            if ws.height > MAX_ROWS:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
+            raw = ws.to_python(skip_empty_area=False, nrows=MAX_ROWS)
+            merged = ws.merged_cell_ranges if kind != "csv" else None
+        except ReadError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from None
+        grid = [[_excel_cell(c) for c in row[:MAX_COLS]] for row in raw]
+        if not any(any(c is not None for c in row) for row in grid):
+            continue
+        _fill_merged(grid, merged)
+        if _fix_tcvn3(grid) and ("read.tcvn3_converted", {}) not in notes:
+            notes.append(("read.tcvn3_converted", {}))
+        if layout.find_layout(grid) is None:
+            if fallback is None:
+                fallback = _table_from_lines(name, grid, sheet=sheet_name)
+            continue
+        found.append(_table_from_lines(name, grid, sheet=sheet_name))
+    if not found and fallback is None:
+        raise ReadError(_problem(name, "read.empty", "fix.send_table"))
+    table = found[0] if found else fallback
+    assert table is not None
+    table.kind = kind
+    table.sheets = names
+    table.data_sheets = [t.sheet for t in found if t.sheet]
+    table.notes.extend(notes)
+    if len(found) > 1:
+        table.notes.append(("read.several_sheets", {"sheet": table.sheet, "sheets": ", ".join(table.data_sheets)}))
+    return table
 
 
 def read_xlsx(name: str, data: bytes, sheet: str | None = None) -> RawTable:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
-        raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from exc
-    try:
-        names = wb.sheetnames
-        if sheet is not None and sheet not in names:
-            raise ReadError(_problem(name, "read.no_sheet", "fix.pick_sheet", sheet=sheet, sheets=", ".join(names)))
-        chosen = [sheet] if sheet else names
-        for sheet_name in chosen:
-            ws = wb[sheet_name]
-            lines = [list(r) for r in ws.iter_rows(values_only=True)]
-            if any(any(not _is_blank(c) for c in line) for line in lines):
-                return _table_from_lines(name, lines, sheet=sheet_name)
-        raise ReadError(_problem(name, "read.empty", "fix.send_table"))
-    finally:
-        wb.close()
+    return read_excel(name, data, sheet, "xlsx")
 
 
 def read_table(name: str, data: bytes, sheet: str | None = None) -> RawTable:
     """Read the table a file holds; raise ReadError with a user-facing problem when it cannot."""
-    if not data:
+    if not data or not data.strip():
         raise ReadError(_problem(name, "read.empty", "fix.send_table"))
     kind = file_kind(name, data)
-    if kind == "xlsx":
-        return read_xlsx(name, data, sheet)
-    if kind == "xls":
-        raise ReadError(_problem(name, "read.xls_unsupported", "fix.save_xlsx"))
-    return read_csv(name, data)
+    if kind == "binary":
+        raise ReadError(_problem(name, "read.not_table", "fix.send_table"))
+    if kind in ("xlsx", "xls"):
+        return read_excel(name, data, sheet, kind)
+    table = read_csv(name, data)
+    table.kind = "csv"
+    return table
 
 
 def cell_text(cell: Cell) -> str:
@@ -166,4 +355,4 @@ def cell_text(cell: Cell) -> str:
         return cell.strftime("%d/%m/%Y")
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return str(cell).strip()[:200]

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import json
 import os
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -105,6 +107,50 @@ MIGRATIONS: list[list[str]] = [
             created_at TIMESTAMP,
             created_by VARCHAR)""",
     ],
+    # explanations: what a lagging unit said and what it committed to (issue 4)
+    [
+        "CREATE SEQUENCE explanation_seq START 1",
+        """CREATE TABLE explanations (
+            id BIGINT PRIMARY KEY,
+            province_code VARCHAR NOT NULL,
+            commune_code VARCHAR NOT NULL,
+            explained_on DATE NOT NULL,        -- the day the unit gave the reason
+            reason VARCHAR NOT NULL,
+            new_completion_date DATE,          -- the unit's commitment
+            responsible VARCHAR,               -- who answers for it
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR)""",
+    ],
+    # accounts, their assigned districts/communes, and the audit log of every write that is not an
+    # upload (the uploads table is the upload log) (issue 7)
+    [
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,          -- sign-in name (lower case) or the OpenID e-mail
+            role VARCHAR NOT NULL,             -- viewer | uploader | admin
+            password_hash VARCHAR,             -- bcrypt; NULL: signs in through OpenID only
+            display_name VARCHAR,
+            active BOOLEAN NOT NULL,
+            failed_logins INTEGER NOT NULL,    -- consecutive failures since the last success
+            locked_until TIMESTAMP,            -- UTC; sign-in refused until then
+            created_at TIMESTAMP,
+            created_by VARCHAR,
+            last_login TIMESTAMP)""",
+        """CREATE TABLE user_scopes (           -- what an uploader may change
+            user_name VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,            -- district | commune | province
+            code VARCHAR NOT NULL,
+            PRIMARY KEY (user_name, level, code))""",
+        "CREATE SEQUENCE audit_seq START 1",
+        """CREATE TABLE audit (
+            id BIGINT PRIMARY KEY,
+            "at" TIMESTAMP NOT NULL,           -- UTC (quoted: AT is a keyword)
+            user_name VARCHAR,
+            source VARCHAR,                    -- app | cli | oidc | open
+            action VARCHAR NOT NULL,           -- settings | campaign | units | alias | withdraw | user.* | login.* | restore ...
+            target VARCHAR,
+            detail VARCHAR,                    -- JSON
+            file_name VARCHAR)""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -142,6 +188,58 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+# Within one process every thread opening the same file shares one DuckDB instance; a connection is
+# used by one thread only (one per ``session``). Write transactions of the process take this lock, so
+# two threads never write at once (DuckDB would abort one with "Conflict on ..."); other processes are
+# kept out by DuckDB's file lock. Reads need no lock: each sees the last committed state (MVCC).
+_WRITE_LOCK = threading.RLock()
+_SESSIONS_LOCK = threading.Condition()
+_SESSIONS: dict[str, int] = {}  # open sessions of this process per database file
+_LOCAL = threading.local()  # per thread: files this thread has a session on (nested sessions never wait)
+WAIT_MARKER_FRESH = 1.0  # seconds: a waiter elsewhere rewrites its marker more often than this
+
+
+def _wait_marker(target: Path) -> Path:
+    return target.with_name(target.name + ".wait")
+
+
+def _mark_waiting(target: Path) -> None:
+    """Tell the process holding the file that we wait, so it lets go between its units of work."""
+    with contextlib.suppress(OSError):
+        _wait_marker(target).write_text(str(os.getpid()))
+
+
+def _other_process_waiting(target: Path) -> bool:
+    marker = _wait_marker(target)
+    try:
+        if time.time() - marker.stat().st_mtime > WAIT_MARKER_FRESH:
+            return False
+        return marker.read_text().strip() != str(os.getpid())
+    except (OSError, ValueError):
+        return False
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.TransactionException) and "conflict" in str(exc).lower()
+
+
+def retry_conflicts(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a write again (a few times) when DuckDB aborts it for a write-write conflict."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(20):
+            try:
+                return fn(*args, **kwargs)
+            except duckdb.TransactionException as exc:
+                if not _is_conflict(exc) or attempt == 19:
+                    raise
+                time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
 def connect(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -151,18 +249,31 @@ def connect(
 ) -> Connection:
     """Open (creating and migrating when new) the database, waiting while another process holds it."""
     target = config.db_path(path)
-    if str(target) != ":memory:":
+    memory = str(target) == ":memory:"
+    if not memory:
         target.parent.mkdir(parents=True, exist_ok=True)
     limit = lock_timeout() if timeout is None else timeout
     started = time.monotonic()
     told = False
     while True:
         try:
-            if read_only and str(target) != ":memory:" and target.exists():
-                con = duckdb.connect(str(target), read_only=True)
+            if read_only and not memory and target.exists():
+                try:
+                    con = duckdb.connect(str(target), read_only=True)
+                except duckdb.ConnectionException:
+                    # this process already has the file open for writing: share that instance
+                    con = duckdb.connect(str(target))
             else:
                 con = duckdb.connect(str(target))
-                ensure_schema(con)
+                try:
+                    ensure_schema(con)
+                except BaseException:
+                    con.close()
+                    raise
+            if told and not memory:  # our turn came: stop asking the holder to let go
+                with contextlib.suppress(OSError, ValueError):
+                    if _wait_marker(target).read_text().strip() == str(os.getpid()):
+                        _wait_marker(target).unlink()
             return con
         except duckdb.Error as exc:  # IOException on the file lock
             if not _is_lock_error(exc):
@@ -170,6 +281,7 @@ def connect(
             waited = time.monotonic() - started
             if waited >= limit:
                 raise DatabaseBusy("db.busy", path=str(target), seconds=round(waited)) from exc
+            _mark_waiting(target)
             if not told:
                 told = True
                 if on_wait is not None:
@@ -179,27 +291,62 @@ def connect(
             time.sleep(0.05 + random.random() * 0.15)
 
 
+def _let_waiter_in(key: str, target: Path, limit: float) -> None:
+    """Fairness: when another process waits for the file, new sessions of this process hold back until
+    this process has let go of it (and the other has had its turn), so a busy dashboard cannot starve
+    a CLI import."""
+    if key in getattr(_LOCAL, "held", set()):
+        return  # a nested session in this thread must not wait for itself
+    deadline = time.monotonic() + limit
+    with _SESSIONS_LOCK:
+        while _other_process_waiting(target) and time.monotonic() < deadline:
+            _SESSIONS_LOCK.wait(0.05)
+
+
 @contextlib.contextmanager
 def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = False, **kw: Any) -> Iterator[Connection]:
     """A connection for one unit of work, closed afterwards so other processes can write."""
+    target = config.db_path(path)
+    key = str(target)
+    memory = key == ":memory:"
+    if not memory:
+        _let_waiter_in(key, target, lock_timeout() if kw.get("timeout") is None else kw["timeout"])
     con = connect(path, read_only=read_only, **kw)
+    held: set[str] = getattr(_LOCAL, "held", None) or set()
+    _LOCAL.held = held
+    nested = key in held
+    held.add(key)
+    with _SESSIONS_LOCK:
+        _SESSIONS[key] = _SESSIONS.get(key, 0) + 1
     try:
         yield con
     finally:
         con.close()
+        if not nested:
+            held.discard(key)
+        with _SESSIONS_LOCK:
+            _SESSIONS[key] -= 1
+            _SESSIONS_LOCK.notify_all()
 
 
 @contextlib.contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """All or nothing: commit on success, roll back on any exception."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
-        con.execute("COMMIT")
+    """All or nothing: commit on success, roll back on any exception. One writer per process at a time."""
+    with _WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                raise
 
 
 def schema_version(con: Connection) -> int:
@@ -334,6 +481,13 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
              d or p, p, d, r.get("books_total"), order)
         )
         order += 1
+    # a code listed here leaves any other province's list: the newest list says where a unit belongs
+    moved = 0
+    for level in ("district", "commune"):
+        codes = sorted({rec[1] for rec in records if rec[0] == level})
+        if codes:
+            moved += con.execute(queries.COUNT_UNITS_OF_CODES, [level, codes]).fetchone()[0]
+            con.execute(queries.DELETE_UNITS_OF_CODES, [level, codes])
     con.executemany(queries.INSERT_UNIT, records)
     after = {r["commune_code"] for r in rows}
     gone = before - after
@@ -346,16 +500,21 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
         "added": len(after - before),
         "removed": len(gone),
         "orphaned_reports": int(orphaned),
+        "moved_from_other_provinces": int(moved),
     }
 
 
-def replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
+@retry_conflicts
+def replace_units(con: Connection, rows: list[dict[str, Any]], *, user: str | None = None,
+                  source: str | None = None, file_name: str | None = None) -> dict[str, int]:
     """Replace the unit lists of the provinces the rows name; communes that disappear keep their reports."""
     with transaction(con):
         result = _replace_units(con, rows)
         for p in sorted({r["province_code"] for r in rows}):
             _ensure_campaign(con, p)
         bump_version(con)
+        record_audit(con, user, "units", ",".join(sorted({r["province_code"] for r in rows})), result,
+                     file_name=file_name, source=source)
     return result
 
 
@@ -397,13 +556,16 @@ def aliases(con: Connection) -> pd.DataFrame:
     return con.execute(queries.ALIASES).df()
 
 
+@retry_conflicts
 def add_alias(con: Connection, province: str, district: str | None, alias_key: str, commune_code: str,
-              user: str | None = None) -> None:
+              user: str | None = None, source: str | None = None) -> None:
     """Remember that a name seen in a file means this commune (chosen by a user)."""
     with transaction(con):
         con.execute(queries.DELETE_ALIAS, [province, district, alias_key])
         con.execute(queries.INSERT_ALIAS, [province, district, alias_key, commune_code, _now(), user])
         bump_version(con)
+        record_audit(con, user, "alias", commune_code, {"province": province, "district": district,
+                                                        "alias": alias_key}, source=source)
 
 
 # --- campaign and settings --------------------------------------------------
@@ -432,8 +594,9 @@ def get_campaign(con: Connection, province: str) -> Campaign:
     return Campaign(province, row[0], row[1], row[2])
 
 
+@retry_conflicts
 def set_campaign(con: Connection, province: str, name: str | None = None, start: date | None = None,
-                 deadline: date | None = None) -> Campaign:
+                 deadline: date | None = None, *, user: str | None = None, source: str | None = None) -> Campaign:
     """Change the campaign of a province; the start must come before the deadline."""
     current = get_campaign(con, province)
     new = Campaign(province, name if name else current.name, start or current.start, deadline or current.deadline)
@@ -444,6 +607,8 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
     with transaction(con):
         con.execute(queries.CAMPAIGN_UPSERT, [province, new.name.strip(), new.start, new.deadline, _now()])
         bump_version(con)
+        record_audit(con, user, "campaign", province, {"name": new.name.strip(), "start": new.start,
+                                                       "deadline": new.deadline}, source=source)
     return new
 
 
@@ -452,10 +617,13 @@ def get_setting(con: Connection, province: str, key: str, default: str | None = 
     return row[0] if row and row[0] is not None else default
 
 
-def set_setting(con: Connection, province: str, key: str, value: str) -> None:
+@retry_conflicts
+def set_setting(con: Connection, province: str, key: str, value: str, *, user: str | None = None,
+                source: str | None = None) -> None:
     with transaction(con):
         con.execute(queries.SETTING_SET, [province, key, value])
         bump_version(con)
+        record_audit(con, user, "settings", province, {"key": key, "value": value}, source=source)
 
 
 # --- uploads and reports ------------------------------------------------
@@ -473,6 +641,7 @@ def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) ->
     return None
 
 
+@retry_conflicts
 def log_rejected(con: Connection, file_name: str, sha256: str, row_count: int, errors: list[dict[str, Any]],
                  user: str | None = None, source: str = "cli") -> int:
     """Record a rejected attempt: the log keeps it, no figure changes."""
@@ -486,6 +655,7 @@ def log_rejected(con: Connection, file_name: str, sha256: str, row_count: int, e
     return int(upload_id)
 
 
+@retry_conflicts
 def commit_reports(
     con: Connection,
     *,
@@ -514,6 +684,7 @@ def commit_reports(
                              warnings=warnings, user=user, source=source)
 
 
+@retry_conflicts
 def replace_with_demo(con: Connection, rows: pd.DataFrame, province_code: str, file_name: str) -> int:
     """Replace every figure with demonstration rows, marked as demo, in one transaction."""
     with transaction(con):
@@ -554,7 +725,8 @@ def _write_upload(con: Connection, *, file_name: str, sha256: str, rows: pd.Data
     return upload_id, False
 
 
-def withdraw_upload(con: Connection, upload_id: int, user: str | None = None) -> int:
+@retry_conflicts
+def withdraw_upload(con: Connection, upload_id: int, user: str | None = None, source: str | None = None) -> int:
     """Take an upload back: its figures leave, the earlier ones in force come back. Returns rows affected."""
     row = con.execute(queries.UPLOAD_GET, [upload_id]).fetchone()
     if row is None:
@@ -567,6 +739,8 @@ def withdraw_upload(con: Connection, upload_id: int, user: str | None = None) ->
         con.execute(queries.DELETE_REPORTS_OF_UPLOAD_KEYS, [upload_id])
         con.execute(queries.RESTORE_REPORTS_FOR_UPLOAD_KEYS, [upload_id])
         bump_version(con)
+        record_audit(con, user, "withdraw", str(upload_id), {"reports": len(affected)}, file_name=row[1],
+                     source=source)
     return len(affected)
 
 
@@ -588,3 +762,296 @@ def clear_reports(con: Connection) -> None:
 
 def report_count(con: Connection) -> int:
     return int(con.execute(queries.REPORT_COUNT).fetchone()[0])
+
+
+# --- explanations (issue 4) -------------------------------------------------------
+
+
+def add_explanation(con: Connection, province: str, commune_code: str, explained_on: date, reason: str,
+                    new_completion_date: date | None = None, responsible: str | None = None,
+                    user: str | None = None) -> int:
+    """Record what a unit said about its delay and what it committed to. Returns the explanation's id."""
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidArgument("explain.reason_empty")
+    code = canonical_code(commune_code, "commune")
+    if not con.execute(queries.UNIT_EXISTS, ["commune", code]).fetchone()[0]:
+        raise NotFoundError("explain.unknown_commune", commune=commune_code)
+    if new_completion_date is not None and new_completion_date < explained_on:
+        raise InvalidArgument("explain.commitment_before", date=new_completion_date.isoformat())
+    with transaction(con):
+        new_id = int(con.execute(queries.NEXT_EXPLANATION_ID).fetchone()[0])
+        con.execute(queries.INSERT_EXPLANATION,
+                    [new_id, province, code, explained_on, text[:2000], new_completion_date,
+                     (responsible or "").strip()[:200] or None, _now(), user])
+        bump_version(con)
+        record_audit(con, user, "explanation.add", code, {"id": new_id, "explained_on": explained_on})
+    return new_id
+
+
+def delete_explanation(con: Connection, explanation_id: int, user: str | None = None) -> None:
+    if not con.execute(queries.EXPLANATION_EXISTS, [explanation_id]).fetchone()[0]:
+        raise NotFoundError("explain.unknown", id=explanation_id)
+    with transaction(con):
+        con.execute(queries.DELETE_EXPLANATION, [explanation_id])
+        bump_version(con)
+        record_audit(con, user, "explanation.delete", str(explanation_id))
+
+
+def explanations(con: Connection, province: str, commune_code: str | None = None,
+                 as_of: date | None = None) -> pd.DataFrame:
+    """Explanations of a province (or one commune), given on or before ``as_of``, newest first."""
+    return con.execute(queries.EXPLANATIONS,
+                       {"province": province, "commune": commune_code, "as_of": as_of}).df()
+
+
+def latest_explanations(con: Connection, province: str, as_of: date) -> pd.DataFrame:
+    """Each commune's latest explanation given on or before ``as_of``."""
+    return con.execute(queries.LATEST_EXPLANATIONS, {"province": province, "as_of": as_of}).df()
+
+
+def preview_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What ``replace_units(rows)`` would change, without writing: per province, the communes added,
+    removed and renamed (or moved), and the reports of removed communes that would stop counting."""
+    added: list[dict[str, Any]] = []
+    removed: list[dict[str, Any]] = []
+    renamed: list[dict[str, Any]] = []
+    for p in sorted({r["province_code"] for r in rows}):
+        before = {rec[0]: rec for rec in con.execute(queries.UNITS_OF_PROVINCE_FULL, [p]).fetchall()}
+        after = {r["commune_code"]: r for r in rows if r["province_code"] == p}
+        for code, r in after.items():
+            if code not in before:
+                added.append({"commune_code": code, "commune": r["commune_name"], "district": r["district_name"]})
+            else:
+                _, old_name, old_district, old_district_name = before[code]
+                if old_name != r["commune_name"] or (old_district or None) != (r["district_code"] or None):
+                    renamed.append({"commune_code": code, "old_name": old_name, "commune": r["commune_name"],
+                                    "old_district": old_district_name, "district": r["district_name"]})
+        for code, rec in before.items():
+            if code not in after:
+                removed.append({"commune_code": code, "commune": rec[1], "district": rec[3]})
+    gone = sorted(r["commune_code"] for r in removed)
+    counts = dict(con.execute(queries.REPORT_COUNTS_OF_CODES, [gone]).fetchall()) if gone else {}
+    for r in removed:
+        r["reports"] = int(counts.get(r["commune_code"], 0))
+    return {
+        "provinces": sorted({r["province_code"] for r in rows}),
+        "communes": len(rows),
+        "added": added,
+        "removed": removed,
+        "renamed": renamed,
+        "orphaned_reports": int(sum(counts.values())),
+    }
+
+
+# --- audit log and accounts (issue 7) ------------------------------------------------
+
+
+def record_audit(con: Connection, user: str | None, action: str, target: str | None = None,
+                 detail: Any = None, file_name: str | None = None, source: str | None = None) -> None:
+    """One line in the audit log; call it inside the write's own transaction so both land or neither."""
+    audit_id = int(con.execute(queries.NEXT_AUDIT_ID).fetchone()[0])
+    text = None if detail is None else json.dumps(detail, ensure_ascii=False, default=str)
+    con.execute(queries.AUDIT_INSERT, [audit_id, _now(), user, source, action, target, text, file_name])
+
+
+def audit_log(con: Connection, limit: int = 1000) -> pd.DataFrame:
+    """The audit log (writes other than uploads, sign-ins, account changes), newest first."""
+    return con.execute(queries.AUDIT_LIST, [limit]).df()
+
+
+def get_user(con: Connection, name: str) -> dict[str, Any] | None:
+    row = con.execute(queries.USER_GET, [name]).fetchone()
+    if row is None:
+        return None
+    keys = ["name", "role", "password_hash", "display_name", "active", "failed_logins", "locked_until",
+            "last_login"]
+    return dict(zip(keys, row))
+
+
+def user_scopes(con: Connection, name: str) -> list[tuple[str, str]]:
+    return [(lvl, code) for lvl, code in con.execute(queries.USER_SCOPES, [name]).fetchall()]
+
+
+def user_communes(con: Connection, name: str) -> set[str]:
+    """Communes of the unit list an account may change (through its assigned communes/districts/provinces)."""
+    return {code for (code,) in con.execute(queries.USER_COMMUNES, [name]).fetchall()}
+
+
+def upload_communes(con: Connection, upload_id: int) -> set[str]:
+    return {code for (code,) in con.execute(queries.UPLOAD_COMMUNES, [upload_id]).fetchall()}
+
+
+def user_count(con: Connection) -> int:
+    return int(con.execute(queries.USER_COUNT).fetchone()[0])
+
+
+def users(con: Connection) -> pd.DataFrame:
+    return con.execute(queries.USERS_LIST).df()
+
+
+@retry_conflicts
+def insert_user(con: Connection, name: str, role: str, password_hash: str | None, display_name: str | None,
+                *, by: str | None, source: str | None = None) -> None:
+    if get_user(con, name) is not None:
+        raise InvalidArgument("auth.user_exists", name=name)
+    with transaction(con):
+        con.execute(queries.USER_INSERT, [name, role, password_hash, display_name, _now(), by])
+        record_audit(con, by, "user.add", name, {"role": role}, source=source)
+
+
+@retry_conflicts
+def update_user(con: Connection, name: str, *, by: str | None, source: str | None = None,
+                password_hash: str | None = None, role: str | None = None, active: bool | None = None,
+                scopes: list[tuple[str, str]] | None = None) -> None:
+    """Change an account: password, role, active flag or assignments (each given one is replaced)."""
+    if get_user(con, name) is None:
+        raise NotFoundError("auth.unknown_user", name=name)
+    with transaction(con):
+        detail: dict[str, Any] = {}
+        if password_hash is not None:
+            con.execute(queries.USER_SET_PASSWORD, [password_hash, name])
+            detail["password"] = "changed"
+        if role is not None:
+            con.execute(queries.USER_SET_ROLE, [role, name])
+            detail["role"] = role
+        if active is not None:
+            con.execute(queries.USER_SET_ACTIVE, [active, name])
+            detail["active"] = active
+        if scopes is not None:
+            con.execute(queries.USER_SCOPES_DELETE, [name])
+            for level, code in scopes:
+                con.execute(queries.USER_SCOPE_INSERT, [name, level, code])
+            detail["scopes"] = [f"{lvl}:{code}" for lvl, code in scopes]
+        record_audit(con, by, "user.change", name, detail, source=source)
+
+
+@retry_conflicts
+def record_login(con: Connection, name: str, ok: bool, *, max_failures: int, lock_until: datetime,
+                 known: bool, source: str | None = None) -> None:
+    """Count a failed sign-in (locking the account after ``max_failures``) or reset the count."""
+    with transaction(con):
+        if known:
+            if ok:
+                con.execute(queries.USER_LOGIN_OK, [_now(), name])
+            else:
+                con.execute(queries.USER_LOGIN_FAILED, [max_failures, lock_until, name])
+        record_audit(con, name, "login.ok" if ok else "login.failed", name, None, source=source)
+
+
+# --- backup and restore (issue 7) --------------------------------------------------------
+# A backup is a consistent copy of the database file: the backing-up process holds DuckDB's file lock
+# (no other process can write), takes this process's write lock (no thread writes), CHECKPOINTs (the
+# write-ahead log is folded into the file) and copies the file; the copy is then opened and checked.
+# A restore never swaps files under a running process: it copies every table of the backup into the
+# live database in ONE transaction (readers see the old or the restored data, never a mix) and bumps
+# the data version so every cache reloads.
+
+
+def backup(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Write ``hotich-YYYYmmdd-HHMMSS.duckdb`` (and a ``.json`` manifest) into ``out_dir``."""
+    import hashlib
+    import shutil
+
+    source = config.db_path(path)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    final = out / f"hotich-{stamp}.duckdb"
+    partial = out / f".hotich-{stamp}.duckdb.partial"
+    with session(source) as con, _WRITE_LOCK:
+        con.execute("CHECKPOINT")
+        shutil.copyfile(source, partial)
+        counts = table_counts(con)
+        version = schema_version(con)
+    check = duckdb.connect(str(partial), read_only=True)
+    try:
+        copied = table_counts(check)
+    finally:
+        check.close()
+    if copied != counts:
+        partial.unlink(missing_ok=True)
+        raise InvalidArgument("backup.mismatch", file=str(final))
+    os.replace(partial, final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    manifest = {"file": final.name, "source": str(source), "created_at": _now().isoformat(),
+                "schema_version": version, "sha256": digest, "tables": counts}
+    final.with_suffix(".json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    return {**manifest, "path": str(final)}
+
+
+def table_counts(con: Connection) -> dict[str, int]:
+    out = {}
+    for (name,) in con.execute(queries.USER_TABLES).fetchall():
+        out[name] = int(con.execute(queries.count_rows(name)).fetchone()[0])
+    return out
+
+
+def find_backup(source: str | os.PathLike[str]) -> Path:
+    """A backup file, or the newest backup in a folder."""
+    src = Path(source)
+    if src.is_dir():
+        found = sorted(src.glob("hotich-*.duckdb"))
+        if not found:
+            raise NotFoundError("backup.none", folder=str(src))
+        return found[-1]
+    if not src.is_file():
+        raise NotFoundError("file.not_found", file=str(src))
+    return src
+
+
+def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str], *,
+            user: str | None = None, audit_source: str | None = "cli") -> dict[str, Any]:
+    """Replace the content of the database at ``path`` with a backup, in one transaction."""
+    import shutil
+    import tempfile
+
+    backup_file = find_backup(source)
+    target = config.db_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".restore-", dir=target.parent) as tmp:
+        work = Path(tmp) / "backup.duckdb"
+        shutil.copyfile(backup_file, work)  # never write into the backup itself
+        try:
+            bk = duckdb.connect(str(work))
+        except duckdb.Error as exc:
+            raise InvalidArgument("backup.unreadable", file=str(backup_file), error=str(exc)[:200]) from exc
+        try:
+            try:
+                if not bk.execute(queries.TABLE_EXISTS, ["uploads"]).fetchone()[0]:
+                    raise InvalidArgument("backup.unreadable", file=str(backup_file), error="no uploads table")
+                ensure_schema(bk)  # an older backup is brought to the current schema first
+            except duckdb.Error as exc:
+                raise InvalidArgument("backup.unreadable", file=str(backup_file), error=str(exc)[:200]) from exc
+            tables = {name: [c for (c,) in bk.execute(queries.TABLE_COLUMNS, [name]).fetchall()]
+                      for (name,) in bk.execute(queries.USER_TABLES).fetchall()}
+            frames = {name: bk.execute(queries.select_all(name)).arrow() for name in tables}
+            sequences = dict(bk.execute(queries.SEQUENCES).fetchall())
+            backup_version = data_version(bk)
+        finally:
+            bk.close()
+    with session(target) as con:
+        with transaction(con):
+            live = {name for (name,) in con.execute(queries.USER_TABLES).fetchall()}
+            current_version = data_version(con)
+            for name in sorted(live):
+                con.execute(queries.delete_all(name))
+            for name, cols in tables.items():
+                if name not in live:
+                    continue
+                live_cols = {c for (c,) in con.execute(queries.TABLE_COLUMNS, [name]).fetchall()}
+                use = [c for c in cols if c in live_cols]
+                view = "_restore_" + name
+                con.register(view, frames[name])
+                try:
+                    con.execute(queries.insert_from(name, use, view))
+                finally:
+                    con.unregister(view)
+            for name, last in sequences.items():
+                for stmt in queries.recreate_sequence(name, (last or 0) + 1):
+                    con.execute(stmt)
+            set_meta(con, "data_version", str(max(current_version, backup_version) + 1))
+            record_audit(con, user, "restore", str(target), {"rows": {n: len(f) for n, f in frames.items()}},
+                         file_name=backup_file.name, source=audit_source)
+        counts = table_counts(con)
+    return {"restored_from": str(backup_file), "db": str(target), "tables": counts}

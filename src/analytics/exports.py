@@ -1,0 +1,97 @@
+"""The official report's export: the underperformers list as .xlsx (title, as-of date, Vietnamese headers,
+formatted percentages, grouped by district) and as CSV. Text that a spreadsheet would run as a formula
+is neutralized in both (``present.neutralize``)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from analytics import present
+from analytics.i18n import fmt_date, t
+
+PCT_FORMAT = '0.0" %"'
+POINTS_FORMAT = "0.0"
+DATE_FORMAT = "dd/mm/yyyy"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _value(x: Any) -> Any:
+    if x is None or (not isinstance(x, (str, list)) and pd.isna(x)):
+        return None
+    if isinstance(x, pd.Timestamp):
+        return x.date()
+    return present.neutralize(x) if isinstance(x, str) else x
+
+
+def underperformers_xlsx(df: pd.DataFrame, *, as_of: date, province_name: str, campaign: str,
+                         lang: str = "vi") -> bytes:
+    """The list of ``metrics.underperformers_full`` as a workbook, one block per district."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("export.sheet", lang)[:31]
+    headers = [t("col.rank", lang), t("col.commune_code", lang), t("col.commune", lang), t("col.completion", lang),
+               t("col.planned", lang), t("col.gap", lang), t("col.last_report", lang), t("col.reasons", lang),
+               t("col.explanation", lang), t("col.new_completion_date", lang), t("col.responsible", lang)]
+    ws.append([present.neutralize(t("export.title", lang, province=province_name))])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([present.neutralize(t("export.subtitle", lang, campaign=campaign, date=fmt_date(as_of)))])
+    ws.append([t("export.count", lang, count=len(df))])
+    ws.append([])
+    ws.append(headers)
+    head_row = ws.max_row
+    for cell in ws[head_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    rank = 0
+    for district, part in df.groupby("district", sort=False, dropna=False):
+        name = district if isinstance(district, str) and district else "–"
+        ws.append([present.neutralize(t("export.district_row", lang, district=name, count=len(part)))])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(headers))
+        for r in part.to_dict("records"):
+            rank += 1
+            pct = lambda x: None if x is None or pd.isna(x) else float(x)  # noqa: E731
+            ws.append([rank, _value(r["commune_code"]), _value(r["commune"]), pct(r["completion_pct"]),
+                       pct(r["planned_pct"]), pct(r["gap_pct"]), _value(r["last_report"]),
+                       _value(present.reasons_text(r, lang)), _value(r.get("explanation_reason")),
+                       _value(r.get("explanation_new_completion_date")), _value(r.get("explanation_responsible"))])
+            row = ws.max_row
+            ws.cell(row, 4).number_format = PCT_FORMAT
+            ws.cell(row, 5).number_format = PCT_FORMAT
+            ws.cell(row, 6).number_format = POINTS_FORMAT
+            ws.cell(row, 7).number_format = DATE_FORMAT
+            ws.cell(row, 10).number_format = DATE_FORMAT
+    widths = [6, 10, 28, 13, 13, 13, 14, 40, 40, 14, 22]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = ws.cell(head_row + 1, 1)
+    ws.print_title_rows = f"{head_row}:{head_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def underperformers_csv(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> bytes:
+    """The same list as CSV for Excel (UTF-8 with BOM), with the explanations' commitment and person."""
+    table = present.underperformers_full_table(df, lang, amber)
+    table[t("col.new_completion_date", lang)] = [present._date_or_dash(x) if x is not None else ""
+                                                for x in df["explanation_new_completion_date"]]
+    table[t("col.responsible", lang)] = [x or "" for x in df["explanation_responsible"]]
+    return present.csv_bytes(table)
+
+
+def league_csv(table: pd.DataFrame) -> bytes:
+    """A league table as CSV (the sparkline column left out)."""
+    keep = [c for c in table.columns if not (len(table) and isinstance(table[c].dropna().iloc[0]
+                                                                      if table[c].notna().any() else None, list))]
+    return present.csv_bytes(table[keep])

@@ -1,0 +1,298 @@
+"""Chart images that stand on their own, and the renderer that turns figures into PNG/PDF bytes.
+
+A chart shared in a chat group or pasted into a report loses the page around it,
+so ``annotate`` puts on the figure itself what the page showed: the title, the
+province (and district), the as-of date, the legend, a footer with the data
+source and the time the image was made, and "DỮ LIỆU MẪU" across it when the
+data is demo. The app draws the same annotated figure, so the plotly toolbar's
+camera button (``camera_config``) downloads the same picture with nothing on
+the server.
+
+Rendering (``render``) uses kaleido, which drives a headless Chromium (Debian's
+``chromium`` package; ``scripts/setup.sh`` installs it). One browser is started
+on first use and kept for the life of the process (about 4 s to start, then
+under 1 s per image); calls are serialized. The fonts shipped in ``fonts/``
+(Noto Sans, SIL OFL) are handed to the browser through fontconfig, so
+Vietnamese diacritics render the same on any machine. Without a browser,
+``render`` raises ``RendererMissing`` (a user-facing error): the app explains
+it and the camera button still works.
+
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+
+from analytics.errors import HotichError
+from analytics.i18n import fmt_date, t
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "Noto Sans, DejaVu Sans, Arial, sans-serif"
+EXPORT_WIDTH = 1000   # layout width in CSS px ...
+EXPORT_SCALE = 2      # ... times 2: a 2000 px wide PNG (presentation quality, text stays readable)
+DEFAULT_HEIGHT = 560
+TOP = 96              # room for the title and the place/as-of line
+FOOTER = 44           # room for the footer under the legend
+WATERMARK_COLOR = "rgba(213, 94, 0, 0.16)"
+BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+RENDER_TIMEOUT = float(os.environ.get("HOTICH_RENDER_TIMEOUT", "90"))
+
+
+class RendererMissing(HotichError):
+    """No browser to render images with (the camera button in the app still works)."""
+
+
+class RenderFailed(HotichError):
+    """The browser was there but the image could not be made."""
+
+
+@dataclass(frozen=True)
+class ImageMeta:
+    """What an image must say about itself."""
+
+    title: str | None = None          # None: the figure's own title
+    as_of: date | None = None
+    place: str = ""                   # "Tỉnh Quảng Nam" or "Huyện Duy Xuyên, Tỉnh Quảng Nam"
+    demo: bool = False
+    made_at: datetime | None = None   # None: now
+    lang: str = "vi"
+    source: str | None = None         # None: the default source text
+
+
+def place_text(province_name: str | None, district_name: str | None = None) -> str:
+    parts = [p for p in (district_name, province_name) if p]
+    return ", ".join(parts)
+
+
+def figure_title(fig: go.Figure) -> str:
+    """The figure's title without its subtitle line and without markup."""
+    text = fig.layout.title.text or ""
+    text = text.split("<br>")[0]
+    return re.sub(r"<[^>]+>", "", text).strip()
+
+
+def footer_text(meta: ImageMeta) -> str:
+    made = meta.made_at or datetime.now()
+    source = meta.source or t("image.source_demo" if meta.demo else "image.source", meta.lang)
+    return t("image.footer", meta.lang, source=source, made=made.strftime("%d/%m/%Y %H:%M"))
+
+
+def subtitle_text(meta: ImageMeta) -> str:
+    parts = []
+    if meta.place:
+        parts.append(meta.place)
+    if meta.as_of:
+        parts.append(t("chart.as_of", meta.lang, date=fmt_date(meta.as_of)))
+    return " · ".join(parts)
+
+
+def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.Figure:
+    """A copy of ``fig`` that stands on its own: title, place and date, legend, footer, demo watermark.
+
+    The title and subtitle are annotations pinned to the top margin and the footer
+    is the layout title pinned to the bottom of the canvas, so both stay in place
+    whatever the legend and axes push.
+    """
+    out = go.Figure(fig)
+    title = meta.title or figure_title(fig) or ""
+    h = int(height or fig.layout.height or DEFAULT_HEIGHT)
+    margin = fig.layout.margin
+    left = margin.l if margin.l is not None else 10
+    right = margin.r if margin.r is not None else 10
+    bottom = max(margin.b if margin.b is not None else 10, 10) + FOOTER + 70
+    out.update_layout(
+        height=h + TOP + FOOTER,
+        font={"family": FONT},
+        margin={"t": TOP, "b": bottom, "l": left, "r": right},
+        title={"text": footer_text(meta), "x": 0, "xref": "paper", "xanchor": "left",
+               "y": 0, "yref": "container", "yanchor": "bottom", "pad": {"b": 10},
+               "font": {"size": 11, "color": "#555555", "family": FONT}, "automargin": False},
+    )
+    if not out.layout.showlegend and len(out.data) > 1:
+        out.update_layout(showlegend=True)
+    out.add_annotation(text=f"<b>{_escape(title)}</b>", xref="paper", yref="paper", x=0, y=1,
+                       xanchor="left", yanchor="top", yshift=TOP - 10, showarrow=False, align="left",
+                       font={"size": 20, "color": "#1A1A1A", "family": FONT})
+    sub = subtitle_text(meta)
+    if sub:
+        out.add_annotation(text=_escape(sub), xref="paper", yref="paper", x=0, y=1, xanchor="left",
+                           yanchor="top", yshift=TOP - 42, showarrow=False, align="left",
+                           font={"size": 14, "color": "#333333", "family": FONT})
+    if meta.demo:
+        out.add_annotation(text=t("image.demo_mark", meta.lang), xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, textangle=-18, font={"size": 72, "color": WATERMARK_COLOR,
+                                                                 "family": FONT})
+    return out
+
+
+def _escape(text: str) -> str:
+    """Names come from files: show them as text, not as plotly markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def file_name(stem: str, as_of: date | None, ext: str = "png") -> str:
+    day = f"-{as_of.isoformat()}" if as_of else ""
+    return f"{stem}{day}.{ext}"
+
+
+def camera_config(fig: go.Figure, stem: str, as_of: date | None = None) -> dict[str, Any]:
+    """The plotly config for the toolbar's camera button: file name, size and scale of the PNG."""
+    height = int(fig.layout.height or DEFAULT_HEIGHT + TOP + FOOTER)
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_name(stem, as_of, "png")[:-4],
+                                 "width": EXPORT_WIDTH, "height": height, "scale": EXPORT_SCALE},
+    }
+
+
+def chart_png(fig: go.Figure, meta: ImageMeta, annotated: bool = False) -> bytes:
+    """The PNG of a chart at presentation quality (2000 px wide): annotated unless it already is."""
+    fig2 = fig if annotated else annotate(fig, meta)
+    height = int(fig2.layout.height or DEFAULT_HEIGHT + TOP + FOOTER)
+    return render(fig2, "png", EXPORT_WIDTH, height, EXPORT_SCALE)
+
+
+# --- the renderer -------------------------------------------------------------
+
+
+def find_browser() -> str | None:
+    """The browser kaleido will drive: $BROWSER_PATH, else chromium/chrome on the PATH."""
+    env = os.environ.get("BROWSER_PATH")
+    if env:
+        return env if os.access(env, os.X_OK) else None
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def renderer_ready() -> bool:
+    """Whether PNG/PDF files can be made here (cheap: looks for the browser, starts nothing)."""
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return False
+    return find_browser() is not None
+
+
+def _fontconfig_file(tmp: Path) -> Path:
+    """A fontconfig file adding the shipped fonts to the system's."""
+    conf = tmp / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{FONT_DIR}</dir>\n  <cachedir>{tmp / 'cache'}</cachedir>\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return conf
+
+
+class _Renderer:
+    """One kaleido (headless Chromium) kept on its own event-loop thread; calls are serialized."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido: Any = None
+        self._tmp: tempfile.TemporaryDirectory | None = None
+
+    def _start(self) -> None:
+        browser = find_browser()
+        try:
+            import kaleido
+        except ImportError as exc:
+            raise RendererMissing("image.no_renderer") from exc
+        if browser is None:
+            raise RendererMissing("image.no_renderer")
+        self._tmp = tempfile.TemporaryDirectory(prefix="hotich-render-")
+        conf = _fontconfig_file(Path(self._tmp.name))
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="hotich-renderer", daemon=True).start()
+
+        async def open_() -> Any:
+            k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=browser)
+            await k.open()
+            return k
+
+        old = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(conf)  # read by the browser when it starts
+        try:
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_(), loop).result(RENDER_TIMEOUT)
+        except Exception as exc:
+            loop.call_soon_threadsafe(loop.stop)
+            raise RenderFailed("image.render_failed", detail=type(exc).__name__) from exc
+        finally:
+            if old is None:
+                os.environ.pop("FONTCONFIG_FILE", None)
+            else:
+                os.environ["FONTCONFIG_FILE"] = old
+        self._loop = loop
+
+    def render(self, fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+        with self._lock:
+            if self._kaleido is None:
+                self._start()
+            assert self._loop is not None
+            opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+            future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
+            try:
+                return future.result(RENDER_TIMEOUT + 5)
+            except Exception as exc:
+                self._close_locked()  # start afresh next time
+                raise RenderFailed("image.render_failed", detail=type(exc).__name__) from exc
+
+    def _close_locked(self) -> None:
+        k, loop = self._kaleido, self._loop
+        self._kaleido, self._loop = None, None
+        if k is not None and loop is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(k.close(), loop).result(15)
+            except Exception:  # noqa: BLE001 the browser may already be gone
+                pass
+            loop.call_soon_threadsafe(loop.stop)
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_locked()
+
+
+_RENDERER = _Renderer()
+atexit.register(_RENDERER.close)
+
+
+def render(fig: go.Figure, fmt: str = "png", width: int = EXPORT_WIDTH, height: int = DEFAULT_HEIGHT,
+           scale: float = EXPORT_SCALE) -> bytes:
+    """PNG or PDF bytes of a figure (``width``×``height`` CSS px; PNG pixels are times ``scale``)."""
+    if fmt not in ("png", "pdf"):
+        raise ValueError(fmt)
+    return _RENDERER.render(fig, fmt, width, height, scale)
+
+
+def close_renderer() -> None:
+    """Stop the browser (tests; it is also stopped at exit)."""
+    _RENDERER.close()
+
+
+def with_meta(meta: ImageMeta, **changes: Any) -> ImageMeta:
+    return replace(meta, **changes)
+
+
+__all__ = ["ImageMeta", "annotate", "camera_config", "chart_png", "render", "renderer_ready", "find_browser",
+           "file_name", "place_text", "RendererMissing", "RenderFailed", "close_renderer"]

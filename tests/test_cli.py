@@ -1,0 +1,148 @@
+"""The command line on a temporary database: the contract of issue 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from analytics import store
+
+from conftest import json_lines, write_units_csv
+
+HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]
+GOOD = [
+    ["2025-02-25", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "100", "50"],
+    ["2025-02-25", "Thành phố Tam Kỳ", "", "Phường Phước Hoà", "1.200", "600"],
+    ["2025-02-26", "Thành phố Tam Kỳ", "020341", "Phường An Mỹ", "200", "20"],
+]
+
+
+def test_ingest_json_contract(run_cli, make_csv):
+    path = make_csv("day.csv", HEADER, GOOD)
+    code, out, err = run_cli("ingest", str(path), "--json")
+    assert code == 0, err
+    [obj] = json_lines(out)
+    assert obj == {"file": str(path), "upload_id": obj["upload_id"], "rows": 3, "communes": 3,
+                   "report_dates": ["2025-02-25", "2025-02-26"], "ok": True, "unchanged": False}
+    code, out, _ = run_cli("ingest", str(path), "--json")
+    again = json_lines(out)[0]
+    assert code == 0
+    assert again["unchanged"] is True and again["upload_id"] == obj["upload_id"]
+
+
+def test_ingest_several_files_one_bad(run_cli, make_csv, db_path):
+    good = make_csv("good.csv", HEADER, GOOD)
+    bad = make_csv("bad.csv", HEADER, [["2025-02-25", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "10", "11"]])
+    code, out, err = run_cli("ingest", str(good), str(bad), "--json")
+    assert code == 2
+    first, second = json_lines(out)
+    assert first["ok"] is True
+    assert second["ok"] is False and second["file"] == str(bad)
+    [e] = second["errors"]
+    assert (e["row"], e["column"], e["value"]) == (2, "books_digitized", "11")
+    assert set(e) >= {"file", "row", "column", "value", "problem", "fix"}
+    assert "books_digitized" in err and "2" in err
+
+
+def test_rejected_file_changes_no_figure(run_cli, make_csv, db_path):
+    run_cli("ingest", str(make_csv("good.csv", HEADER, GOOD)))
+    _, before, _ = run_cli("summary")
+    rows = [["2025-02-27", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "100", "60"],
+            ["2025-02-27", "Thành phố Tam Kỳ", "", "Phường Không Có", "100", "10"]]
+    code, _, err = run_cli("ingest", str(make_csv("half.csv", HEADER, rows)))
+    assert code == 2
+    assert "Phường Không Có" in err
+    _, after, _ = run_cli("summary")
+    assert json.loads(after)["books_digitized"] == json.loads(before)["books_digitized"]
+    with store.session(db_path) as con:
+        log = store.uploads(con)
+    assert list(log["outcome"]) == ["rejected", "loaded"]
+
+
+def test_date_option(run_cli, make_csv):
+    header = ["commune_code", "books_total", "books_digitized"]
+    path = make_csv("nodate.csv", header, [["20335", "100", "50"]])
+    code, _, err = run_cli("ingest", str(path))
+    assert code == 2 and "report_date" in err
+    code, out, _ = run_cli("ingest", str(path), "--date", "2025-02-25", "--json")
+    assert code == 0 and json_lines(out)[0]["report_dates"] == ["2025-02-25"]
+    dated = make_csv("dated.csv", ["report_date"] + header, [["2025-02-26", "20335", "100", "50"]])
+    code, out, err = run_cli("ingest", str(dated), "--date", "2025-02-25", "--json")
+    assert code == 2
+
+
+def test_missing_file(run_cli, tmp_path):
+    code, out, _ = run_cli("ingest", str(tmp_path / "nope.csv"), "--json")
+    assert code == 2
+    assert json_lines(out)[0]["ok"] is False
+
+
+def test_summary_and_underperformers(run_cli, make_csv):
+    run_cli("ingest", str(make_csv("good.csv", HEADER, GOOD)))
+    code, out, _ = run_cli("summary", "--as-of", "2025-02-25")
+    s = json.loads(out)
+    assert code == 0
+    assert s["as_of"] == "2025-02-25" and s["units_reporting"] == 2
+    assert s["books_total"] == 1300 and s["books_digitized"] == 650
+    assert s["completion_pct"] == pytest.approx(50.0)
+    assert [d["district_code"] for d in s["districts"]][:2] == ["502", "503"]
+    assert len(s["districts"]) == 18
+    keys = {"province", "province_name", "as_of", "start", "deadline", "days_left", "units_total", "units_reporting",
+            "units_reported_on_day", "books_total", "books_digitized", "completion_pct", "required_per_day",
+            "recent_per_day", "projected_finish", "behind_schedule", "not_reporting", "districts"}
+    assert keys <= set(s)
+    assert {"district_code", "district", "books_total", "books_digitized", "completion_pct", "behind_schedule",
+            "not_reporting"} <= set(s["districts"][0])
+    code, out, _ = run_cli("underperformers", "--as-of", "2025-02-26")
+    rows = json.loads(out)
+    assert code == 0
+    # 238 never reported; 20335 and 20338 started on 25/02 and made no progress by 26/02 (behind their plan);
+    # 20341 reported its first figures on D itself, so its plan is its own baseline
+    assert len(rows) == 240
+    assert "20341" not in {r["commune_code"] for r in rows}
+    assert set(rows[0]) >= {"commune_code", "commune", "district", "completion_pct", "planned_pct", "last_report",
+                            "reasons"}
+    assert rows[0]["last_report"] is None
+
+
+def test_campaign_show_and_change(run_cli):
+    code, out, _ = run_cli("campaign")
+    assert json.loads(out) == {"province": "49", "name": "Đợt cao điểm 20 ngày", "start": "2025-02-21",
+                               "deadline": "2025-03-12"}
+    code, out, _ = run_cli("campaign", "--name", "Đợt 2", "--deadline", "2025-03-31")
+    assert code == 0 and json.loads(out)["deadline"] == "2025-03-31"
+    code, out, _ = run_cli("summary")
+    assert json.loads(out)["deadline"] == "2025-03-31"
+    code, _, err = run_cli("campaign", "--start", "2025-04-01")
+    assert code == 1 and "2025-04-01" in err
+
+
+def test_units_command(run_cli, tmp_path):
+    path = write_units_csv(tmp_path / "units.csv")
+    code, out, _ = run_cli("units", str(path), "--json")
+    assert code == 0
+    assert json.loads(out)["communes"] == 5
+    code, out, _ = run_cli("summary", "--province", "99")
+    assert json.loads(out)["units_total"] == 5
+    code, _, err = run_cli("summary", "--province", "77")
+    assert code == 1 and "77" in err
+
+
+def test_demo_command(run_cli):
+    code, out, _ = run_cli("demo", "--json")
+    assert code == 0
+    assert json.loads(out)["communes"] == 240
+    code, out, _ = run_cli("summary")
+    s = json.loads(out)
+    assert s["as_of"] == "2025-03-05"
+    assert s["units_reporting"] == 240 and s["units_total"] == 241
+
+
+def test_python_dash_m_entry_point(tmp_path):
+    db = tmp_path / "m.duckdb"
+    out = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db)], capture_output=True,
+                         text=True, check=True).stdout
+    assert json.loads(out)["units_total"] == 241
