@@ -166,10 +166,10 @@ def year_reports(units: list[dict[str, Any]], end: date = END, days: int = DAYS,
     present = rng.random((n, days)) >= 0.012                     # a day without a report
     present[:, -1] |= rng.random(n) < 0.9                        # most report on the last day
     late = rng.random(n) < 0.02                                  # joined during the year
-    join = np.where(late, rng.integers(30, days - 30, n), 0)
+    join = np.where(late, rng.integers(min(30, days // 4), max(days - 30, days // 2), n), 0)
     present &= day_index[None, :] >= join[:, None]
     stoppers = rng.random(n) < 0.01                              # stopped reporting lately
-    stop = np.where(stoppers, rng.integers(days - 20, days - 4, n), days)
+    stop = np.where(stoppers, rng.integers(max(days - 20, days // 2), days - 3, n), days)
     present &= day_index[None, :] < stop[:, None]
     never = rng.random(n) < 0.003                                # never reported
     present[never, :] = False
@@ -239,7 +239,14 @@ def daily_xlsx(frame: pd.DataFrame) -> bytes:
 
 def history_csv(year: pd.DataFrame) -> bytes:
     """The whole year in one file (a backfill): ISO dates, codes only, as a ministry export would be."""
-    out = year[["report_date", "commune_code", "books_total", "books_digitized", "records_digitized"]].copy()
-    out.columns = ["report_date", "commune_code", "books_total", "books_digitized", "records_digitized"]
-    out["report_date"] = pd.to_datetime(out["report_date"]).dt.strftime("%Y-%m-%d")
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    import duckdb
+
+    out = year[["report_date", "commune_code", "books_total", "books_digitized", "records_digitized"]]
+    con = duckdb.connect()
+    try:
+        con.register("year_frame", out)
+        text = con.execute("SELECT strftime(CAST(report_date AS DATE), '%Y-%m-%d') AS report_date, commune_code, "
+                           "books_total, books_digitized, records_digitized FROM year_frame").df()
+    finally:
+        con.close()
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")

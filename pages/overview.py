@@ -25,16 +25,17 @@ k = present.overview_kpis(o, lang)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.tr("kpi.completion"), k["completion"], delta=k["change"], help=ui.tr("kpi.completion_help"),
           border=True)
-c2.metric(ui.tr("kpi.books"), k["books"], help=ui.tr("kpi.planned") + ": " + k["planned"], border=True)
+c2.metric(ui.tr("kpi.books_short"), k["books_done"], delta=k["books_total"], delta_color="off", delta_arrow="off",
+          help=ui.tr("kpi.planned") + ": " + k["planned"], border=True)
 c3.metric(ui.tr("kpi.completed"), k["completed"], border=True)
 c4.metric(ui.tr("kpi.reporting"), k["reporting"], delta=k["reporting_note"], delta_color="off",
           delta_arrow="off", help=ui.tr("kpi.reporting_help"), border=True)
 c5, c6, c7, c8 = st.columns(4)
 c5.metric(ui.tr("kpi.days_left"), k["days_left"], delta=k["working_days"], delta_color="off", delta_arrow="off",
           border=True)
-c6.metric(ui.tr("kpi.required"), k["required"], delta=k["required_working"], delta_color="off",
+c6.metric(ui.tr("kpi.required_short"), k["required_value"], delta=k["required_working"], delta_color="off",
           delta_arrow="off", border=True)
-c7.metric(ui.tr("kpi.recent"), k["recent"], delta=k["pace_note"] or None,
+c7.metric(ui.tr("kpi.recent_short"), k["recent_value"], delta=k["pace_note"] or None,
           delta_color="normal" if (o["recent_per_day"] or 0) >= o["required_per_day"] else "inverse",
           delta_arrow="off", border=True)
 c8.metric(ui.tr("kpi.projected"), k["projected"], delta=k["projected_note"],

@@ -43,6 +43,9 @@ else:
                        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
 
 st.subheader(ui.tr("explain.title"))
+flash = st.session_state.pop("explain_flash", None)
+if flash:
+    st.success(flash)
 communes = ui.communes(state.path, state.version)
 communes = communes[communes["province_code"] == state.province]
 if state.district:
@@ -65,7 +68,7 @@ if submitted:
         with store.session(state.path) as con:
             store.add_explanation(con, state.province, commune, explained_on or date.today(), reason,
                                   commit, responsible, user=st.session_state.get("user_name"))
-        st.success(ui.tr("explain.saved", commune=labels.get(commune, commune)))
+        st.session_state["explain_flash"] = ui.tr("explain.saved", commune=labels.get(commune, commune))
         st.rerun()
     except HotichError as exc:
         ui.show_error(exc)

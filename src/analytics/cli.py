@@ -115,6 +115,79 @@ def cmd_demo(con: store.Connection, args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    """From the terminal (asked twice) or, when piped, the first line of stdin; never a command-line argument."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(t("login.password", args.lang) + ": ")
+        again = getpass.getpass(t("admin.password_repeat", args.lang) + ": ")
+        if first != again:
+            raise InvalidArgument("auth.passwords_differ")
+        return first
+    return (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+
+
+def cmd_users(con: store.Connection, args: argparse.Namespace) -> int:
+    """Accounts, run as the local operator (an admin: whoever runs this can open the database file)."""
+    from analytics import auth
+
+    actor = auth.operator()
+    action = args.action
+    if action == "list":
+        df = store.users(con)
+        rows = [{"name": r["name"], "role": r["role"], "active": bool(r["active"]), "scopes": r["scopes"],
+                 "failed_logins": int(r["failed_logins"]),
+                 "locked_until": None if r["locked_until"] is None or str(r["locked_until"]) == "NaT"
+                 else str(r["locked_until"]), "has_password": bool(r["has_password"])}
+                for r in df.to_dict("records")]
+        if args.json:
+            print(_dump(rows))
+        else:
+            for r in rows:
+                print(f"{r['name']}\t{r['role']}\t{'active' if r['active'] else 'disabled'}\t{r['scopes']}")
+        return 0
+    if not args.name:
+        raise InvalidArgument("auth.bad_name", name="")
+    if action == "add":
+        password = None if args.no_password else _read_password(args)
+        name = auth.add_user(con, actor, args.name, args.role or "viewer", password, args.display_name,
+                             args.scope or [])
+        print(t("auth.user_added", args.lang, name=name, role=args.role or "viewer"))
+    elif action == "passwd":
+        auth.set_password(con, actor, args.name, _read_password(args))
+        print(t("auth.password_set", args.lang, name=args.name))
+    elif action == "assign":
+        auth.change_user(con, actor, args.name, scopes=args.scope or [])
+        print(t("auth.user_changed", args.lang, name=args.name))
+    elif action == "role":
+        auth.change_user(con, actor, args.name, role=args.role)
+        print(t("auth.user_changed", args.lang, name=args.name))
+    elif action in ("disable", "enable"):
+        auth.change_user(con, actor, args.name, active=action == "enable")
+        print(t("auth.user_changed", args.lang, name=args.name))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    result = store.backup(config.db_path(args.db), args.out)
+    print(_dump(result) if args.json else t("backup.done", args.lang, path=result["path"]))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from analytics import auth
+
+    result = store.restore(config.db_path(args.db), getattr(args, "from"), user=auth.operator().name)
+    print(_dump(result) if args.json else t("backup.restored", args.lang, db=result["db"],
+                                            source=result["restored_from"]))
+    return 0
+
+
+# commands that open the database themselves (a backup/restore must not sit inside another session)
+STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore}
+
+
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "summary": cmd_summary,
@@ -122,6 +195,7 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "units": cmd_units,
     "campaign": cmd_campaign,
     "demo": cmd_demo,
+    "users": cmd_users,
 }
 
 
@@ -154,6 +228,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", type=_date)
     p.add_argument("--deadline", type=_date)
     sub.add_parser("demo", parents=[common], help="replace the content with demonstration data")
+    p = sub.add_parser("users", parents=[common], help="accounts: add, passwd, list, assign, role, disable, enable")
+    p.add_argument("action", choices=["add", "passwd", "list", "assign", "role", "disable", "enable"])
+    p.add_argument("name", nargs="?", help="sign-in name (or the OpenID e-mail)")
+    p.add_argument("--role", choices=["viewer", "uploader", "admin"])
+    p.add_argument("--scope", action="append", metavar="LEVEL:CODE",
+                   help="unit an uploader may change, e.g. district:502 or commune:20335 (repeatable)")
+    p.add_argument("--display-name", dest="display_name")
+    p.add_argument("--no-password", dest="no_password", action="store_true",
+                   help="no password: signs in through OpenID Connect only")
+    p = sub.add_parser("backup", parents=[common], help="consistent copy of the database into a folder")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")
+    p.add_argument("--from", required=True, metavar="DIR_OR_FILE", help="a backup file, or a folder (newest)")
     return parser
 
 
@@ -161,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "vi")
     try:
+        if args.command in STANDALONE:
+            return STANDALONE[args.command](args)
         with store.session(config.db_path(args.db)) as con:
             return COMMANDS[args.command](con, args)
     except HotichError as exc:

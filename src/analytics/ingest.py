@@ -1,77 +1,37 @@
 """One path from a file's bytes to the database, shared by the CLI and the Upload page.
 
-``prepare`` reads, maps, parses, matches and checks a file without writing
-anything; ``commit`` writes a prepared file in one transaction. ``ingest_file``
-does both, as the CLI does.
+``prepare`` reads, finds the table, maps, parses, matches and checks a file
+without writing anything; ``commit`` writes a prepared file in one
+transaction; ``reject`` logs a refused attempt. ``ingest_file`` does all of it,
+as the CLI does. ``change_preview`` tells what a prepared file would change
+(province completion before and after) without writing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from analytics import config, store
+from analytics import config, layout, store
 from analytics.errors import IngestRejected, Problem
+from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
 from analytics.units import UnitIndex, name_key
-from analytics.values import ValueProblem, parse_count, parse_date
+from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
+                              parse_percent)
 
-CANONICAL = [
-    "report_date",
-    "province",
-    "district_code",
-    "district",
-    "commune_code",
-    "commune",
-    "books_total",
-    "books_digitized",
-    "records_digitized",
-]
-# Header texts, compared without accents, case, punctuation or words in brackets.
-SYNONYMS: dict[str, list[str]] = {
-    "report_date": ["report_date", "report date", "date", "ngay bao cao", "ngay", "ngay bc"],
-    "province": ["province", "tinh", "tinh thanh pho", "tinh/thanh pho"],
-    "district_code": ["district_code", "district code", "ma huyen", "ma quan huyen"],
-    "district": ["district", "district_name", "huyen", "quan huyen", "quan/huyen", "don vi cap huyen", "ten huyen"],
-    "commune_code": ["commune_code", "commune code", "ma xa", "ma don vi", "ma xa phuong", "ma dvhc"],
-    "commune": ["commune", "commune_name", "xa", "ten don vi", "ten xa", "xa phuong thi tran", "don vi",
-                "xa/phuong/thi tran", "don vi cap xa", "ten xa phuong"],
-    "books_total": ["books_total", "books total", "tong so so", "tong so so ho tich", "tong so quyen so"],
-    "books_digitized": ["books_digitized", "books digitized", "so so da so hoa", "so quyen so da so hoa",
-                        "so so ho tich da so hoa", "da so hoa"],
-    "records_digitized": ["records_digitized", "records digitized", "so truong hop da so hoa",
-                          "truong hop da so hoa", "so du lieu da so hoa"],
-}
 COUNT_COLUMNS = ("books_total", "books_digitized", "records_digitized")
-
-
-def header_key(text: object) -> str:
-    """Compare headers without accents, case, brackets or punctuation."""
-    s = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
-    s = re.sub(r"\(.*?\)|\[.*?\]", " ", s)
-    s = re.sub(r"[^a-z0-9_/]+", " ", s)
-    return " ".join(s.split())
-
-
-_SYNONYM_INDEX = {header_key(syn): canon for canon, syns in SYNONYMS.items() for syn in syns}
+ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]
+MAX_PROBLEMS = 500  # a file wrong on every row reports this many, and says how many more
 
 
 def map_columns(header: list[str]) -> dict[str, int]:
     """Canonical column -> position in the file; unknown columns are ignored, the first of a kind wins."""
-    mapped: dict[str, int] = {}
-    for i, text in enumerate(header):
-        key = header_key(text)
-        canon = _SYNONYM_INDEX.get(key) or _SYNONYM_INDEX.get(key.replace("/", " "))
-        if canon and canon not in mapped:
-            mapped[canon] = i
-    return mapped
+    return layout.map_columns(header)[0]
 
 
 @dataclass
@@ -90,6 +50,18 @@ class Prepared:
     province_code: str | None = None
     new_reports: int = 0
     replaced_reports: int = 0
+    # what was recognized, for the Upload page's report
+    kind: str | None = None  # csv | xlsx | xls
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_rows: int = 1
+    title_lines: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)
+    data_sheets: list[str] = field(default_factory=list)
+    date_source: str | None = None  # column | form | title | file_name
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # headings, subtotals, totals: row, kind, text
+    unmatched: list[dict[str, Any]] = field(default_factory=list)  # names to pick a unit for: row, name, codes
+    ignored_columns: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -100,6 +72,10 @@ class Prepared:
         if self.rows.empty:
             return []
         return sorted({d.isoformat() for d in self.rows["report_date"]})
+
+    @property
+    def communes_matched(self) -> int:
+        return 0 if self.rows.empty else int(self.rows["commune_code"].nunique())
 
 
 @dataclass
@@ -127,10 +103,7 @@ class IngestResult:
         return out
 
 
-EMPTY_ROWS = pd.DataFrame(
-    {c: pd.Series(dtype="object") for c in
-     ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]}
-)
+EMPTY_ROWS = pd.DataFrame({c: pd.Series(dtype="object") for c in ROW_COLUMNS})
 
 
 def sha256_of(data: bytes) -> str:
@@ -145,225 +118,496 @@ def prepare(
     report_date: date | None = None,
     province: str | None = None,
     sheet: str | None = None,
+    today: date | None = None,
 ) -> Prepared:
-    """Read and check a file without writing: every problem found, and the rows that would load."""
+    """Read and check a file without writing: every problem found, and the rows that would load.
+
+    ``report_date`` is the date the user gave (CLI ``--date`` or the upload
+    form); ``today`` (default: the real date) bounds report dates.
+    """
     digest = sha256_of(data)
     prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy())
     if len(data) > config.MAX_UPLOAD_BYTES:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
-                                   {"size_mb": round(len(data) / 1e6, 1),
-                                    "limit_mb": round(config.MAX_UPLOAD_BYTES / 1e6, 1)}))
+                                   {"size_mb": round(len(data) / 1024 / 1024, 1),
+                                    "limit_mb": round(config.MAX_UPLOAD_BYTES / 1024 / 1024, 1)}))
         return prep
     try:
         table = read_table(file_name, data, sheet)
     except ReadError as exc:
         prep.errors.append(exc.problem)
         return prep
+    except (MemoryError, RecursionError) as exc:  # a file built to exhaust the reader
+        prep.errors.append(Problem(file_name, None, None, None, "read.bad_excel", "fix.send_table",
+                                   {"detail": type(exc).__name__}))
+        return prep
     prep.sheet, prep.header_row, prep.rows_read = table.sheet, table.header_row, len(table.rows)
-    _check_table(con, prep, table, report_date=report_date, province=province)
+    prep.kind, prep.encoding, prep.delimiter = table.kind, table.encoding, table.delimiter
+    prep.header_rows, prep.title_lines = table.header_rows, table.title_lines
+    prep.sheets, prep.data_sheets = table.sheets, table.data_sheets
+    for key, params in table.notes:
+        _add(prep, None, None, None, key, "fix." + key.split(".", 1)[1], "warning", **params)
+    _Checker(con, prep, table, report_date=report_date, province=province, today=today or date.today()).run()
+    if len(prep.errors) > MAX_PROBLEMS:
+        more = len(prep.errors) - MAX_PROBLEMS
+        prep.errors = prep.errors[:MAX_PROBLEMS]
+        _add(prep, None, None, None, "check.more_errors", "fix.more_errors", count=more)
     return prep
 
 
-def _err(prep: Prepared, row: int | None, column: str | None, value: Any, key: str, fix: str,
+def _add(prep: Prepared, row: int | None, column: str | None, value: Any, key: str, fix: str,
          severity: str = "error", **params: Any) -> None:
     problem = Problem(prep.file_name, row, column, None if value is None else cell_text(value), key, fix, params,
                       severity)
     (prep.errors if severity == "error" else prep.warnings).append(problem)
 
 
-def _check_table(con: store.Connection, prep: Prepared, table: RawTable, *, report_date: date | None,
-                 province: str | None) -> None:
-    cols = map_columns(table.header)
-    prep.columns = {canon: table.header[i] for canon, i in cols.items()}
-    label = {canon: table.header[i] for canon, i in cols.items()}
+def _is_empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, float) and cell != cell) or (isinstance(cell, str) and not cell.strip())
 
-    communes = store.all_communes(con)
-    if province:
-        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
-    index = UnitIndex(communes, store.aliases(con))
-    targets = dict(zip(communes["commune_code"], communes["target_books_total"]))
 
-    # required columns
-    missing = []
-    if "commune" not in cols and "commune_code" not in cols:
-        missing.append("commune_code / commune (Mã xã / Tên đơn vị)")
-    if "books_digitized" not in cols:
-        missing.append("books_digitized (Số sổ đã số hóa)")
-    if "commune_code" not in cols and index.three_level and "district" not in cols and "district_code" not in cols:
-        missing.append("district (Huyện)")
-    if "report_date" not in cols and report_date is None:
-        missing.append("report_date (Ngày báo cáo)")
-    for name in missing:
-        _err(prep, table.header_row, name, None, "check.missing_column", "fix.add_column", missing=name)
-    if missing:
-        return
-    if not table.rows:
-        _err(prep, None, None, None, "read.no_rows", "fix.send_table")
-        return
+def _lenient_count(cell: Any) -> int | None:
+    try:
+        return parse_count(cell)
+    except ValueProblem:
+        return None
 
-    def get(row: list[Any], canon: str) -> Any:
-        i = cols.get(canon)
+
+def _fmt(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+class _Checker:
+    """The checks of one file, in one pass over its rows (the unit index is built once)."""
+
+    def __init__(self, con: store.Connection, prep: Prepared, table: RawTable, *, report_date: date | None,
+                 province: str | None, today: date) -> None:
+        self.con, self.prep, self.table = con, prep, table
+        self.given_date, self.today = report_date, today
+        self.cols = dict(table.columns) if table.columns else map_columns(table.header)
+        self.extras = dict(table.extras)
+        self.label = {canon: (table.header[i] or canon) for canon, i in self.cols.items()}
+        prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
+        used = set(self.cols.values()) | set(self.extras.values())
+        prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
+        communes = store.all_communes(con)
+        if province:
+            communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
+        self.communes = communes
+        self.index = UnitIndex(communes, store.aliases(con))
+        self.targets = dict(zip(communes["commune_code"], communes["target_books_total"]))
+        self.province_of = dict(zip(communes["commune_code"], communes["province_code"]))
+
+    def get(self, row: list[Any], canon: str) -> Any:
+        i = self.cols.get(canon)
         return row[i] if i is not None and i < len(row) else None
 
-    records: list[dict[str, Any]] = []
-    for row, row_no in zip(table.rows, table.row_numbers):
+    def extra(self, row: list[Any], kind: str) -> Any:
+        i = self.extras.get(kind)
+        return row[i] if i is not None and i < len(row) else None
+
+    # --- the file's own date (title line, file name, form) ---------------------------------------
+    def file_date(self) -> tuple[date | None, str | None]:
+        """(date, where it came from) for rows without a date; an error when it cannot be known."""
+        prep = self.prep
+        title, title_all = date_from_lines(self.table.title_lines)
+        named, named_all = date_from_file_name(prep.file_name)
+        if self.given_date is not None:
+            stated = title or named
+            if stated is not None and stated != self.given_date and "report_date" not in self.cols:
+                _add(prep, None, None, _fmt(stated), "check.date_title_differs", "fix.date_same", "warning",
+                     given=_fmt(self.given_date), stated=_fmt(stated))
+            return self.given_date, "form"
+        if title is not None:
+            return title, "title"
+        if title_all:
+            self.ambiguous = title_all
+            return None, None
+        if named is not None:
+            return named, "file_name"
+        if named_all:
+            self.ambiguous = named_all
+        return None, None
+
+    def run(self) -> None:
+        prep, table, cols, index = self.prep, self.table, self.cols, self.index
+        self.ambiguous: list[date] = []
+        fallback_date, source = self.file_date()
+        # required columns
+        missing = []
+        if "commune" not in cols and "commune_code" not in cols:
+            missing.append("commune_code / commune (Mã xã / Tên đơn vị)")
+        if "books_digitized" not in cols:
+            missing.append("books_digitized (Số sổ đã số hóa)")
+        if "report_date" not in cols and fallback_date is None and not self.ambiguous:
+            missing.append("report_date (Ngày báo cáo)")
+        for name in missing:
+            _add(prep, table.header_row, name, None, "check.missing_column", "fix.add_column", missing=name)
+        if "report_date" not in cols and self.ambiguous:
+            _add(prep, None, None, None, "check.date_ambiguous", "fix.date_give",
+                 dates=", ".join(_fmt(d) for d in self.ambiguous))
+        if prep.errors:
+            return
+        if not table.rows:
+            _add(prep, None, None, None, "read.no_rows", "fix.send_table")
+            return
+        prep.date_source = "column" if "report_date" in cols else source
+        records, stated = self.read_rows(fallback_date, source)
+        if "commune_code" not in cols and index.three_level and "district" not in cols \
+                and "district_code" not in cols and not self.headings_seen:
+            prep.errors.insert(0, Problem(prep.file_name, table.header_row, "district (Huyện)", None,
+                                          "check.missing_column", "fix.add_column", {"missing": "district (Huyện)"}))
+            return
+        kept = self.deduplicate(records)
+        if prep.errors:
+            return
+        frame = pd.DataFrame(kept, columns=ROW_COLUMNS)
+        if frame.empty:
+            _add(prep, None, None, None, "read.no_rows", "fix.send_table")
+            return
+        self.check_dates(frame)
+        if prep.errors:
+            return
+        self.check_totals(frame, stated)
+        prep.rows = frame
+        provinces = sorted({self.province_of[c] for c in frame["commune_code"]})
+        prep.province_code = provinces[0] if len(provinces) == 1 else None
+        _compare_with_store(self.con, prep, self.label)
+
+    # --- rows ---------------------------------------------------------------------------------
+    def read_rows(self, fallback_date: date | None, source: str | None) -> tuple[list[dict], list[dict]]:
+        prep, table, index, label = self.prep, self.table, self.index, self.label
+        records: list[dict[str, Any]] = []
+        stated: list[dict[str, Any]] = []  # totals and subtotals the file states
+        current_district: str | None = None
+        self.headings_seen = False
+        has_date_col = "report_date" in self.cols
+        name_col = self.cols.get("commune")
+        for n, (row, row_no) in enumerate(zip(table.rows, table.row_numbers)):
+            if n < 2 and layout.is_numbering_row(row):
+                prep.skipped.append({"row": row_no, "kind": "numbering", "text": ""})
+                continue
+            raw_code, raw_name = self.get(row, "commune_code"), self.get(row, "commune")
+            raw_district = self.get(row, "district")
+            stt = self.extra(row, "stt")
+            # totals and subtotals ("Tổng cộng", "Cộng huyện X")
+            text = next((cell_text(c) for c in (raw_name, stt, raw_district, raw_code) if not _is_empty(c)
+                         and isinstance(c, str)), "")
+            if not text and name_col is None:
+                text = next((cell_text(c) for c in row if isinstance(c, str) and c.strip()), "")
+            kind = layout.total_kind(text) if text else None
+            if kind is not None:
+                district = current_district
+                if kind == "subtotal":
+                    named = layout.subtotal_name(text)
+                    if named:
+                        dm = index.match_district(named)
+                        district = dm.code or district
+                stated.append({"row": row_no, "kind": kind, "district": district if kind == "subtotal" else None,
+                               "books_total": _lenient_count(self.get(row, "books_total")),
+                               "books_digitized": _lenient_count(self.get(row, "books_digitized")), "text": text})
+                prep.skipped.append({"row": row_no, "kind": kind, "text": text})
+                continue
+            # district headings (with or without the district's figures)
+            if _is_empty(raw_code):
+                heading = self.heading(raw_name, raw_district, stt, row)
+                if heading is not None:
+                    code, has_figures = heading
+                    self.headings_seen = True
+                    if code:
+                        current_district = code
+                    if has_figures and code:
+                        stated.append({"row": row_no, "kind": "subtotal", "district": code,
+                                       "books_total": _lenient_count(self.get(row, "books_total")),
+                                       "books_digitized": _lenient_count(self.get(row, "books_digitized")),
+                                       "text": cell_text(raw_name or raw_district)})
+                    prep.skipped.append({"row": row_no, "kind": "heading",
+                                         "text": cell_text(raw_name or raw_district or stt)})
+                    continue
+            rec = self.read_record(row, row_no, raw_code, raw_name, raw_district, current_district,
+                                   fallback_date, has_date_col)
+            if rec is not None:
+                records.append(rec)
+        return records, stated
+
+    def heading(self, raw_name: Any, raw_district: Any, stt: Any, row: list[Any]) -> tuple[str | None, bool] | None:
+        """(district code or None, whether the row carries figures) when the row heads a district; else None."""
+        index = self.index
+        figures = any(not _is_empty(self.get(row, c)) for c in ("books_total", "books_digitized"))
+        if _is_empty(raw_name):
+            if not _is_empty(raw_district) and "commune" in self.cols:
+                dm = index.match_district(raw_district)
+                return (dm.code, figures) if dm.code else None
+            return None
+        if not index.three_level:
+            return ("", figures) if layout.is_heading_number(stt) and not figures else None
+        name = str(raw_name)
+        typed = layout.looks_like_district_name(name)
+        numbered = layout.is_heading_number(stt)
+        if not (typed or numbered or (_is_empty(stt) and not figures)):
+            return None
+        dm = index.match_district(name)
+        if dm.code is None:
+            return ("", figures) if numbered and not figures else None
+        if typed or numbered:
+            return dm.code, figures
+        # a bare name without figures: a heading only when it is not also a commune's name
+        cm = index.match_commune(None, name, dm.code)
+        return (dm.code, figures) if cm.code is None else None
+
+    def read_record(self, row: list[Any], row_no: int, raw_code: Any, raw_name: Any, raw_district: Any,
+                    current_district: str | None, fallback_date: date | None, has_date_col: bool
+                    ) -> dict[str, Any] | None:
+        prep, index, label = self.prep, self.index, self.label
         rec: dict[str, Any] = {"row_no": row_no}
         bad = False
         # date
-        raw_date = get(row, "report_date")
-        try:
-            d = parse_date(raw_date)
-        except ValueProblem as exc:
-            _err(prep, row_no, label["report_date"], raw_date, exc.key, "fix.date_format")
-            d, bad = None, True
-        if d is None and not bad:
-            if report_date is None:
-                _err(prep, row_no, label.get("report_date", "report_date"), raw_date, "check.date_missing",
-                     "fix.date_give")
+        d = None
+        if has_date_col:
+            raw_date = self.get(row, "report_date")
+            try:
+                d = parse_date(raw_date)
+            except ValueProblem as exc:
+                _add(prep, row_no, label["report_date"], raw_date, exc.key, "fix.date_format")
                 bad = True
-            else:
-                d = report_date
-        elif d is not None and report_date is not None and d != report_date:
-            _err(prep, row_no, label["report_date"], raw_date, "check.date_differs", "fix.date_same",
-                 given=report_date.strftime("%d/%m/%Y"))
-            bad = True
+            if d is not None and self.given_date is not None and d != self.given_date:
+                _add(prep, row_no, label["report_date"], raw_date, "check.date_differs", "fix.date_same",
+                     given=_fmt(self.given_date))
+                bad = True
+            if d is None and not bad:
+                d = fallback_date
+                if d is None:
+                    _add(prep, row_no, label["report_date"], raw_date, "check.date_missing", "fix.date_give")
+                    bad = True
+        else:
+            d = fallback_date
         rec["report_date"] = d
         # numbers
         for canon in COUNT_COLUMNS:
-            if canon not in cols:
+            if canon not in self.cols:
                 rec[canon] = None
                 continue
-            raw = get(row, canon)
+            raw = self.get(row, canon)
             try:
                 rec[canon] = parse_count(raw)
             except ValueProblem as exc:
-                _err(prep, row_no, label[canon], raw, exc.key, "fix.whole_number")
+                _add(prep, row_no, label[canon], raw, exc.key, "fix.whole_number")
                 rec[canon], bad = None, True
         # unit: by code; else by name within its district
-        raw_code, raw_name = get(row, "commune_code"), get(row, "commune")
         if _is_empty(raw_code) and _is_empty(raw_name):
-            _err(prep, row_no, label.get("commune_code") or label.get("commune"), None, "check.no_commune",
+            _add(prep, row_no, label.get("commune_code") or label.get("commune"), None, "check.no_commune",
                  "fix.give_commune")
-            continue
+            return None
         district_code, district_failed = None, False
         if _is_empty(raw_code) and index.three_level:
-            raw_dcode, raw_district = get(row, "district_code"), get(row, "district")
+            raw_dcode = self.get(row, "district_code")
             if not _is_empty(raw_dcode):
                 district_code = store.canonical_code(raw_dcode, "district")
                 if district_code not in index.district_names:
-                    _err(prep, row_no, label["district_code"], raw_dcode, "check.unknown_district",
+                    _add(prep, row_no, label["district_code"], raw_dcode, "check.unknown_district",
                          "fix.check_name", candidates="")
                     district_failed = True
             elif not _is_empty(raw_district):
                 dm = index.match_district(raw_district)
                 if dm.code is None:
-                    _err(prep, row_no, label["district"], raw_district,
-                         f"check.{dm.reason}_district", "fix.check_name", candidates="; ".join(dm.candidates))
+                    _add(prep, row_no, label["district"], raw_district, f"check.{dm.reason}_district",
+                         "fix.check_name", candidates="; ".join(dm.candidates))
                     district_failed = True
                 district_code = dm.code
+            else:
+                district_code = current_district
         rec["commune_code"] = None
         if district_failed:
-            bad = True
-        else:
-            m = index.match_commune(None if _is_empty(raw_code) else raw_code,
-                                    None if _is_empty(raw_name) else raw_name, district_code)
-            if m.code is None:
-                column = label.get("commune_code") if not _is_empty(raw_code) else label.get("commune")
-                value = raw_code if not _is_empty(raw_code) else raw_name
-                if m.reason == "name_mismatch":
-                    value = f"{cell_text(raw_code)} / {cell_text(raw_name)}"
-                _err(prep, row_no, column, value, f"check.{m.reason}_commune", "fix.check_name",
-                     candidates="; ".join(m.candidates))
-                bad = True
-            rec["commune_code"] = m.code
+            return None
+        m = index.match_commune(None if _is_empty(raw_code) else raw_code,
+                                None if _is_empty(raw_name) else raw_name, district_code)
+        if m.code is None:
+            by_code = not _is_empty(raw_code)
+            column = label.get("commune_code") if by_code else label.get("commune")
+            value = raw_code if by_code else raw_name
+            if m.reason == "name_mismatch":
+                value = f"{cell_text(raw_code)} / {cell_text(raw_name)}"
+            _add(prep, row_no, column, value, f"check.{m.reason}_commune", "fix.check_name",
+                 candidates="; ".join(m.candidates) or "–")
+            if not by_code and m.reason in ("unknown", "ambiguous"):
+                prep.unmatched.append({"row": row_no, "name": cell_text(raw_name), "district_code": district_code,
+                                       "alias_key": name_key(raw_name), "codes": m.codes,
+                                       "candidates": m.candidates})
+            return None
+        rec["commune_code"] = m.code
+        if bad:
+            return None
         # figures
-        if rec.get("commune_code") and not bad:
-            if rec["books_total"] is None:
-                target = targets.get(rec["commune_code"])
-                if target is None or pd.isna(target):
-                    _err(prep, row_no, label.get("books_total", "books_total"), None, "check.total_missing",
-                         "fix.total_give")
-                    bad = True
-                else:
-                    rec["books_total"] = int(target)
-            if rec["books_digitized"] is None:
-                _err(prep, row_no, label["books_digitized"], None, "check.digitized_missing", "fix.whole_number")
-                bad = True
-            elif rec["books_total"] is not None and rec["books_digitized"] > rec["books_total"]:
-                _err(prep, row_no, label["books_digitized"], get(row, "books_digitized"), "check.over_total",
-                     "fix.over_total", total=rec["books_total"])
-                bad = True
-        if not bad:
-            records.append(rec)
+        if rec["books_total"] is None:
+            target = self.targets.get(m.code)
+            if target is None or pd.isna(target):
+                _add(prep, row_no, label.get("books_total", "books_total"), None, "check.total_missing",
+                     "fix.total_give")
+                return None
+            rec["books_total"] = int(target)
+        if rec["books_digitized"] is None:
+            _add(prep, row_no, label["books_digitized"], None, "check.digitized_missing", "fix.whole_number")
+            return None
+        if rec["books_digitized"] > rec["books_total"]:
+            _add(prep, row_no, label["books_digitized"], self.get(row, "books_digitized"), "check.over_total",
+                 "fix.over_total", total=rec["books_total"])
+            return None
+        pct = parse_percent(self.extra(row, "percent"))
+        if pct is not None and rec["books_total"]:
+            actual = 100.0 * rec["books_digitized"] / rec["books_total"]
+            if min(abs(actual - pct), abs(actual - pct * 100.0)) > 0.6:
+                column = self.table.header[self.extras["percent"]]
+                _add(prep, row_no, column, self.extra(row, "percent"), "check.pct_mismatch", "fix.check_total",
+                     "warning", computed=f"{actual:.1f}".replace(".", ","))
+        return rec
 
-    # the same commune and date twice
-    seen: dict[tuple[str, date], dict[str, Any]] = {}
-    kept: list[dict[str, Any]] = []
-    for rec in records:
-        key = (rec["commune_code"], rec["report_date"])
-        first = seen.get(key)
-        if first is None:
-            seen[key] = rec
-            kept.append(rec)
-            continue
-        same = all(first[c] == rec[c] for c in COUNT_COLUMNS)
-        column = label.get("commune_code") or label.get("commune")
-        if same:
-            _err(prep, rec["row_no"], column, index.label(rec["commune_code"]), "check.duplicate_same",
-                 "fix.remove_duplicate", severity="warning", first_row=first["row_no"])
-        else:
-            _err(prep, rec["row_no"], column, index.label(rec["commune_code"]), "check.duplicate",
-                 "fix.remove_duplicate", first_row=first["row_no"])
-    if prep.errors:
-        return
-    frame = pd.DataFrame(kept, columns=list(EMPTY_ROWS.columns))
-    if frame.empty:
-        _err(prep, None, None, None, "read.no_rows", "fix.send_table")
-        return
-    prep.rows = frame
-    provinces = sorted(set(communes.set_index("commune_code").loc[frame["commune_code"], "province_code"]))
-    prep.province_code = provinces[0] if len(provinces) == 1 else None
-    _compare_with_store(con, prep, label)
+    def deduplicate(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The same commune and date twice: an error with different figures, a warning (kept once) when equal."""
+        prep, index = self.prep, self.index
+        seen: dict[tuple[str, date], dict[str, Any]] = {}
+        kept: list[dict[str, Any]] = []
+        column = self.label.get("commune_code") or self.label.get("commune")
+        for rec in records:
+            key = (rec["commune_code"], rec["report_date"])
+            first = seen.get(key)
+            if first is None:
+                seen[key] = rec
+                kept.append(rec)
+                continue
+            same = all(first[c] == rec[c] for c in COUNT_COLUMNS)
+            _add(prep, rec["row_no"], column, index.label(rec["commune_code"]),
+                 "check.duplicate_same" if same else "check.duplicate", "fix.remove_duplicate",
+                 "warning" if same else "error", first_row=first["row_no"])
+        return kept
 
+    def check_dates(self, frame: pd.DataFrame) -> None:
+        """A date in the future is an error; one before the campaign a warning (a baseline report is legitimate)."""
+        prep = self.prep
+        column = self.label.get("report_date")
+        firsts = frame.groupby("report_date", sort=True)["row_no"].min()
+        starts: dict[str, date] = {}
+        for d, row_no in firsts.items():
+            row = None if prep.date_source != "column" else int(row_no)
+            if d > self.today:
+                _add(prep, row, column, _fmt(d), "check.date_future", "fix.date_format", today=_fmt(self.today))
+                continue
+            codes = frame.loc[frame["report_date"] == d, "commune_code"]
+            for p in sorted({self.province_of[c] for c in codes}):
+                if p not in starts:
+                    starts[p] = store.get_campaign(self.con, p).start
+                if d < starts[p]:
+                    _add(prep, row, column, _fmt(d), "check.date_before_campaign", "fix.confirm_date", "warning",
+                         start=_fmt(starts[p]))
 
-def _is_empty(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, float) and cell != cell) or (isinstance(cell, str) and not cell.strip())
+    def check_totals(self, frame: pd.DataFrame, stated: list[dict[str, Any]]) -> None:
+        """Totals and subtotals the file states, against the sum of its communes (a warning on mismatch)."""
+        if not stated or frame["report_date"].nunique() != 1:
+            return
+        district_of = dict(zip(self.communes["commune_code"], self.communes["district_code"]))
+        by_district = frame.assign(district=frame["commune_code"].map(district_of)).groupby("district")[
+            ["books_total", "books_digitized"]].sum()
+        whole = frame[["books_total", "books_digitized"]].sum()
+        for s in stated:
+            if s["kind"] == "total":
+                sums = whole
+            elif s["district"] and s["district"] in by_district.index:
+                sums = by_district.loc[s["district"]]
+            else:
+                continue
+            for canon in ("books_total", "books_digitized"):
+                value = s[canon]
+                if value is None or canon not in self.cols:
+                    continue
+                if int(sums[canon]) != value:
+                    _add(self.prep, s["row"], self.label[canon], value,
+                         "check.total_mismatch" if s["kind"] == "total" else "check.subtotal_mismatch",
+                         "fix.check_total", "warning", computed=int(sums[canon]), text=s["text"])
 
 
 def _compare_with_store(con: store.Connection, prep: Prepared, label: dict[str, str]) -> None:
-    """Count new and replaced reports; warn where a cumulative figure goes down."""
+    """Count new and replaced reports; warn where a cumulative figure goes down (vectorized)."""
     frame = prep.rows
     existing = store.reports_of(con, sorted(set(frame["commune_code"])))
+    if store.is_demo(con):
+        existing = existing.iloc[0:0]  # the first real upload replaces the demo figures
     if existing.empty:
         prep.new_reports = len(frame)
         return
-    existing["report_date"] = pd.to_datetime(existing["report_date"]).dt.date
+    existing = existing.assign(report_date=pd.to_datetime(existing["report_date"]).dt.date)
     keys = set(zip(existing["commune_code"], existing["report_date"]))
-    by_commune = {code: g.sort_values("report_date") for code, g in existing.groupby("commune_code")}
-    for rec in frame.to_dict("records"):
-        key = (rec["commune_code"], rec["report_date"])
-        if key in keys:
-            prep.replaced_reports += 1
-        else:
-            prep.new_reports += 1
-        history = by_commune.get(rec["commune_code"])
-        if history is None:
-            continue
-        earlier = history[history["report_date"] < rec["report_date"]]
-        if not earlier.empty:
-            prev = earlier.iloc[-1]
-            if rec["books_digitized"] < prev["books_digitized"]:
-                prep.warnings.append(Problem(
-                    prep.file_name, rec["row_no"], label["books_digitized"], str(rec["books_digitized"]),
-                    "check.lower_than_before", "fix.confirm_correction",
-                    {"previous": int(prev["books_digitized"]), "date": prev["report_date"].strftime("%d/%m/%Y")},
-                    "warning"))
+    incoming = list(zip(frame["commune_code"], frame["report_date"]))
+    prep.replaced_reports = sum(1 for k in incoming if k in keys)
+    prep.new_reports = len(frame) - prep.replaced_reports
+    left = frame.assign(_d=pd.to_datetime(frame["report_date"]), _i=range(len(frame))).sort_values("_d")
+    right = existing.assign(_d=pd.to_datetime(existing["report_date"])).sort_values("_d")[
+        ["commune_code", "_d", "books_digitized", "report_date"]].rename(
+        columns={"books_digitized": "prev_digitized", "report_date": "prev_date"})
+    merged = pd.merge_asof(left, right, on="_d", by="commune_code", allow_exact_matches=False)
+    lower = merged[merged["prev_digitized"].notna() & (merged["books_digitized"] < merged["prev_digitized"])]
+    for rec in lower.sort_values("_i").to_dict("records"):
+        prep.warnings.append(Problem(
+            prep.file_name, rec["row_no"], label["books_digitized"], str(rec["books_digitized"]),
+            "check.lower_than_before", "fix.confirm_correction",
+            {"previous": int(rec["prev_digitized"]), "date": _fmt(rec["prev_date"])}, "warning"))
 
 
-def commit(con: store.Connection, prep: Prepared, *, user: str | None = None, source: str = "cli") -> IngestResult:
-    """Write a checked file in one transaction; the same bytes giving the same dates change nothing."""
+def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
+    """Province completion now and with the file applied (computed by ``metrics``, nothing written).
+
+    Both are taken on the same as-of date: the later of the province's latest
+    report and the file's latest date.
+    """
+    from analytics import metrics
+
+    if prep.errors or prep.rows.empty:
+        return {}
+    province = prep.province_code or store.default_province(con)
+    _, last = metrics.report_span(con, province)
+    file_last = max(prep.rows["report_date"])
+    as_of = max(d for d in (last, file_last) if d is not None)
+    before = metrics.summary(con, province, as_of)
+    with store.what_if(con, prep.rows):
+        after = metrics.summary(con, province, as_of)
+    return {
+        "province": province,
+        "as_of": as_of,
+        "new_reports": prep.new_reports,
+        "replaced_reports": prep.replaced_reports,
+        "completion_before": before["completion_pct"],
+        "completion_after": after["completion_pct"],
+        "books_digitized_before": before["books_digitized"],
+        "books_digitized_after": after["books_digitized"],
+        "units_reporting_before": before["units_reporting"],
+        "units_reporting_after": after["units_reporting"],
+    }
+
+
+def _acting(user: Any, source: str) -> tuple[str | None, str]:
+    """Who writes (issue 7): the app passes an ``auth.User``; the CLI (the local operator) a name or None."""
+    from analytics import auth
+
+    if isinstance(user, auth.User):
+        return user.name, source
+    if source == "app" and _APP_NEEDS_USER:
+        raise auth.Forbidden("auth.sign_in_needed")
+    return user, source
+
+
+_APP_NEEDS_USER = False  # SEC7-TODO: True once pages/upload.py passes the signed-in user
+
+
+def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: str = "cli") -> IngestResult:
+    """Write a checked file in one transaction; the same bytes giving the same dates change nothing.
+
+    ``user`` is an ``auth.User`` when the app writes: it must be allowed to upload for every commune of
+    the file (``auth.Forbidden`` otherwise, nothing written)."""
+    from analytics import auth
+
     if prep.errors:
         raise ValueError("commit() needs a file without errors")
+    if isinstance(user, auth.User):
+        auth.require(user, "upload", set(prep.rows["commune_code"]))
+    user, source = _acting(user, source)
     upload_id, unchanged = store.commit_reports(
         con,
         file_name=prep.file_name,
@@ -378,10 +622,11 @@ def commit(con: store.Connection, prep: Prepared, *, user: str | None = None, so
                         prep.report_dates, unchanged, prep.warnings)
 
 
-def reject(con: store.Connection, prep: Prepared, *, user: str | None = None, source: str = "cli",
+def reject(con: store.Connection, prep: Prepared, *, user: Any = None, source: str = "cli",
            problems: list[Problem] | None = None) -> IngestRejected:
     """Log a rejected attempt and return the exception to raise."""
     problems = prep.errors if problems is None else problems
+    user, source = _acting(user, source)
     upload_id = store.log_rejected(con, prep.file_name, prep.sha256, prep.rows_read,
                                    [p.as_dict("vi") for p in problems], user=user, source=source)
     return IngestRejected(prep.file_name, problems, upload_id)
@@ -398,9 +643,10 @@ def ingest_file(
     strict: bool = False,
     user: str | None = None,
     source: str = "cli",
+    today: date | None = None,
 ) -> IngestResult:
     """Prepare and commit one file: loaded whole, or rejected (logged) with every problem found."""
-    prep = prepare(con, data, file_name, report_date=report_date, province=province, sheet=sheet)
+    prep = prepare(con, data, file_name, report_date=report_date, province=province, sheet=sheet, today=today)
     if prep.errors:
         raise reject(con, prep, user=user, source=source)
     if strict and prep.warnings:

@@ -193,6 +193,10 @@ def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, str]:
     else:
         base["pace_note"] = ""
     base["records"] = fmt_int(o["records_digitized"], lang) if o.get("records_digitized") is not None else "–"
+    base["books_done"] = fmt_int(o["books_digitized"], lang)
+    base["books_total"] = t("kpi.books_total", lang, total=fmt_int(o["books_total"], lang))
+    base["required_value"] = fmt_int(o["required_per_day"], lang)
+    base["recent_value"] = fmt_int(o["recent_per_day"], lang)
     return base
 
 

@@ -16,11 +16,16 @@ COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, co
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
 UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
 PROVINCES = """
-SELECT p.code AS province_code, p.name AS province_name,
-       (SELECT count(*) FROM units c WHERE c.level = 'commune' AND c.province_code = p.code) AS communes,
-       (SELECT count(*) FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
-         WHERE c.province_code = p.code) AS reports
-FROM units p WHERE p.level = 'province' ORDER BY p.sort_order
+SELECT p.code AS province_code, p.name AS province_name, coalesce(c.communes, 0) AS communes
+FROM units p
+LEFT JOIN (SELECT province_code, count(*) AS communes FROM units WHERE level = 'commune' GROUP BY province_code) c
+       ON c.province_code = p.code
+WHERE p.level = 'province' ORDER BY p.sort_order
+"""
+PROVINCE_REPORT_COUNTS = """
+SELECT c.province_code, count(*) AS reports
+FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
+GROUP BY c.province_code
 """
 COMMUNES_OF_PROVINCE = """
 SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type,
@@ -343,9 +348,9 @@ WHERE c.level = 'commune'
 """
 UPLOAD_COMMUNES = "SELECT DISTINCT commune_code FROM report_rows WHERE upload_id = ?"
 NEXT_AUDIT_ID = "SELECT nextval('audit_seq')"
-AUDIT_INSERT = """INSERT INTO audit (id, at, user_name, source, action, target, detail, file_name)
+AUDIT_INSERT = """INSERT INTO audit (id, logged_at, user_name, source, action, target, detail, file_name)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
-AUDIT_LIST = """SELECT id, at, user_name, source, action, target, detail, file_name FROM audit
+AUDIT_LIST = """SELECT id, logged_at, user_name, source, action, target, detail, file_name FROM audit
                 ORDER BY id DESC LIMIT ?"""
 # backup/restore: the tables and sequences of a database (names come from DuckDB's catalogue, not from users)
 USER_TABLES = """SELECT table_name FROM information_schema.tables
@@ -383,3 +388,7 @@ def count_rows(table: str) -> str:
 
 def select_all(table: str) -> str:
     return "SELECT * FROM " + _ident(table)
+
+# import (issue 3): the change preview empties the demo figures inside a rolled-back transaction
+DELETE_ALL_REPORTS = "DELETE FROM reports"
+EXPLANATION_COMMUNE = "SELECT commune_code FROM explanations WHERE id = ?"

@@ -143,7 +143,7 @@ MIGRATIONS: list[list[str]] = [
         "CREATE SEQUENCE audit_seq START 1",
         """CREATE TABLE audit (
             id BIGINT PRIMARY KEY,
-            "at" TIMESTAMP NOT NULL,           -- UTC (quoted: AT is a keyword)
+            logged_at TIMESTAMP NOT NULL,      -- UTC
             user_name VARCHAR,
             source VARCHAR,                    -- app | cli | oidc | open
             action VARCHAR NOT NULL,           -- settings | campaign | units | alias | withdraw | user.* | login.* | restore ...
@@ -519,19 +519,19 @@ def replace_units(con: Connection, rows: list[dict[str, Any]], *, user: str | No
 
 
 def provinces(con: Connection) -> pd.DataFrame:
-    """Provinces in the unit list with their report counts (most reported first for the default)."""
+    """Provinces in the unit list, in list order, with their number of communes."""
     return con.execute(queries.PROVINCES).df()
 
 
 def default_province(con: Connection) -> str:
-    """The only province, else the one with the most reports."""
+    """The only province, else the one with the most reports (the lowest code on a tie)."""
     df = provinces(con)
     if df.empty:
         raise NotFoundError("province.none")
     if len(df) == 1:
         return str(df.iloc[0]["province_code"])
-    best = df.sort_values(["reports", "province_code"], ascending=[False, True]).iloc[0]
-    return str(best["province_code"])
+    counts = dict(con.execute(queries.PROVINCE_REPORT_COUNTS).fetchall())
+    return min(df["province_code"], key=lambda code: (-counts.get(code, 0), code))
 
 
 def resolve_province(con: Connection, province: str | None) -> str:
@@ -752,6 +752,37 @@ def uploads(con: Connection, limit: int = 500) -> pd.DataFrame:
 def reports_of(con: Connection, commune_codes: list[str]) -> pd.DataFrame:
     """Figures in force of some communes (all dates): used for change previews and checks."""
     return con.execute(queries.REPORTS_OF_CODES, [commune_codes]).df()
+
+
+@contextlib.contextmanager
+def what_if(con: Connection, rows: pd.DataFrame) -> Iterator[Connection]:
+    """The figures as they would be with ``rows`` loaded, inside a transaction that is always rolled back.
+
+    Used by the Upload page's change preview (ingest.change_preview): the
+    metrics run on the overlaid figures, then everything is undone. The
+    first real upload into a demo database replaces the demo, so the overlay
+    does too.
+    """
+    frame = rows[["commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]].copy()
+    frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.date
+    for col in ("books_total", "books_digitized", "records_digitized"):
+        frame[col] = pd.array(frame[col], dtype="Int64")
+    frame["commune_code"] = frame["commune_code"].astype(object)
+    frame["upload_id"] = -1
+    with _WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if is_demo(con):
+                con.execute(queries.DELETE_ALL_REPORTS)
+            con.register("_incoming", frame)
+            try:
+                con.execute(queries.UPSERT_REPORTS_FROM_INCOMING)
+            finally:
+                con.unregister("_incoming")
+            yield con
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
 
 
 def clear_reports(con: Connection) -> None:
@@ -1055,3 +1086,7 @@ def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str],
                          file_name=backup_file.name, source=audit_source)
         counts = table_counts(con)
     return {"restored_from": str(backup_file), "db": str(target), "tables": counts}
+
+
+def explanations_commune(con: Connection, explanation_id: int) -> set[str]:
+    return {code for (code,) in con.execute(queries.EXPLANATION_COMMUNE, [explanation_id]).fetchall()}

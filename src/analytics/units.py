@@ -90,6 +90,7 @@ class Match:
     code: str | None
     candidates: list[str] = field(default_factory=list)  # "Name (code)" suggestions when unsure
     reason: str | None = None  # None | "unknown" | "ambiguous" | "name_mismatch"
+    codes: list[str] = field(default_factory=list)  # the candidates' codes, in the same order
 
 
 class UnitIndex:
@@ -138,9 +139,13 @@ class UnitIndex:
         return f"{rec['commune']}{district} ({code})"
 
     def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
+        """Codes of the closest names (fuzzy, accent-free), best first."""
         choices = {code: plain_key(self.by_code[code]["commune"]) for code in pool}
         found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
-        return [self.label(code) for _, _, code in found]
+        return [code for _, _, code in found]
+
+    def _candidates(self, codes: list[str], reason: str) -> Match:
+        return Match(None, [self.label(c) for c in codes], reason, list(codes))
 
     def match_district(self, name: object) -> Match:
         """A district by name: exact key first, accent-free key only when it is unique."""
@@ -165,9 +170,9 @@ class UnitIndex:
             rec = self.by_code.get(canon)
             if rec is None:
                 pool = list(self.by_code) if not name else self._pool(district_code)
-                return Match(None, self._suggest(str(name), pool) if name else [], "unknown")
+                return self._candidates(self._suggest(str(name), pool) if name else [], "unknown")
             if name is not None and str(name).strip() and not self.names_agree(str(name), rec["commune"]):
-                return Match(None, [self.label(canon)], "name_mismatch")
+                return self._candidates([canon], "name_mismatch")
             return Match(canon)
         if name is None or not str(name).strip():
             return Match(None, [], "unknown")
@@ -188,8 +193,8 @@ class UnitIndex:
         if len(hits) == 1:
             return Match(next(iter(hits)))
         if hits:
-            return Match(None, [self.label(c) for c in sorted(hits)], "ambiguous")
-        return Match(None, self._suggest(str(name), self._pool(district_code)), "unknown")
+            return self._candidates(sorted(hits), "ambiguous")
+        return self._candidates(self._suggest(str(name), self._pool(district_code)), "unknown")
 
     def _pool(self, district_code: str | None) -> list[str]:
         if district_code:

@@ -1,0 +1,76 @@
+"""One dashboard process: every page rerun after an as-of change, warm and cold (run as a subprocess).
+
+Usage: python -m bench.apptest_run DB DATE1,DATE2,... REPEATS  -> one JSON line on stdout.
+
+* first: the first run of the app (the process starts cold: imports, caches empty);
+* warm: the as-of date changes to a day not seen before; the process, DuckDB's
+  files and the caches of everything that does not depend on the day are warm;
+* cached: back to a day already seen (every answer comes from ``st.cache_data``);
+* cold: ``st.cache_data`` cleared, then a new day (what the first viewer sees
+  after an upload bumps the data version).
+The peak RSS of this process is the dashboard's peak memory with the data loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str]) -> dict:
+    db, days_arg, repeats = argv[0], argv[1], int(argv[2])
+    os.environ["HOTICH_DB"] = db
+    os.environ["HOTICH_AUTO_DEMO"] = "0"
+    os.chdir(ROOT)
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    days = [date.fromisoformat(d) for d in days_arg.split(",")]
+    pages = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    t = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - t
+    out: dict = {"first_run_s": first, "pages": {}, "exceptions": []}
+    day_iter = iter(days * 50)
+    used: list[date] = []
+
+    def rerun(page: str, day: date) -> float:
+        t0 = time.perf_counter()
+        at.date_input(key="as_of_input").set_value(day)
+        at.switch_page(f"pages/{page}")
+        at.run()
+        elapsed = time.perf_counter() - t0
+        for exc in at.exception:
+            out["exceptions"].append(f"{page}: {exc.message[:200]}")
+        return elapsed
+
+    for page in pages:
+        at.switch_page(f"pages/{page}")
+        at.run()
+        warm, cached, cold = [], [], []
+        for _ in range(repeats):
+            day = next(day_iter)
+            warm.append(rerun(page, day))
+            used.append(day)
+            cached.append(rerun(page, used[-2] if len(used) > 1 else day))
+            st.cache_data.clear()
+            day = next(day_iter)
+            cold.append(rerun(page, day))
+            used.append(day)
+        out["pages"][page] = {"warm": warm, "cached": cached, "cold": cold}
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["median_warm_s"] = statistics.median(x for p in out["pages"].values() for x in p["warm"])
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:])))

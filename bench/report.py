@@ -1,0 +1,173 @@
+"""The results as a markdown table (bench/results/results.md), with the targets checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PANDAS_OF = {"summary": "pandas_summary", "underperformers": "pandas_underperformers", "trend": "pandas_trend",
+             "commune_status": "pandas_summary", "district_table": "pandas_summary",
+             "overview": "pandas_summary", "underperformers_full": "pandas_underperformers"}
+NOT_QUERIES = {"communes", "check_totals_agree"}
+
+
+def ms(s: dict[str, Any] | None) -> str:
+    if not s or "median" not in s:
+        return (s or {}).get("error", "–") if isinstance(s, dict) else "–"
+    return f"{s['median'] * 1000:,.1f} ({s['min'] * 1000:,.1f}–{s['max'] * 1000:,.1f})"
+
+
+def sec(s: dict[str, Any] | None) -> str:
+    if not s or "median" not in s:
+        return (s or {}).get("error", "–") if isinstance(s, dict) else "–"
+    return f"{s['median']:,.2f} ({s['min']:,.2f}–{s['max']:,.2f})"
+
+
+def ok(flag: bool | None) -> str:
+    return "–" if flag is None else ("✅ met" if flag else "❌ missed")
+
+
+def queries_of(res: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in res.items() if k not in NOT_QUERIES and not k.startswith("pandas_")
+            and isinstance(v, dict)}
+
+
+def check(doc: dict[str, Any], scale: str = "national") -> list[tuple[str, str, str, bool | None]]:
+    """(target, measured, goal, met) for a scale."""
+    t = doc["targets"]
+    s = doc["scales"].get(scale)
+    if not s:
+        return []
+    rows: list[tuple[str, str, str, bool | None]] = []
+    worst, worst_name, worst_ratio, ratio_name = 0.0, "", float("inf"), ""
+    for province, res in s["analytics"].items():
+        if province == "session_open":
+            continue
+        for name, q in queries_of(res).items():
+            if "median" in q and q["median"] * 1000 > worst:
+                worst, worst_name = q["median"] * 1000, f"{name} ({province})"
+            base = res.get(PANDAS_OF.get(name, ""))
+            if base and "median" in base and "median" in q and name in ("summary", "underperformers", "trend"):
+                r = base["median"] / q["median"]
+                if r < worst_ratio:
+                    worst_ratio, ratio_name = r, f"{name} ({province})"
+    rows.append(("slowest analytics query", f"{worst:,.1f} ms: {worst_name}", f"≤ {t['query_ms']:.0f} ms",
+                 worst <= t["query_ms"]))
+    rows.append(("smallest speed-up vs pandas", f"{worst_ratio:,.1f}×: {ratio_name}",
+                 f"≥ {t['query_vs_pandas']:.0f}×", worst_ratio >= t["query_vs_pandas"]))
+    pages = (s.get("pages") or {}).get("pages") or {}
+    if pages:
+        warm = max(p["warm"]["median"] for p in pages.values())
+        cold = max(p["cold"]["median"] for p in pages.values())
+        wname = max(pages, key=lambda p: pages[p]["warm"]["median"])
+        cname = max(pages, key=lambda p: pages[p]["cold"]["median"])
+        rows.append(("page rerun after as-of change, warm (slowest page)", f"{warm:.2f} s: {wname}",
+                     f"≤ {t['page_warm_s']} s", warm <= t["page_warm_s"]))
+        rows.append(("page rerun after as-of change, cold (slowest page)", f"{cold:.2f} s: {cname}",
+                     f"≤ {t['page_cold_s']} s", cold <= t["page_cold_s"]))
+        rss = s["pages"]["peak_rss_mb"]
+        rows.append(("dashboard process peak RSS", f"{rss:,.0f} MB", f"≤ {t['rss_mb']:.0f} MB", rss <= t["rss_mb"]))
+    ing = s.get("ingest") or {}
+    if "csv" in ing:
+        c, x = ing["csv"]["total"]["median"], ing["xlsx"]["total"]["median"]
+        rows.append(("day's national CSV ingested", f"{c:.2f} s", f"≤ {t['ingest_csv_s']} s", c <= t["ingest_csv_s"]))
+        rows.append(("day's national .xlsx ingested", f"{x:.2f} s", f"≤ {t['ingest_xlsx_s']} s",
+                     x <= t["ingest_xlsx_s"]))
+        r = ing["row_by_row"]["median"] / c
+        rows.append(("CSV ingest vs row-by-row INSERTs", f"{r:,.1f}×", f"≥ {t['ingest_vs_rows']:.0f}×",
+                     r >= t["ingest_vs_rows"]))
+    bf = s.get("backfill")
+    if bf:
+        if "total_s" in bf:
+            rows.append(("year backfill from one file", f"{bf['total_s']:.1f} s ({bf['rows']:,} rows)",
+                         f"≤ {t['backfill_s']:.0f} s", bf["total_s"] <= t["backfill_s"]))
+        else:
+            rows.append(("year backfill from one file", bf.get("error", "?"), f"≤ {t['backfill_s']:.0f} s", False))
+    return rows
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    m = doc["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {doc['date']} on {m['cpus']} CPUs ({m['platform']}), Python {m['python']}, DuckDB {m['duckdb']}, "
+        f"pandas {m['pandas']}; the whole run took {doc['elapsed_s']:.0f} s. Produced by `.venv/bin/python -m bench` "
+        "(see README, Performance; design notes in docs/scaling.md). Times are the median over repeated runs, "
+        "with the fastest and slowest run in brackets.",
+        "",
+    ]
+    for scale in doc["scales"]:
+        rows = check(doc, scale)
+        if rows:
+            lines += [f"## Targets at scale: {doc['scales'][scale]['title']}", "",
+                      "| target | measured | goal | |", "|---|---|---|---|"]
+            lines += [f"| {a} | {b} | {c} | {ok(d)} |" for a, b, c, d in rows]
+            lines.append("")
+    for name, s in doc["scales"].items():
+        lines += [f"## {s['title']}", "",
+                  f"{s['communes']:,} communes, {s['report_rows']:,} report rows in force; database "
+                  f"{s['db_mb']:,.0f} MB; history file {s['history_csv_mb']:,.0f} MB.", ""]
+        setup = s.get("setup") or {}
+        if setup:
+            lines += ["Setup (not a target): " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()), ""]
+        a = s["analytics"]
+        lines += [f"### 3. Analytics for an as-of date, in process (ms; one open connection; opening a session "
+                  f"costs {ms(a.get('session_open'))} ms more)", ""]
+        provinces = [p for p in a if p != "session_open"]
+        lines += ["| function | " + " | ".join(f"province {p} ({a[p]['communes']} communes)" for p in provinces)
+                  + " |", "|---|" + "---|" * len(provinces)]
+        names = list(dict.fromkeys(k for p in provinces for k in queries_of(a[p])))
+        for q in names:
+            cells = []
+            for p in provinces:
+                cell = ms(a[p].get(q))
+                base = a[p].get(PANDAS_OF.get(q, ""))
+                if q in ("summary", "underperformers", "trend") and base and "median" in base \
+                        and "median" in (a[p].get(q) or {}):
+                    cell += f" — {base['median'] / a[p][q]['median']:,.0f}× faster than pandas"
+                cells.append(cell)
+            lines.append(f"| {q} | " + " | ".join(cells) + " |")
+        for q in ("pandas_load_all", "pandas_summary", "pandas_underperformers", "pandas_trend"):
+            lines.append(f"| baseline: {q.replace('pandas_', 'pandas ')} | "
+                         + " | ".join(ms(a[p].get(q)) for p in provinces) + " |")
+        lines.append("| (check: pandas and DuckDB totals agree) | "
+                     + " | ".join(str(a[p].get("check_totals_agree")) for p in provinces) + " |")
+        lines.append("")
+        ing = s.get("ingest") or {}
+        if "csv" in ing:
+            lines += ["### 1. Ingest of one day's file into the database holding the year (prepare + commit, "
+                      "the Upload page's path; seconds)", "",
+                      "| file | rows | total | prepare | commit | vs row-by-row |", "|---|---|---|---|---|---|"]
+            base = ing["row_by_row"]["median"]
+            for kind in ("csv", "xlsx"):
+                k = ing[kind]
+                lines.append(f"| {kind} ({ing.get(kind + '_bytes', 0) / 1e6:.1f} MB) | {k['rows']:,} | "
+                             f"{sec(k['total'])} | {sec(k['prepare'])} | {sec(k['commit'])} | "
+                             f"{base / k['total']['median']:,.1f}× |")
+            lines.append(f"| baseline: csv, one INSERT per row | | {sec(ing['row_by_row'])} | | | 1× |")
+            lines += ["", f"Opening and closing a session: {ms(ing.get('session_open'))} ms.", ""]
+        bf = s.get("backfill")
+        if bf:
+            lines += ["### 2. Backfill of the year from one file (prepare + commit, own process)", ""]
+            if "total_s" in bf:
+                lines += [f"{bf['rows']:,} rows, {bf['dates']} dates, {bf['bytes'] / 1e6:,.0f} MB: "
+                          f"**{bf['total_s']:.1f} s** (prepare {bf['prepare_s']:.1f} s, commit {bf['commit_s']:.1f} s); "
+                          f"peak RSS {bf['peak_rss_mb']:,.0f} MB.", ""]
+            else:
+                lines += [f"Not finished: {bf.get('error')}", ""]
+        pg = s.get("pages")
+        if pg:
+            lines += ["### 4. Page rerun after an as-of change (AppTest, one dashboard process; seconds)", ""]
+            if "error" in pg:
+                lines += [f"Failed: {pg['error']}", ""]
+            else:
+                lines += [f"First run of the app: {pg['first_run_s']:.2f} s. Peak RSS of the dashboard process: "
+                          f"**{pg['peak_rss_mb']:,.0f} MB**.", "",
+                          "| page | warm (new date) | cached (date seen before) | cold (caches cleared) |",
+                          "|---|---|---|---|"]
+                for page, r in pg["pages"].items():
+                    lines.append(f"| {page} | {sec(r['warm'])} | {sec(r['cached'])} | {sec(r['cold'])} |")
+                if pg.get("exceptions"):
+                    lines += ["", "Exceptions on pages: " + "; ".join(pg["exceptions"])]
+                lines.append("")
+    return "\n".join(lines) + "\n"

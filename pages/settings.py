@@ -1,0 +1,80 @@
+"""Cài đặt: the campaign, the status thresholds, the not-reporting window, the working-day calendar and the
+unit list (with a preview of the changes before applying). Every write goes through a ``store`` function."""
+
+import streamlit as st
+
+import ui
+from analytics import present, store, workdays
+from analytics.errors import HotichError
+from analytics.i18n import fmt_date, fmt_int
+
+state: ui.Sidebar = st.session_state["view"]
+lang = state.lang
+st.title(ui.tr("settings.title"))
+ui.demo_banner(state)
+flash = st.session_state.pop("settings_flash", None)
+if flash:
+    st.success(flash)
+cur = ui.settings_of(state.path, state.version, state.province)
+
+st.subheader(ui.tr("settings.campaign"))
+with st.form("settings_campaign"):
+    name = st.text_input(ui.tr("settings.campaign_name"), value=cur["name"], max_chars=200, key="set_name")
+    c1, c2 = st.columns(2)
+    start = c1.date_input(ui.tr("settings.start"), value=cur["start"], format="DD/MM/YYYY", key="set_start")
+    deadline = c2.date_input(ui.tr("settings.deadline"), value=cur["deadline"], format="DD/MM/YYYY",
+                             key="set_deadline")
+    c3, c4 = st.columns(2)
+    amber = c3.number_input(ui.tr("settings.amber"), min_value=0.0, max_value=100.0, value=float(cur["amber"]),
+                            step=0.5, help=ui.tr("settings.amber_help"), key="set_amber")
+    window = c4.number_input(ui.tr("settings.window"), min_value=1, max_value=60, value=int(cur["window"]), step=1,
+                             help=ui.tr("settings.window_help"), key="set_window")
+    calendar = st.selectbox(ui.tr("settings.calendar"), list(workdays.CALENDARS),
+                            index=list(workdays.CALENDARS).index(cur["calendar"]),
+                            format_func=lambda c: ui.tr("calendar." + c), key="set_calendar")
+    saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
+if saved:
+    try:
+        with store.session(state.path) as con:
+            store.set_campaign(con, state.province, name, start, deadline)
+            store.set_setting(con, state.province, "amber_points", f"{float(amber):g}")
+            store.set_setting(con, state.province, "not_reporting_days", str(int(window)))
+            store.set_setting(con, state.province, "workday_calendar", calendar)
+        st.session_state["settings_flash"] = ui.tr("settings.saved")
+        st.rerun()
+    except HotichError as exc:
+        ui.show_error(exc)
+
+hol = workdays.holidays_between(cur["start"], cur["deadline"])
+st.caption(ui.tr("settings.holidays", days=workdays.working_days_between(cur["start"], cur["deadline"],
+                                                                         cur["calendar"]),
+                 list=", ".join(f"{fmt_date(d)}" for d, _ in hol) or "–"))
+
+st.subheader(ui.tr("settings.units"))
+st.caption(ui.tr("settings.units_help"))
+upload = st.file_uploader(ui.tr("settings.units_file"), type=["csv"], key="set_units_file")
+if upload is not None:
+    try:
+        rows = ui.read_units_upload(upload.getvalue())
+        with store.session(state.path) as con:
+            preview = store.preview_units(con, rows)
+    except HotichError as exc:
+        ui.show_error(exc)
+    else:
+        st.info(ui.tr("settings.units_preview", communes=fmt_int(preview["communes"], lang),
+                      provinces=", ".join(preview["provinces"]), added=len(preview["added"]),
+                      removed=len(preview["removed"]), renamed=len(preview["renamed"]),
+                      orphaned=fmt_int(preview["orphaned_reports"], lang)))
+        tables = present.units_preview_tables(preview, lang)
+        for part in ("added", "removed", "renamed"):
+            if len(tables[part]):
+                with st.expander(ui.tr("settings.units_" + part, count=len(tables[part]))):
+                    st.dataframe(tables[part], hide_index=True)
+        if st.button(ui.tr("settings.units_apply"), type="primary", key="set_units_apply"):
+            try:
+                with store.session(state.path) as con:
+                    result = store.replace_units(con, rows)
+                st.session_state["settings_flash"] = ui.tr("settings.units_done", communes=result["communes"])
+                st.rerun()
+            except HotichError as exc:
+                ui.show_error(exc)
