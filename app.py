@@ -4,18 +4,28 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title="Số hóa hộ tịch", page_icon="📚", layout="wide",
+st.set_page_config(page_title=ui.tr("app.title"), page_icon="📚", layout="wide",
                    initial_sidebar_state="auto")
 
 ui.ensure_demo_on_first_start()
-state = ui.sidebar()
-st.session_state["view"] = state
+user = ui.sign_in_state()  # issue 7: who is signed in; pages that write check the role again
+viewing = ui.can_view(user)
+if viewing:
+    state = ui.sidebar()
+    st.session_state["view"] = state
 
-pages = [
+pages = [] if not viewing else [
     st.Page("pages/overview.py", title=ui.tr("nav.overview"), icon="📊", url_path="tong-quan", default=True),
     st.Page("pages/localities.py", title=ui.tr("nav.localities"), icon="🗺️", url_path="dia-ban"),
     st.Page("pages/underperformers.py", title=ui.tr("nav.underperformers"), icon="⚠️", url_path="cham-tien-do"),
-    st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon="📤", url_path="tai-len"),
-    st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon="⚙️", url_path="cai-dat"),
+    *([st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon="📤", url_path="tai-len")]
+      if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
+    *([st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon="⚙️", url_path="cai-dat")]
+      if user is not None and user.can("settings") else []),
 ]
+if user is not None and user.can("users"):
+    pages.append(st.Page("pages/admin.py", title=ui.tr("nav.admin"), icon="🔑", url_path="quan-tri"))
+if user is None:
+    pages.append(st.Page("pages/login.py", title=ui.tr("nav.login"), icon="🔐", url_path="dang-nhap",
+                         default=not viewing))
 st.navigation(pages).run()

@@ -32,8 +32,22 @@ def tr(key: str, **values: Any) -> str:
     return t(key, lang(), **values)
 
 
+def keep_open_seconds() -> float:
+    """How long the dashboard keeps the database open after a rerun (issue 5; see store.keep_open).
+
+    ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off, and it is off by default under pytest so
+    tests that hand the file to another process are not slowed down)."""
+    default = "0" if "PYTEST_CURRENT_TEST" in os.environ else "10"
+    try:
+        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", default))
+    except ValueError:
+        return 0.0
+
+
 def current_version() -> int:
-    with store.session(db_path()) as con:
+    path = db_path()
+    store.keep_open(path, keep_open_seconds())
+    with store.session(path) as con:
         return store.data_version(con)
 
 
@@ -270,7 +284,7 @@ def sidebar() -> Sidebar:
             names = dict(zip(districts["district_code"], districts["district"]))
             wanted = _url_value("district", codes, "")
             picked = st.selectbox(tr("sidebar.district"), options=codes, index=codes.index(wanted),
-                                  format_func=lambda c: names.get(c, tr("sidebar.all_districts")),
+                                  format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
                                   key="district_select")
             district = picked or None
             _sync_url("district", picked, "")
@@ -279,7 +293,7 @@ def sidebar() -> Sidebar:
             options = ["books", "records"]
             measure = st.radio(tr("sidebar.measure"), options=options,
                                index=options.index(_url_value("measure", options, "books")),
-                               format_func=lambda m: tr("measure." + m), key="measure_select", horizontal=True)
+                               format_func={m: tr("measure." + m) for m in options}.get, key="measure_select", horizontal=True)
             _sync_url("measure", measure, "books")
         v = view(path, version, province, as_of)
         st.caption(tr("sidebar.campaign", name=v.campaign_name, start=fmt_date(v.start),
@@ -297,13 +311,73 @@ def show_error(exc: HotichError) -> None:
     st.error(exc.render(lang()))
 
 
-def plot(fig: Any, key: str, name: str) -> None:
+def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
+    """What a chart image says about itself: title, province (and district), as-of date, demo or not."""
+    from analytics import images
+
+    provs = provinces(state.path, state.version)
+    match = provs[provs["province_code"] == state.province]
+    province_name = str(match["province_name"].iloc[0]) if len(match) else state.province
+    district = district_name(state) if getattr(state, "district", None) else None
+    return images.ImageMeta(title=title, as_of=state.as_of, place=images.place_text(province_name, district),
+                            demo=state.demo, lang=state.lang)
+
+
+def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
+         download: bool = True) -> None:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
-    ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh").
+    ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
+    replaces the figure's own title on the chart and its images; ``state`` defaults to the
+    sidebar's. The chart is drawn with its title, area, as-of date, footer and demo mark on it
+    (``images.annotate``), so the toolbar's camera button saves a picture that stands on its own
+    (2000 px wide, nothing needed on the server); the "PNG" button renders the same at 2000 px
+    on the server, only when clicked.
     """
-    st.plotly_chart(fig, key=key, config={"displaylogo": False,
-                                          "toImageButtonOptions": {"format": "png", "filename": name}})
+    from analytics import images
+
+    state = state or st.session_state.get("view")
+    if state is None:  # outside the app's router: draw as is
+        st.plotly_chart(fig, key=key, config={"displaylogo": False,
+                                              "toImageButtonOptions": {"format": "png", "filename": name}})
+        return
+    meta = image_meta(state, title)
+    shown = images.annotate(fig, meta)
+    st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of))
+    if not download:
+        return
+    if images.renderer_ready():
+        st.download_button(tr("image.download_png"), data=lambda: images.chart_png(fig, meta),
+                           file_name=images.file_name(name, state.as_of, "png"), mime="image/png",
+                           key=f"{key}_png", on_click="ignore", help=tr("image.download_help"),
+                           icon=":material/image:")
+    else:
+        st.download_button(tr("image.download_png"), data=b"", key=f"{key}_png", disabled=True,
+                           help=tr("image.no_renderer"), icon=":material/image:")
+
+
+def brief_button(state: Sidebar) -> None:
+    """Báo cáo nhanh: one click downloads the day's one-page brief, PNG for phones or A4 PDF."""
+    from analytics import brief, images
+
+    def make(fmt: str) -> Any:
+        def run() -> bytes:
+            with store.session(state.path) as con:
+                data = brief.gather(con, state.province, state.as_of)
+            return brief.render(data, fmt, state.lang)
+        return run
+
+    ready = images.renderer_ready()
+    c1, c2, _ = st.columns([1, 1, 1])
+    for col, fmt, label, mime, icon in ((c1, "png", "brief.png", "image/png", ":material/smartphone:"),
+                                        (c2, "pdf", "brief.pdf", "application/pdf", ":material/print:")):
+        col.download_button(f"{tr('brief.button')} ({tr(label)})", data=make(fmt) if ready else b"",
+                            file_name=brief.file_name(state.as_of, fmt), mime=mime, key=f"brief_{fmt}",
+                            on_click="ignore", disabled=not ready, icon=icon,
+                            help=tr("brief.help") if ready else tr("image.no_renderer"),
+                            width="stretch")
+    if not ready:
+        st.caption(tr("image.no_renderer"))
 
 
 def district_name(state: Sidebar) -> str:
@@ -313,3 +387,90 @@ def district_name(state: Sidebar) -> str:
     d = district_options(state.path, state.version, state.province)
     match = d[d["district_code"] == state.district]
     return str(match["district"].iloc[0]) if len(match) else state.district
+
+
+# --- sign-in and roles (issue 7) -------------------------------------------------------
+# The signed-in account lives in ``st.session_state["auth_user"]`` (its name, set only by the sign-in form
+# after the password was checked, or by ``st.login`` through OpenID Connect). A browser cannot write
+# session_state, so a test may set it directly, as the form does. The account is re-read from the
+# database at every run: a disabled account or a changed role takes effect at once.
+
+
+def oidc_configured() -> bool:
+    """An OpenID Connect provider is configured in .streamlit/secrets.toml ([auth])."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def open_mode_allowed() -> bool:
+    """No account exists yet (first start, demo): everyone may act, with a warning. HOTICH_OPEN_MODE=0 forbids."""
+    return os.environ.get("HOTICH_OPEN_MODE", "1") != "0" and not oidc_configured()
+
+
+def _resolve_user() -> "auth.User | None":
+    from analytics import auth
+
+    with store.session(db_path()) as con:
+        if oidc_configured() and getattr(st.user, "is_logged_in", False):
+            return auth.oidc_user(con, st.user.get("email"))
+        name = st.session_state.get("auth_user")
+        if name:
+            user = auth.load_user(con, str(name))
+            if user is None:
+                st.session_state.pop("auth_user", None)
+            return user
+        if open_mode_allowed() and store.user_count(con) == 0:
+            return auth.OPEN_USER
+    return None
+
+
+def current_user() -> "auth.User | None":
+    """The acting account of this run (resolved once per run by ``sign_in_state``)."""
+    if "_auth_current" not in st.session_state:
+        st.session_state["_auth_current"] = _resolve_user()
+    return st.session_state["_auth_current"]
+
+
+def sign_in_state() -> "auth.User | None":
+    """Resolve the account for this run and show who is signed in (with a sign-out button) in the sidebar."""
+    from analytics import auth
+
+    st.session_state["_auth_current"] = user = _resolve_user()
+    with st.sidebar:
+        if user is auth.OPEN_USER:
+            st.warning(tr("auth.open_mode"), icon="🔓")
+        elif user is not None:
+            st.caption(tr("login.signed_in_as", name=user.display_name or user.name, role=tr("role." + user.role)))
+            if st.button(tr("login.sign_out"), key="sign_out"):
+                st.session_state.pop("auth_user", None)
+                st.session_state.pop("_auth_current", None)
+                if user.source == "oidc":
+                    st.logout()
+                st.rerun()
+        elif oidc_configured() and getattr(st.user, "is_logged_in", False):
+            st.error(tr("auth.no_account", email=st.user.get("email") or "?"))
+            if st.button(tr("login.sign_out"), key="sign_out"):
+                st.logout()
+    return user
+
+
+def can_view(user: "auth.User | None") -> bool:
+    from analytics import auth
+
+    return user is not None or not auth.view_requires_login()
+
+
+def require_role(action: str) -> "auth.User":
+    """At the top of a page that writes: stop with a message unless the account may ``action``."""
+    from analytics import auth
+
+    user = current_user()
+    try:
+        auth.require(user, action)
+    except auth.Forbidden as exc:
+        st.error(exc.render(lang()))
+        st.stop()
+    assert user is not None
+    return user

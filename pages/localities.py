@@ -32,14 +32,14 @@ def column_config(level: str) -> dict:
 def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     """Filters, the table and its download (layout only; the figures come from metrics/present)."""
     c1, c2 = st.columns([3, 1])
-    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func=lambda f: ui.tr("loc.filter." + f),
+    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func={f: ui.tr("loc.filter." + f) for f in FILTERS}.get,
                        key=f"{key}_filter")
     n = c2.number_input(ui.tr("loc.top_n"), min_value=1, max_value=max(len(df), 1), value=min(10, max(len(df), 1)),
-                        step=1, key=f"{key}_n", disabled=how not in ("top", "bottom"))
+                        step=1, key=f"{key}_n", help=ui.tr("loc.top_n_help"))
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
     table = present.league_table(shown, lang, level, average, v.amber)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
-    st.dataframe(table, hide_index=True, column_config=column_config(level), key=f"{key}_table")
+    st.dataframe(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 
@@ -62,7 +62,8 @@ names = dict(zip(options["district_code"], options["district"]))
 with tab_c:
     default = codes.index(state.district) if state.district in codes else 0
     chosen = st.selectbox(ui.tr("loc.drill_district"), codes, index=default,
-                          format_func=lambda c: names.get(c, ui.tr("sidebar.all_districts")), key="loc_district")
+                          format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
+                          key="loc_district")
     district = chosen or None
     communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
     average = ui.overview(state.path, state.version, state.province, state.as_of, district)
@@ -72,7 +73,7 @@ with tab_c:
     commune_codes = list(communes.sort_values("commune")["commune_code"])
     commune_names = dict(zip(communes["commune_code"], communes["commune"]))
     picked = st.selectbox(ui.tr("loc.pick_commune"), [""] + commune_codes,
-                          format_func=lambda c: commune_names.get(c, ui.tr("loc.pick_commune_none")),
+                          format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),
                           key="loc_commune")
     if picked:
         detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)

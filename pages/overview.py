@@ -12,6 +12,7 @@ st.title(ui.tr("overview.title"))
 ui.demo_banner(state)
 if st.session_state.pop("demo_just_loaded", False):
     st.info(ui.tr("app.demo_loaded"))
+ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief (issue 6)
 
 v = ui.view(state.path, state.version, state.province, state.as_of)
 o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)

@@ -31,7 +31,7 @@ with st.form("settings_campaign"):
                              help=ui.tr("settings.window_help"), key="set_window")
     calendar = st.selectbox(ui.tr("settings.calendar"), list(workdays.CALENDARS),
                             index=list(workdays.CALENDARS).index(cur["calendar"]),
-                            format_func=lambda c: ui.tr("calendar." + c), key="set_calendar")
+                            format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.get, key="set_calendar")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
 if saved:
     try:

@@ -363,3 +363,50 @@ def users(con: store.Connection, user: User | None):
 
 def now() -> datetime:
     return store._now()
+
+
+# --- display tables for the admin page (plain text cells: never rendered as HTML/Markdown) -----------
+
+
+def _when(value: Any) -> str:
+    import pandas as pd
+
+    from analytics.i18n import fmt_date
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    return fmt_date(pd.Timestamp(value).to_pydatetime())
+
+
+def users_table(df: Any, lang: str = "vi") -> Any:
+    import pandas as pd
+
+    from analytics.i18n import t
+
+    rows = df.to_dict("records")
+    return pd.DataFrame({
+        t("col.account", lang): [str(r["name"]) for r in rows],
+        t("admin.display_name", lang): [str(r["display_name"] or "") for r in rows],
+        t("col.role", lang): [t("role." + str(r["role"]), lang) for r in rows],
+        t("col.scopes", lang): [str(r["scopes"] or "") for r in rows],
+        t("col.active", lang): [bool(r["active"]) for r in rows],
+        t("col.locked_until", lang): [_when(r["locked_until"]) for r in rows],
+        t("col.last_login", lang): [_when(r["last_login"]) for r in rows],
+    })
+
+
+def audit_table(df: Any, lang: str = "vi") -> Any:
+    import pandas as pd
+
+    from analytics.i18n import t
+
+    rows = df.to_dict("records")
+    return pd.DataFrame({
+        t("col.when", lang): [_when(r["logged_at"]) for r in rows],
+        t("col.actor", lang): [str(r["user_name"] or "–") for r in rows],
+        t("col.source", lang): [str(r["source"] or "–") for r in rows],
+        t("col.action", lang): [str(r["action"]) for r in rows],
+        t("col.target", lang): [str(r["target"] or "") for r in rows],
+        t("col.detail", lang): [str(r["detail"] or "") for r in rows],
+        t("col.file", lang): [str(r["file_name"] or "") for r in rows],
+    })

@@ -70,10 +70,10 @@ class Page:
 
 
 # Portrait for phones: 720 CSS px × 1.5 = 1080 px wide. A4: 794 × 1123 CSS px = 210 × 297 mm at 96 dpi.
-PHONE = Page("phone", 720, 1990, 1.5, 13, 3, (128, 420),
-             (0.0, 1.0, 460, 800), (0.0, 1.0, 840, 1400), (1430, 1940))
+PHONE = Page("phone", 720, 1900, 1.5, 13, 3, (128, 420),
+             (0.0, 1.0, 460, 800), (0.0, 1.0, 840, 1400), (1430, 1860))
 A4 = Page("a4", 794, 1123, 1.0, 10, 5, (104, 252),
-          (0.0, 0.47, 292, 600), (0.53, 1.0, 292, 600), (690, 1070))
+          (0.0, 0.47, 292, 700), (0.53, 1.0, 292, 700), (725, 1085))
 PAGES = {"png": PHONE, "pdf": A4}
 
 
@@ -176,6 +176,8 @@ def _axes(fig: go.Figure, page: Page, src: go.Figure, axis: str, box: tuple[floa
             a["title"]["font"] = {"size": page.font}
             a["title"]["standoff"] = 4
         a["tickfont"] = {"size": page.font - 1}
+    if ya.get("categoryarray") is not None:
+        ya["dtick"] = 1  # every district's name, never every other one
     fig.update_layout({"xaxis" + axis: xa, "yaxis" + axis: ya})
     _text(fig, page, title, _x(page, x0), top, page.font + 3, bold=True)
     fig.update_layout({legend: {"orientation": "h", "x": _x(page, x0), "xanchor": "left", "xref": "paper",
@@ -185,7 +187,10 @@ def _axes(fig: go.Figure, page: Page, src: go.Figure, axis: str, box: tuple[floa
 
 def _table(fig: go.Figure, page: Page, data: BriefData, lang: str) -> None:
     top, bottom = page.table_box
-    _text(fig, page, t("brief.worst", lang), _x(page, 0), top, page.font + 3, bold=True)
+    heading = t("brief.worst", lang)
+    if data.behind_total > len(data.worst):
+        heading += " " + t("brief.more", lang, count=data.behind_total)
+    _text(fig, page, heading, _x(page, 0), top, page.font + 3, bold=True)
     rows = data.worst.to_dict("records")
     if not rows:
         _text(fig, page, t("brief.worst_none", lang), _x(page, 0), top + page.font * 2.4, page.font)
@@ -210,9 +215,6 @@ def _table(fig: go.Figure, page: Page, data: BriefData, lang: str) -> None:
                "fill": {"color": [["#FFFFFF", "#F9FAFB"] * WORST]}, "height": row_h,
                "font": {"size": page.font - 1, "family": FONT, "color": "#101828"}},
     ))
-    if data.behind_total > len(rows):
-        _text(fig, page, t("brief.more", lang, count=data.behind_total - len(rows)), _x(page, 0),
-              bottom - page.font * 1.6, page.font - 2, "#475467")
 
 
 def figure(data: BriefData, lang: str = "vi", kind: str = "png", made_at: datetime | None = None) -> go.Figure:

@@ -110,7 +110,7 @@ def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: 
         ))
     fig.add_trace(go.Scatter(
         y=df["district"], x=df["planned_pct"], mode="markers", name=t("chart.planned_marker", lang),
-        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3, "color": "#000000"}},
+        marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
         hovertemplate="%{y}: %{x:.1f} %<extra>" + t("chart.planned", lang) + "</extra>",
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=list(df["district"]), title=None)
@@ -130,7 +130,7 @@ def daily_progress(trend: pd.DataFrame, v: View, lang: str = "vi", title: str | 
                              line={"color": "#000000", "width": 2},
                              hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra></extra>"))
     fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang))
-    fig.update_yaxes(title=t("chart.books_axis", lang))
+    fig.update_yaxes(title=t("chart.books_axis", lang), tickformat=",.0f")
     return _layout(fig, title or t("chart.per_day", lang), lang, v)
 
 
@@ -204,18 +204,23 @@ def heatmap(daily: pd.DataFrame, names: pd.DataFrame, v: View, lang: str = "vi",
     """Books (or records) digitized per commune per day: stalled communes (rows of zeros) at the top.
 
     ``daily`` comes from ``metrics.commune_daily``; ``names`` maps commune_code to commune and district.
-    Days without a report are blank (no figure), days with no progress are pale, the rest darker blue.
+    Days without a report are blank (no figure), days with no progress are pale orange, the rest blue, darker
+    for more; the communes that stalled longest come first.
     """
     col = "books_day" if measure == "books" else "records_day"
     grid = daily.pivot(index="commune_code", columns="day", values=col)
-    order = grid.fillna(0).sum(axis=1).sort_values(kind="stable").index
-    grid = grid.loc[order]
+    filled = grid.fillna(0).to_numpy()
+    moving = filled > 0
+    # days since the last progress (the whole window when none): the longest stalls first, then the least progress
+    stalled = [len(row) if not row.any() else int(len(row) - 1 - row.nonzero()[0][-1]) for row in moving]
+    rank = pd.DataFrame({"stalled": stalled, "total": filled.sum(axis=1)}, index=grid.index)
+    grid = grid.loc[rank.sort_values(["stalled", "total"], ascending=[False, True], kind="stable").index]
     label = names.set_index("commune_code")
     ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else c
                for c in grid.index]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=ylabels,
-        colorscale=[[0.0, "#F7F7F7"], [0.001, "#DEEBF7"], [0.5, "#6BAED6"], [1.0, "#08306B"]],
+        colorscale=[[0.0, "#F4A582"], [0.001, "#DEEBF7"], [0.5, "#6BAED6"], [1.0, "#08306B"]],
         zmin=0, hoverongaps=False, xgap=1, ygap=1,
         colorbar={"title": {"text": t("chart.books_axis" if measure == "books" else "chart.records_axis", lang)}},
         hovertemplate="%{y}<br>%{x|%d/%m/%Y}: %{z:,.0f}<extra></extra>",

@@ -184,8 +184,33 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_brief(args: argparse.Namespace) -> int:
+    """The one-page brief (issue 6): figures read in a short session, then rendered outside it."""
+    import time
+
+    from analytics import brief
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in brief.PAGES:
+        raise InvalidArgument("brief.bad_out", file=args.out)
+    started = time.perf_counter()
+    with store.session(config.db_path(args.db)) as con:
+        data = brief.gather(con, args.province, args.as_of)
+    payload = brief.render(data, fmt, args.lang)
+    out.write_bytes(payload)
+    seconds = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(_dump({"file": str(out), "format": fmt, "bytes": len(payload), "seconds": seconds,
+                     "as_of": data.view.as_of.isoformat()}))
+    else:
+        print(t("brief.written", args.lang, file=str(out), size=round(len(payload) / 1024), seconds=seconds))
+    return 0
+
+
 # commands that open the database themselves (a backup/restore must not sit inside another session)
-STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore}
+STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore,
+                                                               "brief": cmd_brief}
 
 
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
@@ -241,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR")
     p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")
     p.add_argument("--from", required=True, metavar="DIR_OR_FILE", help="a backup file, or a folder (newest)")
+    p = sub.add_parser("brief", parents=[common, reading],
+                       help="one-page daily brief: FILE.png (phone portrait) or FILE.pdf (A4)")
+    p.add_argument("--out", required=True, metavar="FILE.png|FILE.pdf")
     return parser
 
 

@@ -84,9 +84,9 @@ def underperformers_xlsx(df: pd.DataFrame, *, as_of: date, province_name: str, c
 def underperformers_csv(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> bytes:
     """The same list as CSV for Excel (UTF-8 with BOM), with the explanations' commitment and person."""
     table = present.underperformers_full_table(df, lang, amber)
-    table[t("col.new_completion_date", lang)] = [present._date_or_dash(x) if x is not None else ""
+    table[t("col.new_completion_date", lang)] = ["" if present._blank(x) else present.date_text(x)
                                                 for x in df["explanation_new_completion_date"]]
-    table[t("col.responsible", lang)] = [x or "" for x in df["explanation_responsible"]]
+    table[t("col.responsible", lang)] = ["" if present._blank(x) else x for x in df["explanation_responsible"]]
     return present.csv_bytes(table)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import config, layout, store
+from analytics import config, layout, queries, store
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
@@ -177,6 +177,29 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+_UNITS_CACHE: dict[tuple, tuple] = {}
+
+
+def _units(con: store.Connection, province: str | None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
+    """The unit list and its matching index, built once per database state (every write bumps the data
+    version, units and aliases included), so a national file or a page rerun does not rebuild it."""
+    path = con.execute(queries.DATABASE_PATH).fetchone()[0]
+    key = (path, store.data_version(con), province) if path else None
+    if key is not None and key in _UNITS_CACHE:
+        return _UNITS_CACHE[key]
+    communes = store.all_communes(con)
+    if province:
+        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
+    built = (communes, UnitIndex(communes, store.aliases(con)),
+             dict(zip(communes["commune_code"], communes["target_books_total"])),
+             dict(zip(communes["commune_code"], communes["province_code"])))
+    if key is not None:
+        if len(_UNITS_CACHE) > 8:
+            _UNITS_CACHE.clear()
+        _UNITS_CACHE[key] = built
+    return built
+
+
 class _Checker:
     """The checks of one file, in one pass over its rows (the unit index is built once)."""
 
@@ -190,13 +213,7 @@ class _Checker:
         prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
         used = set(self.cols.values()) | set(self.extras.values())
         prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
-        communes = store.all_communes(con)
-        if province:
-            communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
-        self.communes = communes
-        self.index = UnitIndex(communes, store.aliases(con))
-        self.targets = dict(zip(communes["commune_code"], communes["target_books_total"]))
-        self.province_of = dict(zip(communes["commune_code"], communes["province_code"]))
+        self.communes, self.index, self.targets, self.province_of = _units(con, province)
 
     def get(self, row: list[Any], canon: str) -> Any:
         i = self.cols.get(canon)
@@ -283,9 +300,13 @@ class _Checker:
         self.headings_seen = False
         has_date_col = "report_date" in self.cols
         name_col = self.cols.get("commune")
+        after_total = False
         for n, (row, row_no) in enumerate(zip(table.rows, table.row_numbers)):
             if n < 2 and layout.is_numbering_row(row):
                 prep.skipped.append({"row": row_no, "kind": "numbering", "text": ""})
+                continue
+            if after_total:  # signatures and notes under the "Tổng cộng" row
+                prep.skipped.append({"row": row_no, "kind": "footer", "text": ""})
                 continue
             raw_code, raw_name = self.get(row, "commune_code"), self.get(row, "commune")
             raw_district = self.get(row, "district")
@@ -307,6 +328,12 @@ class _Checker:
                                "books_total": _lenient_count(self.get(row, "books_total")),
                                "books_digitized": _lenient_count(self.get(row, "books_digitized")), "text": text})
                 prep.skipped.append({"row": row_no, "kind": kind, "text": text})
+                after_total = kind == "total"
+                continue
+            if _is_empty(raw_code) and _is_empty(raw_name) and all(
+                    _is_empty(self.get(row, c)) for c in ("books_total", "books_digitized", "records_digitized")):
+                prep.skipped.append({"row": row_no, "kind": "note", "text": cell_text(
+                    next((c for c in row if not _is_empty(c)), ""))})
                 continue
             # district headings (with or without the district's figures)
             if _is_empty(raw_code):

@@ -11,6 +11,7 @@ or without accents, extra words or units in brackets) and classifies rows.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -67,7 +68,11 @@ _SYNONYM_INDEX = {header_key(syn): canon for canon, syns in SYNONYMS.items() for
 
 def classify_header(text: object) -> str | None:
     """The canonical column a header cell names, "stt"/"percent"/"note" for known extras, else None."""
-    raw = "" if text is None else str(text)
+    return _classify("" if text is None else str(text)[:300])
+
+
+@functools.lru_cache(maxsize=8192)
+def _classify(raw: str) -> str | None:
     key = header_key(raw)
     if not key and "%" not in raw:
         return None

@@ -465,6 +465,7 @@ def league_filter(df: pd.DataFrame, how: str = "all", n: int = 10, average: floa
 def underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
     """The Underperformers page's list: behind schedule, not reporting, or (after the deadline) not completed.
 
+    A completed commune is never listed (it has nothing left to report), unlike the CLI's list.
     Grouped by district (the district with the most flagged communes first), worst first within it:
     never reported, then the largest gap to plan, then the lowest completion. Carries each commune's
     latest explanation given on or before D. (The CLI's ``underperformers`` keeps its own contract.)
@@ -473,8 +474,10 @@ def underperformers_full(con: store.Connection, v: View, district: str | None = 
     if district is not None:
         df = df[df["district_code"] == district]
     df = df.copy()
+    completed = (df["completion_pct"].astype("float64") >= 100.0).fillna(False)
     after_deadline = v.as_of > v.deadline
-    df["not_completed"] = after_deadline & ~(df["completion_pct"].astype("float64") >= 100.0).fillna(False)
+    df["not_completed"] = after_deadline & ~completed
+    df["not_reporting"] = df["not_reporting"] & ~completed  # a completed commune has nothing left to report
     bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
     bad["reasons"] = [

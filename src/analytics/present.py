@@ -282,14 +282,18 @@ def reasons_text(row: dict[str, Any], lang: str = "vi") -> str:
 def explanation_text(row: dict[str, Any], lang: str = "vi") -> str:
     """The latest explanation in one line: reason, commitment date, responsible person."""
     reason = row.get("explanation_reason")
-    if not reason:
+    if _blank(reason):
         return ""
     parts = [str(reason)]
-    if row.get("explanation_new_completion_date"):
+    if not _blank(row.get("explanation_new_completion_date")):
         parts.append(t("explain.commit_short", lang, date=_date_or_dash(row["explanation_new_completion_date"])))
-    if row.get("explanation_responsible"):
+    if not _blank(row.get("explanation_responsible")):
         parts.append(t("explain.responsible_short", lang, name=row["explanation_responsible"]))
     return " — ".join(parts)
+
+
+def _blank(x: Any) -> bool:
+    return x is None or (isinstance(x, str) and not x.strip()) or (not isinstance(x, (str, list)) and pd.isna(x))
 
 
 def underperformers_full_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> pd.DataFrame:

@@ -392,3 +392,38 @@ def select_all(table: str) -> str:
 # import (issue 3): the change preview empties the demo figures inside a rolled-back transaction
 DELETE_ALL_REPORTS = "DELETE FROM reports"
 EXPLANATION_COMMUNE = "SELECT commune_code FROM explanations WHERE id = ?"
+DATABASE_PATH = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+
+# --- ingest checks at national scale (issue 5): the incoming rows are registered as _incoming_cmp -------
+# (row_no, commune_code, report_date, books_digitized)
+INCOMING_REPLACED = """
+SELECT count(*) FROM _incoming_cmp i
+JOIN reports r ON r.commune_code = i.commune_code AND r.report_date = CAST(i.report_date AS DATE)
+"""
+# Each incoming row against the report in force just before its date: the reports of the 31 days before
+# the file's first date (and within its span) first, set-based (ASOF); the rest from the older history.
+INCOMING_LOWER_THAN_BEFORE = """
+WITH inc AS (
+    SELECT row_no, commune_code, CAST(report_date AS DATE) AS report_date, books_digitized FROM _incoming_cmp
+),
+b AS (SELECT min(report_date) - 31 AS lo, max(report_date) AS hi FROM inc),
+recent AS (
+    SELECT r.commune_code, r.report_date, r.books_digitized FROM reports r
+    WHERE r.report_date >= (SELECT lo FROM b) AND r.report_date < (SELECT hi FROM b)
+),
+near AS (
+    SELECT i.row_no, i.commune_code, i.books_digitized, p.report_date AS prev_date, p.books_digitized AS prev
+    FROM inc i ASOF LEFT JOIN recent p ON i.commune_code = p.commune_code AND i.report_date > p.report_date
+),
+far AS (
+    SELECT r.commune_code, max(r.report_date) AS prev_date, arg_max(r.books_digitized, r.report_date) AS prev
+    FROM reports r
+    WHERE r.report_date < (SELECT lo FROM b)
+      AND r.commune_code IN (SELECT commune_code FROM near WHERE prev_date IS NULL)
+    GROUP BY r.commune_code
+)
+SELECT n.row_no, n.books_digitized, coalesce(n.prev, f.prev) AS prev, coalesce(n.prev_date, f.prev_date) AS prev_date
+FROM near n LEFT JOIN far f ON n.prev_date IS NULL AND f.commune_code = n.commune_code
+WHERE n.books_digitized < coalesce(n.prev, f.prev)
+ORDER BY n.row_no
+"""

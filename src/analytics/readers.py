@@ -198,9 +198,10 @@ def _fix_tcvn3(lines: list[list[Cell]]) -> bool:
     return True
 
 
-def _table_from_lines(name: str, lines: list[list[Cell]], **extra: Any) -> RawTable:
+def _table_from_lines(name: str, lines: list[list[Cell]], found: layout.Layout | None = None,
+                      **extra: Any) -> RawTable:
     """Find the header (title lines above are kept); empty lines are skipped but keep their numbers."""
-    found = layout.find_layout(lines)
+    found = found or layout.find_layout(lines)
     if found is None:
         # no recognizable header: the first non-empty line, so the missing columns can be named
         first = next((i for i, line in enumerate(lines) if any(not layout.is_blank(c) for c in line)), None)
@@ -309,11 +310,12 @@ def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xl
         _fill_merged(grid, merged)
         if _fix_tcvn3(grid) and ("read.tcvn3_converted", {}) not in notes:
             notes.append(("read.tcvn3_converted", {}))
-        if layout.find_layout(grid) is None:
+        where = layout.find_layout(grid)
+        if where is None:
             if fallback is None:
                 fallback = _table_from_lines(name, grid, sheet=sheet_name)
             continue
-        found.append(_table_from_lines(name, grid, sheet=sheet_name))
+        found.append(_table_from_lines(name, grid, where, sheet=sheet_name))
     if not found and fallback is None:
         raise ReadError(_problem(name, "read.empty", "fix.send_table"))
     table = found[0] if found else fallback

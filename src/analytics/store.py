@@ -1056,7 +1056,7 @@ def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str],
                 raise InvalidArgument("backup.unreadable", file=str(backup_file), error=str(exc)[:200]) from exc
             tables = {name: [c for (c,) in bk.execute(queries.TABLE_COLUMNS, [name]).fetchall()]
                       for (name,) in bk.execute(queries.USER_TABLES).fetchall()}
-            frames = {name: bk.execute(queries.select_all(name)).arrow() for name in tables}
+            frames = {name: bk.sql(queries.select_all(name)).to_arrow_table() for name in tables}
             sequences = dict(bk.execute(queries.SEQUENCES).fetchall())
             backup_version = data_version(bk)
         finally:
@@ -1090,3 +1090,101 @@ def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str],
 
 def explanations_commune(con: Connection, explanation_id: int) -> set[str]:
     return {code for (code,) in con.execute(queries.EXPLANATION_COMMUNE, [explanation_id]).fetchall()}
+
+
+# --- keep the database open between units of work (issue 5: speed) ----------------------------------
+# Opening the file costs about 40 ms at national scale and drops DuckDB's buffer cache, and a page rerun
+# opens several sessions. A dashboard process therefore keeps one idle connection ("parked", never used
+# for queries) so that the DuckDB instance stays open and every ``session`` connects in about 0.1 ms.
+# It lets go after ``seconds`` without use, and at once when another process waits for the file (the
+# wait marker of ``connect``), so a CLI import still gets in: new sessions of this process hold back
+# (``_let_waiter_in``), the running ones end, the instance closes, the other process takes the lock.
+
+_PARKED: dict[str, Connection] = {}
+_PARKED_USED: dict[str, float] = {}
+_PARK_LOCK = threading.Lock()
+_PARK_SECONDS: dict[str, float] = {}
+_PARK_POLL = 0.05
+_park_thread: threading.Thread | None = None
+
+
+def keep_open(path: str | os.PathLike[str] | None = None, seconds: float = 10.0) -> bool:
+    """Keep the database's instance open in this process for ``seconds`` after the last call (see above).
+
+    Returns True when a connection is parked. Nothing is kept for ``:memory:``, when ``seconds`` <= 0, or
+    while another process waits for the file.
+    """
+    global _park_thread
+    target = config.db_path(path)
+    key = str(target)
+    if key == ":memory:" or seconds <= 0 or not target.exists():
+        return False
+    with _PARK_LOCK:
+        _PARKED_USED[key] = time.monotonic()
+        _PARK_SECONDS[key] = seconds
+        if key in _PARKED:
+            return True
+        if _other_process_waiting(target):
+            return False
+        try:
+            _PARKED[key] = duckdb.connect(key)
+        except duckdb.Error:
+            return False  # held by another process, or opened read-only here: work as before
+        if _park_thread is None or not _park_thread.is_alive():
+            _park_thread = threading.Thread(target=_release_loop, name="hotich-keep-open", daemon=True)
+            _park_thread.start()
+    return True
+
+
+def release(path: str | os.PathLike[str] | None = None) -> None:
+    """Close the parked connection of a database (all of them when ``path`` is None)."""
+    with _PARK_LOCK:
+        keys = list(_PARKED) if path is None else [str(config.db_path(path))]
+        for key in keys:
+            con = _PARKED.pop(key, None)
+            if con is not None:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+
+
+def _release_loop() -> None:
+    while True:
+        time.sleep(_PARK_POLL)
+        now = time.monotonic()
+        with _PARK_LOCK:
+            keys = list(_PARKED)
+        for key in keys:
+            idle = now - _PARKED_USED.get(key, 0.0) > _PARK_SECONDS.get(key, 0.0)
+            if idle or _other_process_waiting(Path(key)):
+                release(key)
+        with _PARK_LOCK:
+            if not _PARKED:
+                global _park_thread
+                _park_thread = None
+                return
+
+
+def compare_incoming(con: Connection, rows: pd.DataFrame) -> tuple[int, list[tuple[Any, ...]]]:
+    """For rows about to be loaded: how many replace a report in force, and the rows whose books digitized
+    go below the report in force just before their date: (row_no, books_digitized, previous, previous date)."""
+    frame = pd.DataFrame({
+        "row_no": pd.array(rows["row_no"], dtype="Int64"),
+        "commune_code": rows["commune_code"].astype(object),
+        "report_date": _as_timestamps(rows["report_date"]),
+        "books_digitized": pd.array(rows["books_digitized"], dtype="Int64"),
+    })
+    con.register("_incoming_cmp", frame)
+    try:
+        replaced = int(con.execute(queries.INCOMING_REPLACED).fetchone()[0])
+        lower = con.execute(queries.INCOMING_LOWER_THAN_BEFORE).fetchall()
+    finally:
+        con.unregister("_incoming_cmp")
+    return replaced, lower
+
+
+def _as_timestamps(series: pd.Series) -> pd.Series:
+    """Dates (date objects, strings or timestamps) as datetime64, converting each distinct value once."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        return series.reset_index(drop=True)
+    codes, uniques = pd.factorize(series)
+    return pd.Series(pd.to_datetime(pd.Series(uniques, dtype=object)).to_numpy()[codes])

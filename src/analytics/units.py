@@ -8,6 +8,7 @@ fallback, used only when it points to a single unit.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -72,14 +73,23 @@ def name_key(name: object) -> str:
     """Accent-keeping key: case, spacing, Unicode form, tone placement and type word removed."""
     if name is None or (isinstance(name, float) and name != name):
         return ""
-    text = strip_type(str(name)).lower()
+    return _name_key(str(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    text = strip_type(name).lower()
     text = _PUNCT_RE.sub(" ", text)
     return " ".join(_syllable_key(s) for s in text.split())
 
 
 def plain_key(name: object) -> str:
     """Accent-free key (the fallback): "Tam Kỳ" and "Tam Ky" agree; spaces dropped ("P Rao" = "Prao")."""
-    key = name_key(name)
+    return _plain_key(name_key(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_key(key: str) -> str:
     out = _fold(key)
     out = re.sub(r"\|\d", "", out)  # tone marks appended by name_key
     return out.replace(" ", "")

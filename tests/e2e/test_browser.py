@@ -1,0 +1,180 @@
+"""The dashboard in a real browser (Playwright + Debian's Chromium): every page at desktop and phone size,
+the figures against ``metrics.summary`` on the same database, the as-of date and district controls, an
+upload through the real file input, the daily brief and a chart PNG downloaded by one click.
+
+Run alone: ``.venv/bin/python -m pytest tests/e2e -m browser``; HOTICH_SCREENSHOTS=DIR keeps the screenshots.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics import metrics, store
+from analytics.i18n import fmt_int, fmt_pct
+
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+pytestmark = pytest.mark.browser
+
+LATEST = date(2025, 3, 5)      # the demo's last report
+EARLIER = date(2025, 2, 28)
+NEW_DAY = date(2025, 3, 6)     # the day of the file the test uploads
+ERROR_TEXTS = ("Traceback (most recent call last)", "StreamlitAPIException", "Exception:")
+
+
+@pytest.fixture(scope="module")
+def expected(app_db: Path) -> dict:
+    """The figures, computed from the database before the app starts (it is only read until the upload)."""
+    with store.session(app_db) as con:
+        latest = metrics.summary(con, None, LATEST)
+        earlier = metrics.summary(con, None, EARLIER)
+        district = max(earlier["districts"], key=lambda d: d["books_total"])
+        reports = con.execute(
+            "SELECT commune_code, books_total, books_digitized FROM reports WHERE report_date = ? "
+            "ORDER BY commune_code LIMIT 3", [LATEST]).fetchall()
+    return {"latest": latest, "earlier": earlier, "district": district, "reports": reports}
+
+
+def wait_idle(page, timeout: int = 60_000) -> None:
+    """Until the script has run to its end and every chart is drawn."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(el => el.querySelector('.main-svg'))""", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def assert_no_errors(page, where: str) -> None:
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"{where}: {exceptions.first.inner_text()}"
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
+    body = page.inner_text("body")
+    for text in ERROR_TEXTS:
+        assert text not in body, f"{where}: {text!r} on the page"
+
+
+def date_shown(page) -> date:
+    """The sidebar's as-of date (the input holds it as YYYY-MM-DD whatever the display format)."""
+    value = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').input_value()
+    return date.fromisoformat(value) if "-" in value else date(*reversed([int(x) for x in value.split("/")]))
+
+
+def metric_values(page) -> list[str]:
+    return [v.strip() for v in page.locator('[data-testid="stMetricValue"]').all_inner_texts()]
+
+
+def nav_pages(page, base: str) -> list[str]:
+    """The url paths of every page in the sidebar menu (the app decides which exist)."""
+    hrefs = page.locator('[data-testid="stSidebarNav"] a').evaluate_all("els => els.map(e => e.href)")
+    paths = sorted({h.removeprefix(base).strip("/").split("?")[0] or "tong-quan" for h in hrefs})  # "": default
+    return paths
+
+
+def test_every_page_desktop_and_phone(page, app_url, screenshots_dir):
+    page.goto(app_url)
+    wait_idle(page)
+    paths = nav_pages(page, app_url)
+    assert {"tong-quan", "cham-tien-do", "tai-len"} <= set(paths), paths
+    for path in paths:
+        page.set_viewport_size(DESKTOP)
+        page.goto(f"{app_url}/{path}")
+        wait_idle(page)
+        assert_no_errors(page, f"{path} at 1440x900")
+        page.screenshot(path=str(screenshots_dir / f"{path}-1440x900.png"))
+        page.set_viewport_size(PHONE)  # the same run seen on a phone (Streamlit's layout is responsive)
+        page.wait_for_timeout(700)
+        wait_idle(page)
+        assert_no_errors(page, f"{path} at 390x844")
+        page.screenshot(path=str(screenshots_dir / f"{path}-390x844.png"))
+    assert len(list(screenshots_dir.glob("*.png"))) >= 2 * len(paths)
+
+
+def test_overview_figures_match_summary(page, app_url, expected):
+    s = expected["latest"]
+    page.goto(f"{app_url}/tong-quan")
+    wait_idle(page)
+    assert_no_errors(page, "overview")
+    values = metric_values(page)
+    assert fmt_pct(s["completion_pct"], "vi") in values, values
+    assert fmt_int(s["books_digitized"], "vi") in values, values
+    assert "DỮ LIỆU MẪU" in page.inner_text("body")
+    assert date_shown(page) == LATEST
+
+
+def _set_date(page, day: date) -> None:
+    """Type a date into the sidebar's date field (day, month, year segments), then leave the field."""
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
+    field.locator('[role="spinbutton"][data-type="day"]').click()
+    page.keyboard.type(day.strftime("%d%m%Y"), delay=30)
+    page.keyboard.press("Tab")
+
+
+def test_change_as_of_date_and_district(page, app_url, expected):
+    page.goto(f"{app_url}/tong-quan")
+    wait_idle(page)
+    _set_date(page, EARLIER)
+    page.wait_for_url(re.compile(r"as_of=2025-02-28"))
+    wait_idle(page)
+    assert_no_errors(page, "overview, earlier date")
+    values = metric_values(page)
+    assert fmt_pct(expected["earlier"]["completion_pct"], "vi") in values, values
+    assert fmt_pct(expected["latest"]["completion_pct"], "vi") not in values
+    # the district filter (sidebar selectbox): pick the district by typing its name
+    d = expected["district"]
+    select = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Huyện").last
+    select.click()
+    page.keyboard.type(d["district"])
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"district={d['district_code']}"))
+    wait_idle(page)
+    assert_no_errors(page, "overview, one district")
+    values = metric_values(page)
+    assert fmt_pct(d["completion_pct"], "vi") in values, values
+    assert fmt_int(d["books_digitized"], "vi") in values, values
+
+
+def test_brief_and_chart_png_download(page, app_url):
+    page.goto(f"{app_url}/tong-quan")
+    wait_idle(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("Báo cáo nhanh.*PNG")).click()
+    brief = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename == f"bao-cao-nhanh-{LATEST.isoformat()}.png"
+    assert brief[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(brief[16:20], "big") == 1080  # phone portrait width
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name=re.compile("Tải ảnh PNG")).first.click()
+    png = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename.endswith(f"-{LATEST.isoformat()}.png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") >= 1600
+    assert_no_errors(page, "overview after downloads")
+
+
+def test_upload_through_file_input(page, app_url, expected, tmp_path):
+    lines = ["Ngày báo cáo,Mã xã,Tổng số sổ,Số sổ đã số hóa"]
+    for code, total, done in expected["reports"]:
+        lines.append(f"{NEW_DAY.strftime('%d/%m/%Y')},{code},{total},{min(total, done + 5)}")
+    upload = tmp_path / "bao_cao_06_03.csv"
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.goto(f"{app_url}/tai-len")
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    confirm = page.get_by_role("button", name="Xác nhận nạp số liệu")
+    confirm.wait_for()
+    wait_idle(page)
+    assert_no_errors(page, "upload, checked")
+    confirm.click()
+    page.get_by_text(re.compile(r"Đã nạp 3 dòng")).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_errors(page, "upload, loaded")
+    # the dashboard moves to the new day by itself
+    page.goto(f"{app_url}/tong-quan")
+    wait_idle(page)
+    assert date_shown(page) == NEW_DAY
+    assert_no_errors(page, "overview after upload")

@@ -1,0 +1,211 @@
+"""The pages in Streamlit's AppTest, on the demo data and on an empty database: every page and every sidebar
+control, with the figures on the page checked against the analytics functions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import demo, metrics, present, store
+from analytics.i18n import t
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    """One demo database for the read-only tests of this module (built once: ~1 s)."""
+    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    with store.session(path) as con:
+        demo.load_demo(con)
+    return path
+
+
+@pytest.fixture
+def own_demo(tmp_path) -> Path:
+    """A demo database of the test's own, for tests that write."""
+    path = tmp_path / "demo.duckdb"
+    with store.session(path) as con:
+        demo.load_demo(con)
+    return path
+
+
+def app(monkeypatch, path: Path, auto_demo: str = "0", **params: str) -> AppTest:
+    monkeypatch.setenv("HOTICH_DB", str(path))
+    monkeypatch.setenv("HOTICH_AUTO_DEMO", auto_demo)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_kpis(path: Path, as_of: date | None = None, district: str | None = None, lang: str = "vi"):
+    with store.session(path) as con:
+        v = metrics.view(con, None, as_of)
+        return present.overview_kpis(metrics.overview(con, v, district), lang)
+
+
+def assert_overview(at: AppTest, k: dict[str, str], lang: str = "vi") -> None:
+    got = metric_values(at)
+    assert got[t("kpi.completion", lang)] == k["completion"]
+    assert got[t("kpi.books_short", lang)] == k["books_done"]
+    assert got[t("kpi.completed", lang)] == k["completed"]
+    assert got[t("kpi.reporting", lang)] == k["reporting"]
+    assert got[t("kpi.days_left", lang)] == k["days_left"]
+    assert got[t("kpi.required_short", lang)] == k["required_value"]
+    assert got[t("kpi.recent_short", lang)] == k["recent_value"]
+    assert got[t("kpi.projected", lang)] == k["projected"]
+
+
+def test_overview_on_demo(monkeypatch, demo_file):
+    at = ok(app(monkeypatch, demo_file))
+    assert at.title[0].value == t("overview.title")
+    assert any(w.value == t("app.demo_banner") for w in at.warning)
+    k = expected_kpis(demo_file)
+    assert_overview(at, k)
+    assert k["completion"] == "71,1 %" and k["books_done"] == "171.618"  # the demo on 05/03/2025
+    assert len(at.get("plotly_chart")) == 3  # burn-up, daily progress, district ranking
+    assert at.sidebar.date_input(key="as_of_input").value == date(2025, 3, 5)
+
+
+def test_sidebar_controls_and_url(monkeypatch, demo_file):
+    at = ok(app(monkeypatch, demo_file, lang="en"))
+    assert at.title[0].value == "Progress overview" and at.sidebar.selectbox(key="lang_select").value == "en"
+    at.sidebar.date_input(key="as_of_input").set_value(date(2025, 3, 1)).run()
+    ok(at)
+    assert at.query_params["as_of"] == "2025-03-01"
+    assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), lang="en"), "en")
+    at.sidebar.selectbox(key="district_select").set_value("503").run()
+    ok(at)
+    assert at.query_params["district"] == "503"
+    assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), "503", "en"), "en")
+    at.sidebar.radio(key="measure_select").set_value("records").run()
+    ok(at)
+    assert at.query_params["measure"] == "records"
+    assert "Records digitized" in metric_values(at)
+    # back to the defaults: the URL is clean again; then the language
+    at.sidebar.selectbox(key="district_select").set_value("").run()
+    assert "district" not in at.query_params
+    at.sidebar.selectbox(key="lang_select").set_value("vi").run()
+    ok(at)
+    assert at.title[0].value == t("overview.title") and "lang" not in at.query_params
+    assert at.query_params["as_of"] == "2025-03-01"
+
+
+def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file):
+    at = ok(app(monkeypatch, demo_file, lang="en", as_of="2025-02-27", district="503", measure="records"))
+    assert at.sidebar.selectbox(key="lang_select").value == "en"
+    assert at.sidebar.date_input(key="as_of_input").value == date(2025, 2, 27)
+    assert at.sidebar.selectbox(key="district_select").value == "503"
+    assert at.sidebar.radio(key="measure_select").value == "records"
+    assert_overview(at, expected_kpis(demo_file, date(2025, 2, 27), "503", "en"), "en")
+
+
+def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
+    from conftest import write_units_csv
+
+    with store.session(own_demo) as con:
+        store.replace_units(con, store.read_units_csv(write_units_csv(tmp_path / "u.csv")))
+    at = ok(app(monkeypatch, own_demo))
+    box = at.sidebar.selectbox(key="province_select")
+    assert box.value == "49"  # the one with reports
+    box.set_value("99").run()
+    ok(at)
+    assert at.query_params["province"] == "99"
+    assert any(i.value == t("app.no_data") for i in at.info)
+
+
+def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
+    at = app(monkeypatch, demo_file)
+    at.switch_page("pages/localities.py").run()
+    ok(at)
+    with store.session(demo_file) as con:
+        v = metrics.view(con)
+        districts = metrics.district_league(con, v)
+        communes = metrics.commune_league(con, v)
+    tables = at.dataframe
+    district_table, commune_table = tables[0].value, tables[1].value
+    assert district_table.iloc[0, 1] == t("loc.province_average")
+    assert district_table.iloc[1, 1] == districts.iloc[0]["district"]
+    assert len(district_table) == len(districts) + 1 and len(commune_table) == len(communes) + 1
+    # filter: bottom 5 communes
+    at.selectbox(key="cl_filter").set_value("bottom")
+    at.number_input(key="cl_n").set_value(5).run()
+    ok(at)
+    assert list(at.dataframe[1].value.iloc[1:, 1]) == list(communes[communes["completion_pct"].notna()]
+                                                             .tail(5).iloc[::-1]["commune"])
+    # drill into a district, then one commune
+    at.selectbox(key="loc_district").set_value("503").run()
+    ok(at)
+    assert set(at.dataframe[1].value.iloc[1:, 2]) == {"Thành phố Hội An"}
+    code = communes[communes["district_code"] == "503"].iloc[0]["commune_code"]
+    at.selectbox(key="loc_commune").set_value(code).run()
+    ok(at)
+    row = communes.set_index("commune_code").loc[code]
+    assert metric_values(at)[t("kpi.completion")] == present.fmt_pct(row["completion_pct"])
+    assert len(at.get("plotly_chart")) >= 4  # ranking, commune trend, treemap, heat map
+
+
+def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
+    at = app(monkeypatch, own_demo)
+    at.switch_page("pages/underperformers.py").run()
+    ok(at)
+    with store.session(own_demo) as con:
+        expected = metrics.underperformers_full(con, metrics.view(con))
+    table = at.dataframe[0].value
+    assert len(table) == len(expected)
+    assert list(table[t("col.commune_code")]) == list(expected["commune_code"])
+    assert len(at.get("download_button")) == 2
+    code = expected.iloc[0]["commune_code"]
+    at.selectbox(key="explain_commune").set_value(code)
+    at.text_area(key="explain_reason").input("Thiếu cán bộ")
+    at.text_input(key="explain_responsible").input("Bà B")
+    next(b for b in at.button if b.label == t("explain.save")).click().run()
+    ok(at)
+    with store.session(own_demo) as con:
+        notes = store.explanations(con, "49", code)
+    assert list(notes["reason"]) == ["Thiếu cán bộ"] and notes.iloc[0]["responsible"] == "Bà B"
+    assert any(s.value.startswith("Đã lưu giải trình") for s in at.success)
+    assert "Thiếu cán bộ" in at.dataframe[0].value.iloc[0][t("col.explanation")]
+
+
+def test_settings_saved_through_the_store(monkeypatch, own_demo):
+    at = app(monkeypatch, own_demo)
+    at.switch_page("pages/settings.py").run()
+    ok(at)
+    at.number_input(key="set_amber").set_value(5.0)
+    at.number_input(key="set_window").set_value(4)
+    at.selectbox(key="set_calendar").set_value("weekdays")
+    next(b for b in at.button if b.label == t("settings.save")).click().run()
+    ok(at)
+    with store.session(own_demo) as con:
+        v = metrics.view(con)
+        assert (v.amber, v.window, metrics.calendar(con, "49")) == (5.0, 4, "weekdays")
+    # a start after the deadline is refused, nothing changes
+    at.date_input(key="set_start").set_value(date(2025, 4, 1))
+    next(b for b in at.button if b.label == t("settings.save")).click().run()
+    assert any("phải trước hạn chót" in e.value for e in at.error)
+    with store.session(own_demo) as con:
+        assert store.get_campaign(con, "49").start == date(2025, 2, 21)
+
+
+def test_every_page_on_an_empty_database(monkeypatch, tmp_path):
+    at = ok(app(monkeypatch, tmp_path / "empty.duckdb"))
+    assert any(i.value == t("app.no_data") for i in at.info)
+    assert not any(w.value == t("app.demo_banner") for w in at.warning)
+    for page in PAGES[1:]:
+        at.switch_page(page).run()
+        ok(at)

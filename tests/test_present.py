@@ -1,0 +1,75 @@
+"""Display texts and tables: Vietnamese formats, reasons in words, the league table's average row."""
+
+from datetime import date
+
+import pandas as pd
+
+from analytics import present
+
+O = {
+    "completion_pct": 42.2222, "planned_pct": 53.3333, "books_digitized": 190, "books_total": 12345,
+    "days_left": 6, "working_days_left": 4, "calendar": "vn", "required_per_day": 43.33, "recent_per_day": 12.857,
+    "required_per_working_day": 65.0, "projected_finish": date(2025, 3, 29), "deadline": date(2025, 3, 11),
+    "units_reported_on_day": 2, "units_total": 5, "reporting_rate": 40.0, "reports_on_time": 0, "reports_late": 2,
+    "behind_schedule": 2, "not_reporting": 2, "units_completed": 1, "change_pct": 13.3333,
+    "previous_day": date(2025, 3, 3), "records_digitized": None,
+}
+
+
+def test_overview_kpis_vi():
+    k = present.overview_kpis(O, "vi")
+    assert k["completion"] == "42,2 %"
+    assert k["change"] == "+13,3 điểm so với 03/03/2025"
+    assert k["books_done"] == "190" and k["books_total"] == "trên tổng số 12.345 sổ"
+    assert k["completed"] == "1/5 xã"
+    assert k["reporting"] == "2/5" and k["reporting_note"] == "40,0 % · muộn 2"
+    assert k["days_left"] == "6 ngày" and k["working_days"] == "4 ngày làm việc"
+    assert k["required_value"] == "43" and k["recent_value"] == "13"
+    assert k["required_working"] == "65/ngày làm việc"
+    assert k["pace_note"] == "Đạt 30 % tốc độ cần thiết"
+    assert k["projected"] == "29/03/2025" and k["projected_note"] == "Trễ 18 ngày so với hạn"
+
+
+def test_overview_kpis_en_overdue_and_falling():
+    k = present.overview_kpis({**O, "days_left": -2, "change_pct": -1.26, "projected_finish": None}, "en")
+    assert k["days_left"] == "2 days overdue"
+    assert k["change"] == "−1.3 points since 03/03/2025"
+    assert k["projected"] == "–" and k["projected_note"] == "Cannot be projected"
+
+
+def test_reasons_in_words():
+    row = {"last_report": date(2025, 3, 1), "reasons": ["behind_schedule", "not_reporting", "not_completed"],
+           "gap_pct": 12.5, "days_since_report": 4}
+    assert present.reasons_text(row, "vi") == ("chậm 12,5 điểm so với kế hoạch; không báo cáo 4 ngày; "
+                                               "chưa hoàn thành khi đã hết hạn")
+    assert present.reasons_text({"last_report": None, "reasons": ["not_reporting"]}, "vi") == "chưa từng báo cáo"
+
+
+def test_explanation_text():
+    row = {"explanation_reason": "Thiếu máy", "explanation_new_completion_date": date(2025, 3, 10),
+           "explanation_responsible": "Ông A"}
+    assert present.explanation_text(row, "vi") == "Thiếu máy — cam kết xong 10/03/2025 — phụ trách: Ông A"
+    assert present.explanation_text({"explanation_reason": float("nan")}, "vi") == ""
+
+
+def test_league_table_average_row_and_headers():
+    df = pd.DataFrame([{
+        "rank": 1, "commune": "Xã A", "district": "H", "status": "behind", "completion_pct": 20.0,
+        "planned_pct": 40.0, "gap_pct": 20.0, "recent_per_day": 1.5, "required_per_day": 3.0,
+        "projected_finish": None, "last_report": date(2025, 3, 5), "trend": [0.0, 1.0]}])
+    table = present.league_table(df, "vi", "commune", average=O)
+    assert list(table.columns[:5]) == ["STT", "Xã/phường/thị trấn", "Huyện", "Tình trạng", "Hoàn thành (%)"]
+    first, second = table.iloc[0], table.iloc[1]
+    assert pd.isna(first["STT"]) and first["Xã/phường/thị trấn"] == "Bình quân chung"
+    assert first["Hoàn thành (%)"] == 42.2 and first["Chênh lệch (điểm)"] == 11.1
+    assert second["STT"] == 1 and second["Tình trạng"] == "■ Chậm > 10 điểm"
+    assert second["Báo cáo gần nhất"] == "05/03/2025" and second["Dự kiến hoàn thành"] == "–"
+    assert second["14 ngày qua"] == [0.0, 1.0]
+    districts = present.league_table(df.rename(columns={"commune": "district_name"}).assign(
+        district=["H"]), "en", "district")
+    assert "District" in districts.columns and "Commune" not in districts.columns
+
+
+def test_csv_neutralizes_formulas():
+    data = present.csv_bytes(pd.DataFrame({"a": ["=1+1", "-x", "ok"]})).decode("utf-8-sig")
+    assert data.splitlines() == ["a", "'=1+1", "'-x", "ok"]
