@@ -7,6 +7,7 @@ new upload shows at once and nothing stale is served.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -37,11 +38,16 @@ def keep_open_seconds() -> float:
 
     ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off, and it is off by default under pytest so
     tests that hand the file to another process are not slowed down)."""
-    default = "0" if "PYTEST_CURRENT_TEST" in os.environ else "10"
+    default = "0" if "pytest" in sys.modules else "10"
     try:
         return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", default))
     except ValueError:
         return 0.0
+
+
+# the dashboard memoizes the commune table per data version (see metrics._memo); not under pytest,
+# where tests change databases behind the version's back
+metrics.MEMO_SIZE = 0 if "pytest" in sys.modules else 32
 
 
 def current_version() -> int:
@@ -296,7 +302,7 @@ def sidebar() -> Sidebar:
                                format_func={m: tr("measure." + m) for m in options}.get, key="measure_select", horizontal=True)
             _sync_url("measure", measure, "books")
         v = view(path, version, province, as_of)
-        st.caption(tr("sidebar.campaign", name=v.campaign_name, start=fmt_date(v.start),
+        st.caption(tr("sidebar.campaign", name=md(v.campaign_name), start=fmt_date(v.start),
                       deadline=fmt_date(v.deadline)))
     demo_flag = is_demo(path, version)
     return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure)
@@ -308,7 +314,18 @@ def demo_banner(state: Sidebar) -> None:
 
 
 def show_error(exc: HotichError) -> None:
-    st.error(exc.render(lang()))
+    """An error in the user's language; values from files or users (names, file names) shown as text."""
+    st.error(t(exc.key, lang(), **{k: md(v) if isinstance(v, str) else v for k, v in exc.values.items()}))
+
+
+_MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=")
+
+
+def md(text: object) -> str:
+    """Text from a file or a user, made inert for Streamlit's Markdown (st.caption/info/error/subheader/labels):
+    every Markdown punctuation is backslash-escaped, so ``[link](http://x)``, ``**bold**``, ``:red[x]`` or
+    ``<script>`` show as typed. Tables (st.dataframe) show text as-is and need no escaping."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
@@ -324,7 +341,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True) -> None:
+         download: bool = True, on_select: str = "ignore") -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -332,7 +349,7 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     sidebar's. The chart is drawn with its title, area, as-of date, footer and demo mark on it
     (``images.annotate``), so the toolbar's camera button saves a picture that stands on its own
     (2000 px wide, nothing needed on the server); the "PNG" button renders the same at 2000 px
-    on the server, only when clicked.
+    on the server, only when clicked. ``on_select="rerun"`` returns the chart's selection (clicked points).
     """
     from analytics import images
 
@@ -343,9 +360,10 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
         return
     meta = image_meta(state, title)
     shown = images.annotate(fig, meta)
-    st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of))
+    event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
+                            on_select=on_select, selection_mode="points")
     if not download:
-        return
+        return event
     if images.renderer_ready():
         st.download_button(tr("image.download_png"), data=lambda: images.chart_png(fig, meta),
                            file_name=images.file_name(name, state.as_of, "png"), mime="image/png",
@@ -354,6 +372,16 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     else:
         st.download_button(tr("image.download_png"), data=b"", key=f"{key}_png", disabled=True,
                            help=tr("image.no_renderer"), icon=":material/image:")
+    return event
+
+
+def selected_labels(event: Any) -> list[str]:
+    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``."""
+    try:
+        points = event.selection.points  # type: ignore[union-attr]
+    except AttributeError:
+        return []
+    return [str(p["y"]) for p in points if isinstance(p, dict) and p.get("y") is not None]
 
 
 def brief_button(state: Sidebar) -> None:
@@ -382,11 +410,13 @@ def brief_button(state: Sidebar) -> None:
 
 def district_name(state: Sidebar) -> str:
     """The name of the sidebar's district filter ("" when the whole province is shown)."""
-    if not state.district:
-        return ""
+    return district_name_of(state, state.district) if state.district else ""
+
+
+def district_name_of(state: Sidebar, code: str) -> str:
     d = district_options(state.path, state.version, state.province)
-    match = d[d["district_code"] == state.district]
-    return str(match["district"].iloc[0]) if len(match) else state.district
+    match = d[d["district_code"] == code]
+    return str(match["district"].iloc[0]) if len(match) else code
 
 
 # --- sign-in and roles (issue 7) -------------------------------------------------------
@@ -442,7 +472,7 @@ def sign_in_state() -> "auth.User | None":
         if user is auth.OPEN_USER:
             st.warning(tr("auth.open_mode"), icon="🔓")
         elif user is not None:
-            st.caption(tr("login.signed_in_as", name=user.display_name or user.name, role=tr("role." + user.role)))
+            st.caption(tr("login.signed_in_as", name=md(user.display_name or user.name), role=tr("role." + user.role)))
             if st.button(tr("login.sign_out"), key="sign_out"):
                 st.session_state.pop("auth_user", None)
                 st.session_state.pop("_auth_current", None)
@@ -450,7 +480,7 @@ def sign_in_state() -> "auth.User | None":
                     st.logout()
                 st.rerun()
         elif oidc_configured() and getattr(st.user, "is_logged_in", False):
-            st.error(tr("auth.no_account", email=st.user.get("email") or "?"))
+            st.error(tr("auth.no_account", email=md(st.user.get("email") or "?")))
             if st.button(tr("login.sign_out"), key="sign_out"):
                 st.logout()
     return user
@@ -470,7 +500,13 @@ def require_role(action: str) -> "auth.User":
     try:
         auth.require(user, action)
     except auth.Forbidden as exc:
-        st.error(exc.render(lang()))
+        show_error(exc)
         st.stop()
     assert user is not None
     return user
+
+
+def num_format(pattern: str) -> str:
+    """The number format of a table column: Vietnamese shows "localized" (12.345,6 in a Vietnamese browser;
+    Streamlit's printf formats only write a decimal point), English the printf ``pattern``."""
+    return "localized" if lang() == "vi" else pattern

@@ -1,6 +1,6 @@
 """One dashboard process: every page rerun after an as-of change, warm and cold (run as a subprocess).
 
-Usage: python -m bench.apptest_run DB DATE1,DATE2,... REPEATS  -> one JSON line on stdout.
+Usage: python -m bench.apptest_run DB DATE1,DATE2,... REPEATS [PAGE,PAGE]  -> one JSON line on stdout.
 
 * first: the first run of the app (the process starts cold: imports, caches empty);
 * warm: the as-of date changes to a day not seen before; the process, DuckDB's
@@ -36,6 +36,8 @@ def main(argv: list[str]) -> dict:
 
     days = [date.fromisoformat(d) for d in days_arg.split(",")]
     pages = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name not in SKIP_PAGES)
+    if len(argv) > 3 and argv[3]:
+        pages = [p for p in pages if p in argv[3].split(",")]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     t = time.perf_counter()
     at.run()

@@ -48,11 +48,13 @@ class Scale:
     units: Callable[[], list[dict[str, Any]]]
     backfill_timeout: float = 900.0
     apptest: bool = True
+    pages: tuple[str, ...] = ()  # pages measured (default: every page of the dashboard)
 
 
 SCALES = {
-    "quick": Scale("quick", "quick (4 provinces, 30 days)", 30, 2,
-                   lambda: generate.national_units(communes=320, districts=24, provinces=3), 120.0),
+    "quick": Scale("quick", "quick (3 provinces, 30 days; CI)", 30, 1,
+                   lambda: generate.national_units(communes=320, districts=24, provinces=3), 120.0,
+                   pages=("overview.py",)),
     "province": Scale("province", "1 province (Quảng Nam, 241 communes, 1 year)", generate.DAYS, 7,
                       generate.province_units),
     "national": Scale("national", "national (63 provinces, 10,600 communes, 1 year)", generate.DAYS, 7,
@@ -280,7 +282,8 @@ def bench_pages(scale: Scale, folder: Path) -> dict[str, Any]:
     shutil.copy(folder / "year.duckdb", db)
     days = [(generate.END - timedelta(days=3 * i + 1)).isoformat() for i in range(40)]
     env = dict(os.environ, STREAMLIT_LOGGER_LEVEL="error", PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]))
-    cmd = [sys.executable, "-m", "bench.apptest_run", str(db), ",".join(days), str(min(scale.repeats, 3))]
+    cmd = [sys.executable, "-m", "bench.apptest_run", str(db), ",".join(days), str(min(scale.repeats, 3)),
+           ",".join(scale.pages)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=env, cwd=ROOT)
     finally:

@@ -19,11 +19,11 @@ def column_config(level: str) -> dict:
     h = present.league_headers(lang, level)
     return {
         h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
-                                                         format="%.1f %%", width="medium"),
-        h["planned"]: st.column_config.NumberColumn(h["planned"], format="%.1f %%"),
-        h["gap"]: st.column_config.NumberColumn(h["gap"], format="%.1f", help=ui.tr("loc.gap_help")),
-        h["pace"]: st.column_config.NumberColumn(h["pace"], format="%.0f", help=ui.tr("loc.pace_help")),
-        h["needed"]: st.column_config.NumberColumn(h["needed"], format="%.0f", help=ui.tr("loc.needed_help")),
+                                                         format=ui.num_format("%.1f %%"), width="medium"),
+        h["planned"]: st.column_config.NumberColumn(h["planned"], format=ui.num_format("%.1f %%")),
+        h["gap"]: st.column_config.NumberColumn(h["gap"], format=ui.num_format("%.1f"), help=ui.tr("loc.gap_help")),
+        h["pace"]: st.column_config.NumberColumn(h["pace"], format=ui.num_format("%.0f"), help=ui.tr("loc.pace_help")),
+        h["needed"]: st.column_config.NumberColumn(h["needed"], format=ui.num_format("%.0f"), help=ui.tr("loc.needed_help")),
         h["trend"]: st.column_config.LineChartColumn(h["trend"], y_min=0, help=ui.tr("loc.trend_help")),
         h["rank"]: st.column_config.NumberColumn(h["rank"], format="%d", width="small"),
     }
@@ -53,8 +53,18 @@ with tab_d:
         st.info(ui.tr("loc.no_districts"))
     else:
         league(districts, "district", s, "dl", "xep-hang-huyen")
-        ui.plot(charts.district_ranking(metrics.districts_frame(s), v, lang), key="loc_districts",
-                name="xep-hang-huyen")
+        event = ui.plot(charts.district_ranking(metrics.districts_frame(s), v, lang), key="loc_districts",
+                        name="xep-hang-huyen", on_select="rerun")
+        st.caption(ui.tr("loc.click_district"))
+        st.text("DEBUG " + str(event))
+        by_name = dict(zip(districts["district"], districts["district_code"]))
+        clicked = [by_name[n] for n in ui.selected_labels(event) if n in by_name]
+        if clicked:  # drill-down: the clicked district's communes, right here
+            st.subheader(ui.tr("loc.drill_title", district=ui.district_name_of(state, clicked[0])))
+            league(ui.commune_league(state.path, state.version, state.province, state.as_of, clicked[0],
+                                     state.measure),
+                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, clicked[0]),
+                   "dd", f"xep-hang-xa-{clicked[0]}")
 
 options = ui.district_options(state.path, state.version, state.province)
 codes = [""] + list(options["district_code"])

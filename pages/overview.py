@@ -48,7 +48,8 @@ if v.as_of > v.deadline:
     st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 
 trend = ui.district_trend(state.path, state.version, state.province, state.as_of, state.district)
-ui.plot(charts.burnup(trend, v, o, lang), key="burnup", name="tien-do-toan-tinh")
+burnup_title = ui.tr("overview.trend_district", district=ui.district_name(state)) if state.district else None
+ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name="tien-do-toan-tinh")
 ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")
 districts = metrics.districts_frame(s)
 if not districts.empty:

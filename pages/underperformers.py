@@ -28,19 +28,21 @@ else:
     h = present.league_headers(lang)
     st.dataframe(table, hide_index=True, key="under_table", column_config={
         ui.tr("col.completion"): st.column_config.ProgressColumn(ui.tr("col.completion"), min_value=0,
-                                                                 max_value=100, format="%.1f %%"),
-        ui.tr("col.planned"): st.column_config.NumberColumn(ui.tr("col.planned"), format="%.1f %%"),
-        ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format="%.1f"),
+                                                                 max_value=100, format=ui.num_format("%.1f %%")),
+        ui.tr("col.planned"): st.column_config.NumberColumn(ui.tr("col.planned"), format=ui.num_format("%.1f %%")),
+        ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format=ui.num_format("%.1f")),
         h["rank"]: st.column_config.NumberColumn(h["rank"], format="%d", width="small"),
     })
     c1, c2 = st.columns(2)
     c1.download_button(
         ui.tr("under.download_xlsx"),
-        exports.underperformers_xlsx(df, as_of=v.as_of, province_name=s["province_name"], campaign=v.campaign_name,
-                                     lang=lang),
+        lambda: exports.underperformers_xlsx(df, as_of=v.as_of, province_name=s["province_name"],
+                                             campaign=v.campaign_name, lang=lang),  # built when clicked
         file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.xlsx", mime=exports.XLSX_MIME, key="under_xlsx")
-    c2.download_button(ui.tr("under.download_csv"), exports.underperformers_csv(df, lang, v.amber),
+    c2.download_button(ui.tr("under.download_csv"), lambda: exports.underperformers_csv(df, lang, v.amber),
                        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
+    with st.expander(ui.tr("under.by_district")):
+        st.dataframe(present.underperformers_by_district(df, lang), hide_index=True)
 
 st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)

@@ -1,16 +1,33 @@
-"""Tải lên: check a file, see what it would change, then confirm. Same ingest path as the CLI."""
+"""Tải lên: check files, see what each would change, then confirm. The same ingest path as the CLI.
+
+Every write goes through ``ingest.commit``, ``store.withdraw_upload`` or
+``store.add_alias`` (so access checks can gate them in one place each).
+Nothing is written until the officer confirms, except the log of a rejected
+attempt.
+"""
 
 import streamlit as st
 
 import ui
-from analytics import config, ingest, present, store
+from analytics import config, ingest, present, store, upload_report
 from analytics.errors import HotichError
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("upload.title"))
 ui.demo_banner(state)
-st.caption(ui.tr("upload.help"))
+st.caption(ui.tr("upload.help_formats"))
+
+
+def _user_name() -> str | None:
+    user = ui.current_user() if hasattr(ui, "current_user") else None
+    name = getattr(user, "name", None)
+    return name if name and name != "-" else None
+
+
+flash = st.session_state.pop("upload_flash", None)
+if flash:
+    st.success(flash)
 
 with st.expander(ui.tr("upload.templates")):
     csv_t = config.TEMPLATES_DIR / "mau_bao_cao.csv"
@@ -20,52 +37,126 @@ with st.expander(ui.tr("upload.templates")):
     col2.download_button(ui.tr("upload.template_xlsx"), xlsx_t.read_bytes(), file_name=xlsx_t.name,
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-files = st.file_uploader(ui.tr("upload.file"), type=["csv", "xlsx", "txt"], accept_multiple_files=True,
-                         key="upload_files")
+files = st.file_uploader(ui.tr("upload.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
+                         accept_multiple_files=True, key="upload_files")
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")
 given_date = st.date_input(ui.tr("upload.date"), value=state.as_of, format="DD/MM/YYYY", key="upload_date",
                            disabled=not use_date)
+done: dict = st.session_state.setdefault("upload_done", {})
+logged: set = st.session_state.setdefault("rejected_logged", set())
 
-for f in files or []:
-    data = f.getvalue()
-    st.subheader(f.name)
+
+def show_file(name: str, data: bytes) -> None:
+    """One file's report: what was recognized, errors or warnings, preview, change; then the confirm button."""
+    digest = ingest.sha256_of(data)
+    st.subheader(name)
+    if digest in done:
+        st.success(done[digest])
+        return
+    sheet = st.session_state.get(f"sheet_{digest}")
     try:
         with store.session(state.path) as con:
-            prep = ingest.prepare(con, data, f.name, report_date=given_date if use_date else None)
+            prep = ingest.prepare(con, data, name, report_date=given_date if use_date else None, sheet=sheet)
+            change = ingest.change_preview(con, prep) if prep.ok else {}
     except HotichError as exc:
         ui.show_error(exc)
-        continue
+        return
+    if len(prep.data_sheets) > 1 or sheet:
+        options = prep.data_sheets or prep.sheets
+        st.selectbox(ui.tr("upload.sheet_pick"), options, key=f"sheet_{digest}",
+                     index=options.index(prep.sheet) if prep.sheet in options else 0)
+    if prep.sheet or prep.header_row:
+        st.caption(upload_report.recognized_text(prep, lang))
     if prep.errors:
-        logged = st.session_state.setdefault("rejected_logged", set())
-        if prep.sha256 not in logged:  # the attempt is logged once, not at every rerun
+        key = (digest, prep.sheet, str(given_date) if use_date else None)
+        if key not in logged:  # the attempt is logged once, not at every rerun
             with store.session(state.path) as con:
-                ingest.reject(con, prep, source="app")
-            logged.add(prep.sha256)
-        st.error(ui.tr("upload.rejected", file=f.name, count=len(prep.errors)))
-        st.dataframe(present.problems_table(prep.errors, lang), hide_index=True)
-        continue
-    st.info(present.describe_prepared(prep, lang))
+                ingest.reject(con, prep, user=_user_name(), source="app")
+            logged.add(key)
+        st.error(ui.tr("upload.rejected", file=name, count=len(prep.errors)))
+        st.dataframe(present.problems_table(prep.errors, lang), hide_index=True, key=f"errors_{digest}")
+        pick_units(prep, digest)
+        return
+    with st.expander(ui.tr("upload.columns_mapped")):
+        st.dataframe(upload_report.columns_frame(prep, lang), hide_index=True)
+        if prep.skipped:
+            st.caption(ui.tr("upload.skipped", count=len(prep.skipped)))
+        if prep.ignored_columns:
+            st.caption(ui.tr("upload.ignored_columns", columns=", ".join(prep.ignored_columns)))
+    st.info(upload_report.change_text(change, lang) or present.describe_prepared(prep, lang))
     if prep.warnings:
-        st.warning(ui.tr("upload.warnings", count=len(prep.warnings)))
-        st.dataframe(present.problems_table(prep.warnings, lang), hide_index=True)
-    with st.expander(ui.tr("upload.preview")):
-        st.dataframe(present.preview_table(prep, ui.communes(state.path, state.version), lang), hide_index=True)
+        st.warning(ui.tr("upload.warnings_title") + f" · {ui.tr('upload.warnings', count=len(prep.warnings))}")
+        st.dataframe(present.problems_table(prep.warnings, lang), hide_index=True, key=f"warnings_{digest}")
+    st.caption(ui.tr("upload.preview"))
+    st.dataframe(present.preview_table(prep, ui.communes(state.path, state.version), lang), hide_index=True,
+                 key=f"preview_{digest}")
     ok_warn = True
     if prep.warnings:
-        ok_warn = st.checkbox(ui.tr("upload.confirm_warnings"), key=f"warn_{prep.sha256}")
-    if st.button(ui.tr("upload.confirm"), key=f"confirm_{prep.sha256}", type="primary", disabled=not ok_warn):
+        ok_warn = st.checkbox(ui.tr("upload.confirm_warnings"), key=f"warn_{digest}")
+    if st.button(ui.tr("upload.confirm"), key=f"confirm_{digest}", type="primary", disabled=not ok_warn):
         try:
             with store.session(state.path) as con:
-                result = ingest.commit(con, prep, source="app")
+                result = ingest.commit(con, prep, user=_user_name(), source="app")
         except HotichError as exc:
             ui.show_error(exc)
-            continue
+            return
         if result.unchanged:
-            st.success(ui.tr("upload.unchanged", file=f.name, upload_id=result.upload_id))
+            message = ui.tr("upload.unchanged", file=name, upload_id=result.upload_id)
         else:
-            st.success(ui.tr("upload.ok", rows=result.rows, communes=result.communes, file=f.name,
-                             dates=", ".join(result.report_dates)))
-            st.session_state["last_upload_id"] = result.upload_id
+            message = ui.tr("upload.ok", rows=result.rows, communes=result.communes, file=name,
+                            dates=", ".join(result.report_dates))
+        done[digest] = message
+        st.session_state["last_upload_id"] = result.upload_id
+        st.rerun()
+
+
+def pick_units(prep: ingest.Prepared, digest: str) -> None:
+    """Names that matched no unit (or several): the officer picks the unit; the choice is remembered."""
+    choices = upload_report.unmatched_choices(prep)
+    if not choices:
+        return
+    communes = ui.communes(state.path, state.version).set_index("commune_code")
+    picked = []
+    for i, u in enumerate(choices):
+        labels = dict(zip(u["codes"], u["candidates"]))
+        code = st.selectbox(ui.tr("upload.pick_unit", name=u["name"], row=u["row"]), [""] + u["codes"],
+                            format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")),
+                            key=f"alias_{digest}_{i}")
+        if code:
+            picked.append((u, code))
+    if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}"):
+        try:
+            with store.session(state.path) as con:
+                for u, code in picked:
+                    store.add_alias(con, str(communes.at[code, "province_code"]), u["district_code"],
+                                    u["alias_key"], code, user=_user_name())
+        except HotichError as exc:
+            ui.show_error(exc)
+            return
+        st.session_state["upload_flash"] = ui.tr("upload.aliases_saved", count=len(picked))
+        st.rerun()
+
+
+for f in files or []:
+    show_file(f.name, f.getvalue())
 
 st.subheader(ui.tr("upload.history"))
-st.dataframe(present.history_table(ui.uploads(state.path, state.version), lang), hide_index=True)
+history = ui.uploads(state.path, state.version)
+st.dataframe(present.history_table(history, lang), hide_index=True, key="upload_history")
+with st.expander(ui.tr("upload.withdraw")):
+    options = upload_report.withdrawable(history, lang)
+    if not options:
+        st.caption(ui.tr("upload.nothing_to_withdraw"))
+    else:
+        chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.get,
+                              key="withdraw_pick")
+        if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go"):
+            try:
+                with store.session(state.path) as con:
+                    count = store.withdraw_upload(con, int(chosen), user=_user_name(), source="app")
+            except HotichError as exc:
+                ui.show_error(exc)
+            else:
+                st.session_state["upload_flash"] = ui.tr("upload.withdrawn", upload_id=chosen, count=count)
+                st.session_state.get("upload_done", {}).clear()
+                st.rerun()

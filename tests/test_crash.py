@@ -22,35 +22,57 @@ import pytest
 from analytics import store
 
 ROOT = Path(__file__).resolve().parent.parent
-DAY0 = date(2024, 1, 1)
+DAY0 = date(2022, 1, 1)
 DATES_PER_UPLOAD = 5
 KILLS = int(os.environ.get("HOTICH_CRASH_KILLS", "12"))
 
-CHILD = r"""
-import sys
+# A "zygote" imports everything once, then forks one child per round (importing pandas and DuckDB costs
+# seconds; forking costs milliseconds). It never opens the database itself, so each child starts clean.
+ZYGOTE = r"""
+import dataclasses, os, sys
 from datetime import date, timedelta
 from analytics import ingest, store
 from tests.conftest import csv_bytes
 
-path, first, count, checkpoint_often = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
-DAY0 = date(2024, 1, 1)
-con = store.connect(path)
-if checkpoint_often:
-    con.execute("SET wal_autocheckpoint = '1KB'")
-codes = list(store.units_frame(con, "49")["commune_code"])
-preps = []
-for i in range(first, first + count):
-    rows = [[(DAY0 + timedelta(days=i * 5 + d)).isoformat(), c, 1000, i % 900 + 1] for d in range(5) for c in codes]
-    prep = ingest.prepare(con, csv_bytes(["report_date", "commune_code", "books_total", "books_digitized"], rows),
-                          f"crash-{i}.csv")
-    assert prep.ok, prep.errors[:3]
-    preps.append(prep)
-print("ready", flush=True)
-for prep in preps:
-    ingest.commit(con, prep, user="crash", source="cli")
-    print("committed", prep.file_name, flush=True)
-con.close()
-print("done", flush=True)
+DAY0 = date(2022, 1, 1)
+
+
+def work(path, first, count, checkpoint_often):
+    con = store.connect(path)
+    if checkpoint_often:
+        con.execute("SET wal_autocheckpoint = '1KB'")
+    codes = list(store.units_frame(con, "49")["commune_code"])
+    rows = [[(DAY0 + timedelta(days=first * 5 + d)).isoformat(), c, 1000, first % 900 + 1]
+            for d in range(5) for c in codes]
+    base = ingest.prepare(con, csv_bytes(["report_date", "commune_code", "books_total", "books_digitized"], rows),
+                          f"crash-{first}.csv")
+    assert base.ok, base.errors[:3]
+    preps = [base]
+    for i in range(first + 1, first + count):  # the same checked rows moved to other dates (preparing is slow)
+        frame = base.rows.copy()
+        frame["report_date"] = [d + timedelta(days=(i - first) * 5) for d in frame["report_date"]]
+        frame["books_digitized"] = i % 900 + 1
+        preps.append(dataclasses.replace(base, file_name=f"crash-{i}.csv", sha256=f"{base.sha256}-{i}",
+                                         rows=frame, warnings=[]))
+    print("ready", flush=True)
+    for prep in preps:
+        ingest.commit(con, prep, user="crash", source="cli")
+        print("committed", prep.file_name, flush=True)
+    con.close()
+    print("done", flush=True)
+
+
+for line in sys.stdin:
+    path, first, count, often = line.split()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work(path, int(first), int(count), often == "1")
+        finally:
+            os._exit(0)
+    print("pid", pid, flush=True)
+    _, status = os.waitpid(pid, 0)
+    print("exit", status, flush=True)
 """
 
 
@@ -82,31 +104,46 @@ def test_killed_mid_ingest_leaves_whole_uploads_only(tmp_path):
         con.execute("CHECKPOINT")
     rng = random.Random(20250312)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOTICH_AUTO_DEMO": "0"}
+    zygote = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, cwd=str(ROOT), env=env)
+
+    def round_trip(first: int, count: int, often: bool, kill: bool) -> tuple[bool, int]:
+        zygote.stdin.write(f"{path} {first} {count} {int(often)}\n")
+        zygote.stdin.flush()
+        pid = int(zygote.stdout.readline().split()[1])
+        assert zygote.stdout.readline().strip() == "ready"
+        if kill:
+            time.sleep(rng.uniform(0.0, 0.5))
+            os.kill(pid, signal.SIGKILL)
+        committed = 0
+        while True:
+            line = zygote.stdout.readline().strip()
+            assert line, "the zygote died"
+            if line.startswith("exit"):
+                status = int(line.split()[1])
+                return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, committed
+            committed += line.startswith("committed")
+
     survived = 0
     in_commit = 0  # kills that landed while uploads were still being written
     loaded_before = 0
     started = time.monotonic()
-    for rnd in range(KILLS):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(rnd * 10), "6",
-                                  "1" if rnd % 2 else "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True, cwd=str(ROOT), env=env)
-        assert child.stdout.readline().strip() == "ready", child.stderr.read()[-2000:]
-        time.sleep(rng.uniform(0.0, 0.6))
-        os.kill(child.pid, signal.SIGKILL)
-        out, _ = child.communicate(timeout=30)
-        killed = child.returncode == -signal.SIGKILL  # else it finished all its commits before the kill
-        committed = out.count("committed")
-        with store.session(path) as con:  # opens (and replays the write-ahead log) after the crash
-            loaded, _ = check_whole(con)
-        # every commit the child reported is there; at most one more (killed after COMMIT, before printing)
-        assert loaded_before + committed <= loaded <= loaded_before + committed + 1
-        loaded_before = loaded
-        survived += killed
-        in_commit += killed and committed < 6
-    # after all that, a normal import still works
-    child = subprocess.run([sys.executable, "-c", CHILD, str(path), "9000", "1", "0"], capture_output=True,
-                           text=True, cwd=str(ROOT), env=env, timeout=120)
-    assert child.returncode == 0 and "done" in child.stdout, child.stderr[-2000:]
+    try:
+        for rnd in range(KILLS):
+            killed, committed = round_trip(rnd * 10, 6, rnd % 2 == 1, kill=True)
+            with store.session(path) as con:  # opens (and replays the write-ahead log) after the crash
+                loaded, _ = check_whole(con)
+            # every commit the child reported is there; at most one more (killed after COMMIT, before printing)
+            assert loaded_before + committed <= loaded <= loaded_before + committed + 1
+            loaded_before = loaded
+            survived += killed
+            in_commit += killed and committed < 6
+        # after all that, a normal import still works
+        killed, committed = round_trip(200, 1, False, kill=False)
+        assert not killed and committed == 1
+    finally:
+        zygote.stdin.close()
+        zygote.wait(30)
     with store.session(path) as con:
         loaded, attempts = check_whole(con)
     assert loaded == loaded_before + 1

@@ -10,6 +10,7 @@ import io
 import os
 import random
 import shutil
+import tempfile
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -32,9 +33,13 @@ TODAY = date(2025, 3, 12)
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     """One database for all examples of the module (rejections must leave it as it was)."""
-    con = store.connect(tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb")
+    shm = Path("/dev/shm")
+    folder = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else \
+        tmp_path_factory.mktemp("fuzz")  # a memory-backed folder spares thousands of disk syncs
+    con = store.connect(folder / "fuzz.duckdb")
     yield con
     con.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _state(con) -> tuple:
@@ -136,10 +141,7 @@ def test_workbook_with_a_replaced_part(db, member, payload):
     _check(db, out.getvalue(), "f.xlsx")
 
 
-def test_the_corpus_files_hold_the_property(tmp_path):
-    path = tmp_path / "c.duckdb"
-    with store.session(path) as con:
-        for sample in sorted(CORPUS.iterdir()):
-            if sample.name != "manifest.json":
-                _check(con, sample.read_bytes(), sample.name)
-    assert shutil.which  # the loop ran
+def test_the_corpus_files_hold_the_property(db):
+    for sample in sorted(CORPUS.iterdir()):
+        if sample.name != "manifest.json":
+            _check(db, sample.read_bytes(), sample.name)

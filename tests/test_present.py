@@ -33,7 +33,7 @@ def test_overview_kpis_vi():
 def test_overview_kpis_en_overdue_and_falling():
     k = present.overview_kpis({**O, "days_left": -2, "change_pct": -1.26, "projected_finish": None}, "en")
     assert k["days_left"] == "2 days overdue"
-    assert k["change"] == "−1.3 points since 03/03/2025"
+    assert k["change"] == "-1.3 points since 03/03/2025"  # ASCII minus: Streamlit shows it as a fall
     assert k["projected"] == "–" and k["projected_note"] == "Cannot be projected"
 
 
@@ -73,3 +73,17 @@ def test_league_table_average_row_and_headers():
 def test_csv_neutralizes_formulas():
     data = present.csv_bytes(pd.DataFrame({"a": ["=1+1", "-x", "ok"]})).decode("utf-8-sig")
     assert data.splitlines() == ["a", "'=1+1", "'-x", "ok"]
+
+
+def test_underperformers_by_district():
+    df = pd.DataFrame({
+        "district": ["H2", "H2", "H1"], "reasons": [["not_reporting"], ["behind_schedule", "not_reporting"],
+                                                    ["behind_schedule"]],
+        "explanation_reason": [None, "x", float("nan")]})
+    out = present.underperformers_by_district(df, "vi")
+    assert out.to_dict("records") == [
+        {"Huyện": "H2", "Số xã": 2, "Chậm so với kế hoạch": 1, "Không báo cáo": 2,
+         "Chưa hoàn thành khi hết hạn": 0, "Đã giải trình": 1},
+        {"Huyện": "H1", "Số xã": 1, "Chậm so với kế hoạch": 1, "Không báo cáo": 0,
+         "Chưa hoàn thành khi hết hạn": 0, "Đã giải trình": 0},
+    ]

@@ -107,31 +107,53 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, pd.Series], int, 
     n = tbl.num_rows
     if tbl.num_columns != width or n == 0 or n + 1 > readers.MAX_ROWS:
         raise _NotPlain
-    columns: dict[str, pd.Series] = {}
-    for canon, i in cols.items():
-        s = tbl.column(i).to_pandas()
-        s = s.str.strip()
-        columns[canon] = s.where(s != "", None)
-    # text the general reader would convert from TCVN3 fonts (it would add a note): not plain
+    import pyarrow.compute as pc
+
+    columns: dict[str, Any] = {}
     for i in range(width):
-        s = tbl.column(i).to_pandas()
-        uniques = pd.unique(s)
-        if any(isinstance(u, str) and not u.isascii() and tcvn3.looks_tcvn3(u) for u in uniques):
-            raise _NotPlain
-    meta = {"cols": cols, "header_list": found.header, "encoding": encoding, "delimiter": delimiter, "kind": "csv"}
+        col = pc.utf8_trim_whitespace(tbl.column(i).combine_chunks())
+        if not pc.all(pc.string_is_ascii(col)).as_py():
+            # text the general reader would convert from TCVN3 fonts (it adds a note): not plain
+            uniques = pc.unique(col).to_pylist()
+            if any(not u.isascii() and tcvn3.looks_tcvn3(u) for u in uniques):
+                raise _NotPlain
+        if i in cols.values():
+            for canon, j in cols.items():
+                if j == i:
+                    columns[canon] = col
+    meta = {"cols": cols, "encoding": encoding, "delimiter": delimiter, "kind": "csv"}
     return found.header, columns, n, meta
 
 
 # --- checking ------------------------------------------------------------------------------------------
 
 
-def _per_unique(series: pd.Series, fn: Any) -> np.ndarray:
-    """``fn`` applied once per distinct value (raising _NotPlain on a problem), spread back to the rows."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+def _factorize(col: Any) -> tuple[np.ndarray, list[Any]]:
+    """(index of each row's distinct value, the distinct values); empty text is None."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover
+        pa = None
+    if pa is not None and isinstance(col, (pa.Array, pa.ChunkedArray)):
+        enc = pc.dictionary_encode(col)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        uniques = [None if u == "" else u for u in enc.dictionary.to_pylist()]
+        return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), uniques
+    codes, uniques = pd.factorize(pd.Series(col, dtype=object), use_na_sentinel=False)
+    values = [None if u is None or (isinstance(u, float) and u != u) or (isinstance(u, str) and not u.strip())
+              else u for u in uniques]
+    return codes.astype(np.int64), values
+
+
+def _per_unique(col: Any, fn: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` applied once per distinct value (raising _NotPlain on a problem): (row -> index, values)."""
+    codes, uniques = _factorize(col)
     values = np.empty(len(uniques), dtype=object)
     for k, u in enumerate(uniques):
-        values[k] = fn(None if u is None or (isinstance(u, float) and u != u) else u)
-    return values[codes]
+        values[k] = fn(u)
+    return codes, values
 
 
 def _count(u: Any) -> int | None:
@@ -141,18 +163,32 @@ def _count(u: Any) -> int | None:
         raise _NotPlain from None
 
 
-def _counts(series: pd.Series, required: bool) -> np.ndarray:
-    if series.dtype != object and pd.api.types.is_string_dtype(series):
-        plain = series.str.fullmatch(r"\d{1,15}").fillna(False).to_numpy(dtype=bool)
-        if plain.all():
-            return series.astype("int64").to_numpy()
-    values = _per_unique(series, _count)
-    if required and any(v is None for v in values):
+def _counts(col: Any, required: bool) -> np.ndarray:
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(col, pa.Array) and pa.types.is_string(col.type):
+            if pc.all(pc.match_substring_regex(col, r"^[0-9]{1,15}$")).as_py():
+                return pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
+    except ImportError:  # pragma: no cover
+        pass
+    codes, values = _per_unique(col, _count)
+    out = values[codes]
+    if required and any(v is None for v in values[np.unique(codes)]):
         raise _NotPlain
-    return values
+    return out
 
 
-def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[str, pd.Series],
+def _may_be_total(u: Any) -> bool:
+    """Cheap sieve before ``layout.total_kind``: totals start with t(ổng/oàn/otal), c(ộng), g(rand), s(ubtotal)."""
+    if not isinstance(u, str):
+        return False
+    head = u.lstrip(" :.-*\t").lower()[:1]
+    return head in ("t", "c", "g", "s") or not head.isascii()
+
+
+def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[str, Any],
            row_numbers: np.ndarray, meta: dict[str, Any], *, province: str | None, today: date) -> bool:
     from analytics import ingest
 
@@ -161,8 +197,9 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     communes = store.all_communes(con)
     if province:
         communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
-    official = dict(zip(communes["commune_code"], communes["commune"]))
-    province_of = dict(zip(communes["commune_code"], communes["province_code"]))
+    codes = communes["commune_code"].tolist()
+    official = dict(zip(codes, communes["commune"].tolist()))
+    province_of = dict(zip(codes, communes["province_code"].tolist()))
 
     # unit: by code, known; its name (if given) agrees; nothing looks like a total or a heading
     def code_of(u: Any) -> str:
@@ -171,18 +208,24 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
             raise _NotPlain
         return canon
 
-    code = _per_unique(columns["commune_code"], code_of)
-    for canon in ("commune", "district", "commune_code"):
-        if canon in columns:
-            for u in pd.unique(columns[canon]):
-                if isinstance(u, str) and layout.total_kind(u) is not None:
-                    raise _NotPlain
+    code_idx, code_values = _per_unique(columns["commune_code"], code_of)
+    texts: list[Any] = [u for u in code_values]
+    name_idx, names = (None, [])
     if "commune" in columns:
-        pairs = pd.DataFrame({"c": code, "n": columns["commune"].astype(object)}).drop_duplicates()
-        for c, name in zip(pairs["c"], pairs["n"]):
-            if name is None or (isinstance(name, float) and name != name) or not str(name).strip():
+        name_idx, names = _factorize(columns["commune"])
+        texts += names
+    if "district" in columns:
+        texts += _factorize(columns["district"])[1]
+    if any(_may_be_total(u) and layout.total_kind(u) is not None for u in texts):
+        raise _NotPlain
+    if name_idx is not None:
+        pairs = np.unique(code_idx * (len(names) + 1) + name_idx)
+        for key in pairs:
+            c, k = divmod(int(key), len(names) + 1)
+            name, canon = names[k], code_values[c]
+            if name is None or not str(name).strip():
                 continue
-            if str(name).strip() != official[c] and not UnitIndex.names_agree(str(name), official[c]):
+            if str(name).strip() != official[canon] and not UnitIndex.names_agree(str(name), official[canon]):
                 raise _NotPlain
 
     # dates: each distinct cell parsed once; none missing, none in the future
@@ -195,23 +238,27 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
             raise _NotPlain
         return d
 
-    day = _per_unique(columns["report_date"], date_of)
-    total = _counts(columns["books_total"], True)
-    digitized = _counts(columns["books_digitized"], True)
+    day_idx, day_values = _per_unique(columns["report_date"], date_of)
+    total = np.asarray(_counts(columns["books_total"], True), dtype=np.int64)
+    digitized = np.asarray(_counts(columns["books_digitized"], True), dtype=np.int64)
     records = _counts(columns["records_digitized"], False) if "records_digitized" in columns else None
-    if np.any(np.asarray(digitized, dtype=np.int64) > np.asarray(total, dtype=np.int64)):
+    if np.any(digitized > total):
+        raise _NotPlain
+    # the same commune and date twice (even with equal figures: a warning the general path words)
+    canon_of_code = np.array(list(code_values), dtype=object)
+    unit_key = pd.factorize(canon_of_code)[0][code_idx]
+    pair_key = unit_key.astype(np.int64) * (len(day_values) + 1) + day_idx
+    if len(np.unique(pair_key)) != n:
         raise _NotPlain
     frame = pd.DataFrame({
         "row_no": row_numbers.astype(np.int64),
-        "commune_code": code,
-        "report_date": day,
-        "books_total": np.asarray(total, dtype=np.int64),
-        "books_digitized": np.asarray(digitized, dtype=np.int64),
+        "commune_code": canon_of_code[code_idx],
+        "report_date": day_values[day_idx],
+        "books_total": total,
+        "books_digitized": digitized,
         "records_digitized": (pd.array([None] * n, dtype="Int64") if records is None
                               else pd.array(records, dtype="Int64")),
     })
-    if frame.duplicated(["commune_code", "report_date"]).any():
-        raise _NotPlain
 
     # plain: fill the Prepared as the general path would
     label = {canon: (header[i] or canon) for canon, i in cols.items()}
@@ -222,29 +269,32 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
         prep.sheet, prep.header_row, prep.rows_read = None, 1, n
         prep.kind, prep.encoding, prep.delimiter = "csv", meta["encoding"], meta["delimiter"]
         prep.header_rows, prep.title_lines = 1, []
-    _dates_before_campaign(con, prep, frame, province_of, label.get("report_date"))
+    provinces_of_code = np.array([province_of[c] for c in code_values], dtype=object)
+    _dates_before_campaign(con, prep, frame, day_idx, day_values, provinces_of_code[code_idx],
+                           label.get("report_date"))
     prep.rows = frame
-    provinces = sorted({province_of[c] for c in pd.unique(frame["commune_code"])})
+    provinces = sorted(set(provinces_of_code[np.unique(code_idx)]))
     prep.province_code = provinces[0] if len(provinces) == 1 else None
-    ingest._compare_with_store(con, prep, label)
+    compare_with_store(con, prep, label)
     return True
 
 
-def _dates_before_campaign(con: store.Connection, prep: Any, frame: pd.DataFrame, province_of: dict[str, str],
-                           column: str | None) -> None:
+def _dates_before_campaign(con: store.Connection, prep: Any, frame: pd.DataFrame, day_idx: np.ndarray,
+                           day_values: np.ndarray, row_province: np.ndarray, column: str | None) -> None:
     """A date before the campaign of a province is a warning, at the date's first row (as the general path)."""
     from analytics import ingest
 
-    firsts = frame.groupby("report_date", sort=True)["row_no"].min()
-    pairs = pd.DataFrame({"d": frame["report_date"], "p": frame["commune_code"].map(province_of)}).drop_duplicates()
+    firsts = pd.Series(frame["row_no"].to_numpy()).groupby(day_idx).min()
+    pairs = pd.DataFrame({"d": day_idx, "p": row_province}).drop_duplicates()
     by_day = pairs.groupby("d")["p"].agg(lambda s: sorted(set(s)))
     starts: dict[str, date] = {}
-    for d, row_no in firsts.items():
-        for p in by_day[d]:
+    for k in sorted(firsts.index, key=lambda k: day_values[k]):
+        d = day_values[k]
+        for p in by_day[k]:
             if p not in starts:
                 starts[p] = store.get_campaign(con, p).start
             if d < starts[p]:
-                ingest._add(prep, int(row_no), column, ingest._fmt(d), "check.date_before_campaign",
+                ingest._add(prep, int(firsts[k]), column, ingest._fmt(d), "check.date_before_campaign",
                             "fix.confirm_date", "warning", start=ingest._fmt(starts[p]))
 
 

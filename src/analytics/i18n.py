@@ -164,6 +164,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "calendar.weekdays": ("Thứ Hai – thứ Sáu", "Monday to Friday"),
     "calendar.all": ("Mọi ngày trong tuần", "Every day"),
     "overview.scope_district": ("Đang xem: {district}", "Showing: {district}"),
+    "overview.trend_district": ("Tiến độ {district} so với kế hoạch", "{district}: progress against plan"),
     "kpi.change": ("{value} điểm so với {date}", "{value} points since {date}"),
     "kpi.of_total": ("{done}/{total} xã", "{done}/{total} communes"),
     "kpi.reporting_help": ("Số xã có báo cáo đúng ngày đang xem / tổng số xã (tỷ lệ báo cáo). "
@@ -205,6 +206,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "loc.trend_help": ("Số sổ số hóa mỗi ngày trong 14 ngày gần nhất", "Books digitized per day, last 14 days"),
     "loc.no_districts": ("Danh mục không có cấp huyện.", "The unit list has no districts."),
     "loc.drill_district": ("Xem các xã của huyện", "Show the communes of"),
+    "loc.click_district": ("Bấm vào một huyện trên biểu đồ để xem các xã của huyện đó.",
+                           "Click a district on the chart to see its communes."),
+    "loc.drill_title": ("Các xã của {district}", "Communes of {district}"),
     "loc.commune_detail": ("Chi tiết một xã", "One commune in detail"),
     "loc.pick_commune": ("Chọn xã", "Choose a commune"),
     "loc.pick_commune_none": ("— chọn xã —", "— choose —"),
@@ -226,6 +230,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "The deadline has passed: communes not completed, behind plan or without a report in the "
                           "last {window} days, as of {date}."),
     "under.download_xlsx": ("Tải báo cáo (Excel)", "Download the report (Excel)"),
+    "under.by_district": ("Theo huyện", "By district"),
+    "under.col_count": ("Số xã", "Communes"),
+    "under.col_not_completed": ("Chưa hoàn thành khi hết hạn", "Not completed by the deadline"),
+    "under.col_explained": ("Đã giải trình", "Explained"),
     "col.explanation": ("Giải trình", "Explanation"),
     "col.explained_on": ("Ngày giải trình", "Explained on"),
     "col.new_completion_date": ("Cam kết hoàn thành", "Committed completion"),

@@ -163,7 +163,11 @@ def _add(prep: Prepared, row: int | None, column: str | None, value: Any, key: s
 
 
 def _is_empty(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, float) and cell != cell) or (isinstance(cell, str) and not cell.strip())
+    if cell is None:
+        return True
+    if type(cell) is str:
+        return not cell or cell.isspace()
+    return isinstance(cell, float) and cell != cell
 
 
 def _lenient_count(cell: Any) -> int | None:

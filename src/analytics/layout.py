@@ -258,6 +258,7 @@ _ROMAN = re.compile(r"^(?=[ivxlc]+\.?$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})\
 DISTRICT_TYPES = re.compile(r"^(huyen|thanh pho|thi xa|quan|tp\.?|tx\.?|h\.)\s")
 
 
+@functools.lru_cache(maxsize=16384)
 def total_kind(text: str) -> str | None:
     """"total", "subtotal" or None for a row's name cell."""
     key = re.sub(r"\s+", " ", unicodedata.normalize("NFC", str(text)).lower()).strip(" :.-*")

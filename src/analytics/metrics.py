@@ -74,8 +74,35 @@ def classify(completion: float | None, planned: float | None, amber: float = 10.
     return "slightly_behind" if planned - completion <= amber else "behind"
 
 
+# Several answers of one page start from the same commune table (league tables, treemap, summary...).
+# With MEMO_SIZE > 0 (the dashboard sets it, see ui.py) the last few are kept in the process, keyed on the
+# database file, its data version (every write bumps it) and the question, so a page computes each once.
+MEMO_SIZE = 0
+_MEMO: dict[tuple, pd.DataFrame] = {}
+
+
+def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> pd.DataFrame:
+    if MEMO_SIZE <= 0:
+        return compute()
+    key = store.cache_key(con)
+    if key is None:
+        return compute()
+    full = (*key, what, args)
+    hit = _MEMO.pop(full, None)
+    if hit is None:
+        hit = compute()
+    _MEMO[full] = hit
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.pop(next(iter(_MEMO)), None)
+    return hit.copy()
+
+
 def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     """One row per commune of the unit list: figures on D, plan, gap, 7-day pace, status, flags."""
+    return _memo(con, "commune_status", (v,), lambda: _commune_status(con, v))
+
+
+def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     df = con.execute(queries.COMMUNE_STATUS, v.params()).df()
     df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
     df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
@@ -392,6 +419,12 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
 def commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                   commune: str | None = None) -> pd.DataFrame:
     """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form)."""
+    return _memo(con, "commune_daily", (v, days, district, commune),
+                 lambda: _commune_daily(con, v, days, district, commune))
+
+
+def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
+                   commune: str | None = None) -> pd.DataFrame:
     first = v.as_of - timedelta(days=days - 1)
     df = con.execute(queries.COMMUNE_DAILY, {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of}).df()

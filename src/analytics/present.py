@@ -173,7 +173,7 @@ def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, str]:
     """The overview's cards as display strings (from ``metrics.overview``)."""
     base = kpis({**o, "units_completed": o["units_completed"]}, lang)
     change = o.get("change_pct")
-    base["change"] = (t("kpi.change", lang, value=("+" if change >= 0 else "−") + fmt_num(abs(change), lang, 1),
+    base["change"] = (t("kpi.change", lang, value=("+" if change >= 0 else "-") + fmt_num(abs(change), lang, 1),
                         date=fmt_date(o["previous_day"])) if change is not None else None)
     base["completed"] = t("kpi.of_total", lang, done=fmt_int(o["units_completed"], lang),
                           total=fmt_int(o["units_total"], lang))
@@ -365,3 +365,19 @@ def units_preview_tables(preview: dict[str, Any], lang: str = "vi") -> dict[str,
 
 
 date_text = _date_or_dash
+
+
+def underperformers_by_district(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """How many communes of each district are on the list, and why (the list's district order)."""
+    rows = []
+    for district, part in df.groupby("district", sort=False, dropna=False):
+        reasons = part["reasons"]
+        rows.append({
+            t("col.district", lang): district if isinstance(district, str) and district else "–",
+            t("under.col_count", lang): len(part),
+            t("reason.behind_schedule", lang): int(sum("behind_schedule" in r for r in reasons)),
+            t("reason.not_reporting", lang): int(sum("not_reporting" in r for r in reasons)),
+            t("under.col_not_completed", lang): int(sum("not_completed" in r for r in reasons)),
+            t("under.col_explained", lang): int(sum(not _blank(x) for x in part["explanation_reason"])),
+        })
+    return pd.DataFrame(rows)

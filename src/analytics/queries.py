@@ -427,3 +427,4 @@ FROM near n LEFT JOIN far f ON n.prev_date IS NULL AND f.commune_code = n.commun
 WHERE n.books_digitized < coalesce(n.prev, f.prev)
 ORDER BY n.row_no
 """
+DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"

@@ -699,11 +699,12 @@ def _write_upload(con: Connection, *, file_name: str, sha256: str, rows: pd.Data
                   warnings: list[dict[str, Any]] | None, user: str | None, source: str) -> tuple[int, bool]:
     frame = rows[["row_no", "commune_code", "report_date", "books_total", "books_digitized",
                   "records_digitized"]].copy()
-    frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.date
+    # each distinct date converted once (millions of rows in a backfill); DuckDB casts to DATE on insert
+    frame["report_date"] = _as_timestamps(frame["report_date"]).to_numpy()
     for col in ("books_total", "books_digitized", "records_digitized", "row_no"):
         frame[col] = pd.array(frame[col], dtype="Int64")
     frame["commune_code"] = frame["commune_code"].astype(object)
-    dates = sorted({d.isoformat() for d in frame["report_date"]})
+    dates = sorted({pd.Timestamp(d).date().isoformat() for d in pd.unique(frame["report_date"])})
     earlier = find_loaded_upload(con, sha256, dates)
     if earlier is not None:
         return earlier, True
@@ -771,6 +772,7 @@ def what_if(con: Connection, rows: pd.DataFrame) -> Iterator[Connection]:
     frame["upload_id"] = -1
     with _WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
+        _OVERLAYS.add(id(con))  # memoized answers (cache_key) must not serve or see the overlay
         try:
             if is_demo(con):
                 con.execute(queries.DELETE_ALL_REPORTS)
@@ -781,6 +783,7 @@ def what_if(con: Connection, rows: pd.DataFrame) -> Iterator[Connection]:
                 con.unregister("_incoming")
             yield con
         finally:
+            _OVERLAYS.discard(id(con))
             with contextlib.suppress(duckdb.Error):
                 con.execute("ROLLBACK")
 
@@ -1188,3 +1191,15 @@ def _as_timestamps(series: pd.Series) -> pd.Series:
         return series.reset_index(drop=True)
     codes, uniques = pd.factorize(series)
     return pd.Series(pd.to_datetime(pd.Series(uniques, dtype=object)).to_numpy()[codes])
+
+
+_OVERLAYS: set[int] = set()  # connections inside ``what_if`` (figures that are not the data version's)
+
+
+def cache_key(con: Connection) -> tuple[str, int] | None:
+    """(database file, data version): what an answer computed on ``con`` depends on, for memoizing it in
+    the process; None inside a ``what_if`` overlay, whose figures no version describes."""
+    if id(con) in _OVERLAYS:
+        return None
+    path = con.execute(queries.DATABASE_FILE).fetchone()[0]
+    return str(path or ":memory:"), data_version(con)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -26,6 +27,8 @@ def parse_count(cell: Any) -> int | None:
     """A whole number ≥ 0 ("1.234", "1,234", "1 234", 1234.0); None for an empty cell."""
     if cell is None:
         return None
+    if type(cell) is str and cell.isdigit() and cell.isascii():  # the common case, fast
+        return int(cell)
     if isinstance(cell, bool):
         raise ValueProblem("value.not_number")
     if isinstance(cell, int):
@@ -107,6 +110,12 @@ def parse_date(cell: Any) -> date | None:
     text = str(cell).strip()
     if not text:
         return None
+    return _parse_date_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> date:
+    """A date written as text (cached: a file repeats its date on every row)."""
     try:
         m = _ISO.match(text)
         if m:

@@ -1,0 +1,244 @@
+"""No SQL built from user data (issue 7): injection strings in every field that reaches the database leave
+the tables intact and are stored verbatim where they are stored; a static check finds no SQL assembled
+with f-strings, ``.format`` or ``%`` in the analytics package."""
+
+from __future__ import annotations
+
+import ast
+import json
+import pathlib
+from datetime import date
+
+import pytest
+
+from analytics import auth, ingest, store
+from analytics.errors import HotichError
+from tests.conftest import TINY_UNITS, csv_bytes, write_units_csv
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+INJECTIONS = [
+    "'; DROP TABLE reports; --",
+    '" OR 1=1 --',
+    "Robert'); DELETE FROM units;--",
+    "1; DELETE FROM uploads",
+    "' OR ''='",
+    "\\'; DROP TABLE users; --",
+    "%' OR '%'='",
+    "$province",
+    "?",
+    "x' UNION SELECT password_hash FROM users --",
+]
+HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]
+
+
+def _fingerprint(con) -> dict[str, int]:
+    return store.table_counts(con)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """Built once, copied per test: the tiny province, one upload, one admin."""
+    import os
+
+    path = tmp_path_factory.mktemp("inj") / "template.duckdb"
+    old = os.environ.get("HOTICH_BCRYPT_ROUNDS")
+    os.environ["HOTICH_BCRYPT_ROUNDS"] = "4"
+    try:
+        with store.session(path) as con:
+            store.replace_units(con, store.read_units_csv(write_units_csv(path.parent / "u.csv")))
+            con.execute("DELETE FROM units WHERE province_code = '49'")
+            ingest.ingest_file(con, csv_bytes(["report_date", "commune_code", "books_total", "books_digitized"],
+                                              [["2025-02-21", "90001", 100, 10]]), "good.csv")
+            auth.add_user(con, auth.operator("t"), "boss", "admin", "boss-password")
+            con.execute("CHECKPOINT")
+    finally:
+        if old is None:
+            os.environ.pop("HOTICH_BCRYPT_ROUNDS", None)
+        else:
+            os.environ["HOTICH_BCRYPT_ROUNDS"] = old
+    return path
+
+
+@pytest.fixture
+def base(template, tmp_path, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("HOTICH_BCRYPT_ROUNDS", "4")
+    path = tmp_path / "inj.duckdb"
+    shutil.copyfile(template, path)
+    con = store.connect(path)
+    yield con
+    con.close()
+
+
+def _intact(con, before: dict[str, int], grown: set[str]) -> None:
+    """Every table still there; rows only added where the action adds them."""
+    after = _fingerprint(con)
+    assert set(after) == set(before)
+    for name, n in before.items():
+        if name in grown or name == "meta":
+            assert after[name] >= n, name
+        else:
+            assert after[name] == n, f"{name}: {n} -> {after[name]}"
+    assert con.execute("SELECT count(*) FROM units WHERE province_code = '99'").fetchone()[0] == 8
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_file_name_and_user_are_stored_verbatim(base, evil):
+    before = _fingerprint(base)
+    data = csv_bytes(["report_date", "commune_code", "books_total", "books_digitized"],
+                     [["2025-02-22", "90002", 100, 20]])
+    res = ingest.ingest_file(base, data, evil + ".csv", user=evil)
+    row = base.execute("SELECT file_name, user_name FROM uploads WHERE id = ?", [res.upload_id]).fetchone()
+    assert row == (evil + ".csv", evil)
+    _intact(base, before, {"uploads", "report_rows", "reports"})
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_names_and_codes_inside_files(base, evil):
+    """Hostile commune/district names and codes: rejected with the value quoted verbatim in the log."""
+    before = _fingerprint(base)
+    data = csv_bytes(HEADER, [["2025-02-22", evil, "", evil, 100, 20], ["2025-02-22", "Huyện Một", evil, "", 1, 1]])
+    with pytest.raises(HotichError):
+        ingest.ingest_file(base, data, "bad.csv")
+    errors = json.loads(base.execute("SELECT errors FROM uploads ORDER BY id DESC LIMIT 1").fetchone()[0])
+    assert any(evil in (e.get("value") or "") for e in errors)
+    _intact(base, before, {"uploads", "audit"})
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_unit_list_names(base, tmp_path, evil):
+    before = _fingerprint(base)
+    units = [(p, pn, d, evil if d == "902" else dn, c, evil if c == "90005" else cn, ty)
+             for p, pn, d, dn, c, cn, ty in TINY_UNITS]
+    store.replace_units(base, store.read_units_csv(write_units_csv(tmp_path / "evil.csv", units)))
+    assert base.execute("SELECT name FROM units WHERE level = 'commune' AND code = '90005'").fetchone()[0] == evil
+    assert base.execute("SELECT name FROM units WHERE level = 'district' AND code = '902'").fetchone()[0] == evil
+    _intact(base, before, {"audit"})
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_campaign_settings_aliases_explanations(base, evil):
+    before = _fingerprint(base)
+    admin = auth.load_user(base, "boss")
+    auth.set_campaign(base, admin, "99", evil)
+    assert store.get_campaign(base, "99").name == evil.strip()
+    auth.set_setting(base, admin, "99", evil, evil)
+    assert store.get_setting(base, "99", evil) == evil
+    auth.add_alias(base, admin, "99", "901", evil, "90001")
+    assert base.execute("SELECT alias_key FROM aliases WHERE commune_code = '90001'").fetchone()[0] == evil
+    grown = {"audit", "aliases", "settings", "campaigns"}
+    if hasattr(store, "add_explanation"):
+        eid = auth.add_explanation(base, admin, "99", "90001", date(2025, 3, 1), evil, None, evil)
+        row = base.execute("SELECT reason, responsible FROM explanations WHERE id = ?", [eid]).fetchone()
+        assert row == (evil.strip(), evil.strip())
+        grown.add("explanations")
+    for bad_province in (evil, evil + "99"):
+        with pytest.raises(HotichError):
+            store.resolve_province(base, bad_province)
+    _intact(base, before, grown)
+
+
+@pytest.mark.parametrize("evil", INJECTIONS)
+def test_user_names_passwords_scopes_and_sign_in(base, evil):
+    before = _fingerprint(base)
+    admin = auth.load_user(base, "boss")
+    with pytest.raises(HotichError):  # not a valid account name: refused before any SQL
+        auth.add_user(base, admin, evil, "viewer", "long-enough-1")
+    with pytest.raises(auth.SignInFailed):
+        auth.authenticate(base, evil, evil + "-long-enough")
+    with pytest.raises(auth.SignInFailed):
+        auth.authenticate(base, "boss", evil + "-long-enough")
+    with pytest.raises(HotichError):
+        auth.add_user(base, admin, "officer", "uploader", "long-enough-1", scopes=[evil])
+    # a password and a display name are free text: stored (hashed / verbatim), never interpreted
+    name = auth.add_user(base, admin, "officer", "viewer", evil + "-long-enough", display_name=evil)
+    assert store.get_user(base, name)["display_name"] == evil.strip()
+    assert auth.authenticate(base, "officer", evil + "-long-enough").name == "officer"
+    _intact(base, before, {"audit", "users"})
+
+
+@pytest.fixture(scope="module")
+def full_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("inj_full") / "full.duckdb"
+    with store.session(path) as con:
+        con.execute("CHECKPOINT")
+    return path
+
+
+@pytest.mark.parametrize("evil", INJECTIONS[:4])
+def test_cli_arguments(run_cli, db_path, make_csv, full_template, evil):
+    import shutil
+
+    shutil.copyfile(full_template, db_path)
+    f = make_csv("one.csv", ["report_date", "commune_code", "books_total", "books_digitized"],
+                 [["2025-03-01", "20335", 100, 10]])
+    code, _, _ = run_cli("summary", "--province", evil)
+    assert code == 1
+    code, _, err = run_cli("ingest", str(f), "--user", evil)
+    assert code == 0, err
+    code, _, _ = run_cli("campaign", "--name", evil)
+    assert code == 0
+    with store.session(db_path) as con:
+        assert con.execute("SELECT user_name FROM uploads").fetchone()[0] == evil
+        assert store.get_campaign(con, "49").name == evil.strip()
+        assert con.execute("SELECT count(*) FROM units").fetchone()[0] > 200
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+
+
+# --- static: no SQL assembled from values -----------------------------------------------------------
+
+SQL_CALLS = {"execute", "executemany", "sql", "query", "from_query"}
+
+
+def _dynamic_sql(node: ast.AST) -> bool:
+    """An f-string, ``"..." % x``, ``"...".format(...)`` or a string concatenation with a non-literal."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mod, ast.Add)):
+        return True
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return True
+    return False
+
+
+def test_no_sql_built_with_string_formatting():
+    offenders = []
+    files = sorted((ROOT / "src" / "analytics").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py",
+                                                                 *sorted((ROOT / "pages").glob("*.py"))]
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # names bound to dynamic strings anywhere in the module
+        dynamic_names = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and _dynamic_sql(n.value)
+                         for t in n.targets if isinstance(t, ast.Name)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
+                if not node.args:
+                    continue
+                first = node.args[0]
+                if _dynamic_sql(first) or (isinstance(first, ast.Name) and first.id in dynamic_names):
+                    offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_queries_are_constants():
+    """Every named SQL in queries.py is a plain string (or list of them); the few identifier helpers take
+    names from DuckDB's own catalogue and refuse anything but [a-z_][a-z0-9_]*."""
+    tree = ast.parse((ROOT / "src" / "analytics" / "queries.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            value = node.value
+            items = value.elts if isinstance(value, ast.List) else [value]
+            assert all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in items), node.lineno
+    from analytics import queries
+
+    for bad in ["users; DROP TABLE x", 'a"b', "Users", "", "x--"]:
+        with pytest.raises(ValueError):
+            queries._ident(bad)
+    assert queries.count_rows("reports") == 'SELECT count(*) FROM "reports"'
+
+
+def test_pages_hold_no_sql():
+    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        text = path.read_text(encoding="utf-8")
+        assert ".execute(" not in text and "duckdb" not in text, path.name
