@@ -39,7 +39,7 @@ def check(doc: dict[str, Any], scale: str = "national") -> list[tuple[str, str, 
         return []
     rows: list[tuple[str, str, str, bool | None]] = []
     worst, worst_name, worst_ratio, ratio_name = 0.0, "", float("inf"), ""
-    for province, res in s["analytics"].items():
+    for province, res in [(p, r) for key in ("analytics", "analytics_clustered") for p, r in s.get(key, {}).items()]:
         if province == "session_open":
             continue
         for name, q in queries_of(res).items():
@@ -110,29 +110,10 @@ def markdown(doc: dict[str, Any]) -> str:
         setup = s.get("setup") or {}
         if setup:
             lines += ["Setup (not a target): " + ", ".join(f"{k} {v:.1f} s" for k, v in setup.items()), ""]
-        a = s["analytics"]
-        lines += [f"### 3. Analytics for an as-of date, in process (ms; one open connection; opening a session "
-                  f"costs {ms(a.get('session_open'))} ms more)", ""]
-        provinces = [p for p in a if p != "session_open"]
-        lines += ["| function | " + " | ".join(f"province {p} ({a[p]['communes']} communes)" for p in provinces)
-                  + " |", "|---|" + "---|" * len(provinces)]
-        names = list(dict.fromkeys(k for p in provinces for k in queries_of(a[p])))
-        for q in names:
-            cells = []
-            for p in provinces:
-                cell = ms(a[p].get(q))
-                base = a[p].get(PANDAS_OF.get(q, ""))
-                if q in ("summary", "underperformers", "trend") and base and "median" in base \
-                        and "median" in (a[p].get(q) or {}):
-                    cell += f" — {base['median'] / a[p][q]['median']:,.0f}× faster than pandas"
-                cells.append(cell)
-            lines.append(f"| {q} | " + " | ".join(cells) + " |")
-        for q in ("pandas_load_all", "pandas_summary", "pandas_underperformers", "pandas_trend"):
-            lines.append(f"| baseline: {q.replace('pandas_', 'pandas ')} | "
-                         + " | ".join(ms(a[p].get(q)) for p in provinces) + " |")
-        lines.append("| (check: pandas and DuckDB totals agree) | "
-                     + " | ".join(str(a[p].get("check_totals_agree")) for p in provinces) + " |")
-        lines.append("")
+        for key, how in (("analytics", "rows in date order, as a database fed day by day for a year"),
+                         ("analytics_clustered", "rows clustered by commune, as after a backfill")):
+            if key in s:
+                lines += analytics_table(s[key], how)
         ing = s.get("ingest") or {}
         if "csv" in ing:
             lines += ["### 1. Ingest of one day's file into the database holding the year (prepare + commit, "
@@ -171,3 +152,29 @@ def markdown(doc: dict[str, Any]) -> str:
                     lines += ["", "Exceptions on pages: " + "; ".join(pg["exceptions"])]
                 lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def analytics_table(a: dict[str, Any], how: str) -> list[str]:
+    lines = [f"### 3. Analytics for an as-of date, in process ({how}; ms; one open connection; opening a "
+             f"session costs {ms(a.get('session_open'))} ms more)", ""]
+    provinces = [p for p in a if p != "session_open"]
+    lines += ["| function | " + " | ".join(f"province {p} ({a[p]['communes']} communes)" for p in provinces)
+              + " |", "|---|" + "---|" * len(provinces)]
+    names = list(dict.fromkeys(k for p in provinces for k in queries_of(a[p])))
+    for q in names:
+        cells = []
+        for p in provinces:
+            cell = ms(a[p].get(q))
+            base = a[p].get(PANDAS_OF.get(q, ""))
+            if q in ("summary", "underperformers", "trend") and base and "median" in base \
+                    and "median" in (a[p].get(q) or {}):
+                cell += f" — {base['median'] / a[p][q]['median']:,.0f}× faster than pandas"
+            cells.append(cell)
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    for q in ("pandas_load_all", "pandas_summary", "pandas_underperformers", "pandas_trend"):
+        lines.append(f"| baseline: {q.replace('pandas_', 'pandas ')} | "
+                     + " | ".join(ms(a[p].get(q)) for p in provinces) + " |")
+    lines.append("| (check: pandas and DuckDB totals agree) | "
+                 + " | ".join(str(a[p].get("check_totals_agree")) for p in provinces) + " |")
+    lines.append("")
+    return lines

@@ -95,13 +95,15 @@ def build(scale: Scale, folder: Path, rebuild: bool) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     units = scale.units()
     stamp = folder / "stamp.json"
-    want = {"communes": len(units), "days": scale.days, "schema": store.SCHEMA_VERSION, "end": str(generate.END)}
+    want = {"communes": len(units), "days": scale.days, "schema": store.SCHEMA_VERSION, "end": str(generate.END),
+            "layout": 2}
     info: dict[str, Any] = {"units": units}
     t = time.perf_counter()
     year = generate.year_reports(units, days=scale.days)
     info["year_rows"] = len(year)
     info["generate_s"] = time.perf_counter() - t
-    fresh = rebuild or not stamp.exists() or json.loads(stamp.read_text()) != want
+    fresh = rebuild or not stamp.exists() or json.loads(stamp.read_text()) != want \
+        or not (folder / "year_daily.duckdb").exists()
     if fresh:
         for f in folder.glob("*.duckdb*"):
             f.unlink()
@@ -120,6 +122,18 @@ def build(scale: Scale, folder: Path, rebuild: bool) -> dict[str, Any]:
         info["load_year_s"] = time.perf_counter() - t
         con.execute("CHECKPOINT")
         con.close()
+        # the same year as a database that received it day by day (rows in date order, not by commune)
+        shutil.copy(folder / "units.duckdb", folder / "year_daily.duckdb")
+        con = store.connect(folder / "year_daily.duckdb")
+        con.execute("ATTACH ? AS y (READ_ONLY)", [str(folder / "year.duckdb")])
+        for table in ("uploads", "report_rows", "reports"):
+            order = "id" if table == "uploads" else "report_date, commune_code"
+            con.execute(f"INSERT INTO {table} SELECT * FROM y.{table} ORDER BY {order}")  # noqa: S608 (constants)
+        con.execute("DETACH y")
+        con.execute("SELECT nextval('upload_seq') FROM range((SELECT max(id) FROM uploads))").fetchall()
+        store.bump_version(con)
+        con.execute("CHECKPOINT")
+        con.close()
         (folder / "history.csv").write_bytes(generate.history_csv(year))
         stamp.write_text(json.dumps(want))
     info["db_mb"] = (folder / "year.duckdb").stat().st_size / 1e6
@@ -134,7 +148,7 @@ def build(scale: Scale, folder: Path, rebuild: bool) -> dict[str, Any]:
 def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any]) -> dict[str, Any]:
     units, year = info["units"], info["year"]
     db = folder / "ingest.duckdb"
-    shutil.copy(folder / "year.duckdb", db)
+    shutil.copy(folder / "year_daily.duckdb", db)
     out: dict[str, Any] = {}
     day = generate.END
     for kind in ("csv", "xlsx"):
@@ -164,7 +178,7 @@ def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any]) -> dict[str, 
     out["session_open"], _ = timed(lambda: _open_close(db), scale.repeats)
     # baseline: row-by-row INSERTs of the same kind of file into a copy
     naive_db = folder / "naive.duckdb"
-    shutil.copy(folder / "year.duckdb", naive_db)
+    shutil.copy(folder / "year_daily.duckdb", naive_db)
     times = []
     for i in range(min(scale.repeats, 3)):
         day = generate.END + timedelta(days=100 + i)
@@ -239,8 +253,8 @@ def analytics_calls(v: metrics.View, sample_commune: str | None) -> dict[str, Ca
     return calls
 
 
-def bench_analytics(scale: Scale, folder: Path, provinces: list[str]) -> dict[str, Any]:
-    db = folder / "year.duckdb"
+def bench_analytics(scale: Scale, folder: Path, provinces: list[str], db_name: str) -> dict[str, Any]:
+    db = folder / db_name
     out: dict[str, Any] = {}
     con = store.connect(db)
     try:
@@ -279,7 +293,7 @@ def bench_analytics(scale: Scale, folder: Path, provinces: list[str]) -> dict[st
 
 def bench_pages(scale: Scale, folder: Path) -> dict[str, Any]:
     db = folder / "app.duckdb"
-    shutil.copy(folder / "year.duckdb", db)
+    shutil.copy(folder / "year_daily.duckdb", db)
     days = [(generate.END - timedelta(days=3 * i + 1)).isoformat() for i in range(40)]
     env = dict(os.environ, STREAMLIT_LOGGER_LEVEL="error", PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]))
     cmd = [sys.executable, "-m", "bench.apptest_run", str(db), ",".join(days), str(min(scale.repeats, 3)),
@@ -314,10 +328,13 @@ def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     biggest = str(provinces.sort_values(["communes", "province_code"], ascending=[False, True]).iloc[0]
                   ["province_code"])
     chosen = list(dict.fromkeys([p for p in (generate.QUANG_NAM, biggest) if p in set(provinces["province_code"])]))
-    log(f"{scale.title}: analytics ({', '.join(chosen)})")
-    res["analytics"] = bench_analytics(scale, folder, chosen)
-    log(f"{scale.title}: ingest of a day's file")
-    res["ingest"] = bench_ingest(scale, folder, info)
+    log(f"{scale.title}: analytics ({', '.join(chosen)}), rows in date order (as uploaded day by day)")
+    res["analytics"] = bench_analytics(scale, folder, chosen, "year_daily.duckdb")
+    log(f"{scale.title}: analytics ({', '.join(chosen)}), rows clustered by commune (as after a backfill)")
+    res["analytics_clustered"] = bench_analytics(scale, folder, chosen, "year.duckdb")
+    if not args.skip_ingest:
+        log(f"{scale.title}: ingest of a day's file")
+        res["ingest"] = bench_ingest(scale, folder, info)
     if not args.skip_backfill:
         log(f"{scale.title}: backfill of the year ({info['year_rows']:,} rows)")
         res["backfill"] = bench_backfill(scale, folder)
@@ -336,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(OUT), help="folder for generated data (gitignored)")
     p.add_argument("--results", help="folder for results.md/json (default bench/results; quick: the out folder)")
     p.add_argument("--rebuild", action="store_true", help="regenerate the databases even when present")
+    p.add_argument("--skip-ingest", action="store_true")
     p.add_argument("--skip-backfill", action="store_true")
     p.add_argument("--skip-pages", action="store_true")
     args = p.parse_args(argv)

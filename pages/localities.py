@@ -56,15 +56,19 @@ with tab_d:
         event = ui.plot(charts.district_ranking(metrics.districts_frame(s), v, lang), key="loc_districts",
                         name="xep-hang-huyen", on_select="rerun")
         st.caption(ui.tr("loc.click_district"))
-        st.text("DEBUG " + str(event))
         by_name = dict(zip(districts["district"], districts["district_code"]))
         clicked = [by_name[n] for n in ui.selected_labels(event) if n in by_name]
-        if clicked:  # drill-down: the clicked district's communes, right here
-            st.subheader(ui.tr("loc.drill_title", district=ui.district_name_of(state, clicked[0])))
-            league(ui.commune_league(state.path, state.version, state.province, state.as_of, clicked[0],
-                                     state.measure),
-                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, clicked[0]),
-                   "dd", f"xep-hang-xa-{clicked[0]}")
+        if clicked:  # kept until cleared: a redrawn chart (new data, a new minute on its footer) loses its selection
+            st.session_state["loc_drill"] = clicked[0]
+        drill = st.session_state.get("loc_drill")
+        if drill in set(districts["district_code"]):  # drill-down: the clicked district's communes, right here
+            st.subheader(ui.tr("loc.drill_title", district=ui.district_name_of(state, drill)))
+            if st.button(ui.tr("loc.drill_clear"), key="loc_drill_clear", icon=":material/close:"):
+                st.session_state.pop("loc_drill", None)
+                st.rerun()
+            league(ui.commune_league(state.path, state.version, state.province, state.as_of, drill, state.measure),
+                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill),
+                   "dd", f"xep-hang-xa-{drill}")
 
 options = ui.district_options(state.path, state.version, state.province)
 codes = [""] + list(options["district_code"])

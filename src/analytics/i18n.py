@@ -209,6 +209,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "loc.click_district": ("Bấm vào một huyện trên biểu đồ để xem các xã của huyện đó.",
                            "Click a district on the chart to see its communes."),
     "loc.drill_title": ("Các xã của {district}", "Communes of {district}"),
+    "loc.drill_clear": ("Đóng", "Close"),
     "loc.commune_detail": ("Chi tiết một xã", "One commune in detail"),
     "loc.pick_commune": ("Chọn xã", "Choose a commune"),
     "loc.pick_commune_none": ("— chọn xã —", "— choose —"),

@@ -185,10 +185,10 @@ _UNITS_CACHE: dict[tuple, tuple] = {}
 
 
 def _units(con: store.Connection, province: str | None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
-    """The unit list and its matching index, built once per database state (every write bumps the data
-    version, units and aliases included), so a national file or a page rerun does not rebuild it."""
+    """The unit list and its matching index, built once per state of the unit list and aliases (a
+    fingerprint query), so a national file, the next upload or a page rerun does not rebuild it."""
     path = con.execute(queries.DATABASE_PATH).fetchone()[0]
-    key = (path, store.data_version(con), province) if path else None
+    key = (path, con.execute(queries.UNITS_FINGERPRINT).fetchone(), province) if path else None
     if key is not None and key in _UNITS_CACHE:
         return _UNITS_CACHE[key]
     communes = store.all_communes(con)
@@ -282,7 +282,7 @@ class _Checker:
         kept = self.deduplicate(records)
         if prep.errors:
             return
-        frame = pd.DataFrame(kept, columns=ROW_COLUMNS)
+        frame = pd.DataFrame(kept, columns=ROW_COLUMNS, dtype=object)
         if frame.empty:
             _add(prep, None, None, None, "read.no_rows", "fix.send_table")
             return
@@ -316,8 +316,8 @@ class _Checker:
             raw_district = self.get(row, "district")
             stt = self.extra(row, "stt")
             # totals and subtotals ("Tổng cộng", "Cộng huyện X")
-            text = next((cell_text(c) for c in (raw_name, stt, raw_district, raw_code) if not _is_empty(c)
-                         and isinstance(c, str)), "")
+            text = next((c.strip() for c in (raw_name, stt, raw_district, raw_code)
+                         if type(c) is str and c and not c.isspace()), "")
             if not text and name_col is None:
                 text = next((cell_text(c) for c in row if isinstance(c, str) and c.strip()), "")
             kind = layout.total_kind(text) if text else None
@@ -570,7 +570,8 @@ def _compare_with_store(con: store.Connection, prep: Prepared, label: dict[str, 
     prep.replaced_reports = sum(1 for k in incoming if k in keys)
     prep.new_reports = len(frame) - prep.replaced_reports
     left = frame.assign(_d=pd.to_datetime(frame["report_date"]), _i=range(len(frame))).sort_values("_d")
-    right = existing.assign(_d=pd.to_datetime(existing["report_date"])).sort_values("_d")[
+    right = existing.assign(_d=pd.to_datetime(existing["report_date"]),
+                            commune_code=existing["commune_code"].astype(object)).sort_values("_d")[
         ["commune_code", "_d", "books_digitized", "report_date"]].rename(
         columns={"books_digitized": "prev_digitized", "report_date": "prev_date"})
     merged = pd.merge_asof(left, right, on="_d", by="commune_code", allow_exact_matches=False)

@@ -295,5 +295,6 @@ def is_heading_number(stt: Any) -> bool:
     return bool(_ROMAN.match(folded)) or bool(re.fullmatch(r"[a-z]\.?", folded))
 
 
+@functools.lru_cache(maxsize=16384)
 def looks_like_district_name(text: str) -> bool:
     return bool(DISTRICT_TYPES.match(fold(text).strip() + " "))

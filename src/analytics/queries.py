@@ -72,10 +72,12 @@ MARK_WITHDRAWN = "UPDATE uploads SET outcome = 'withdrawn', withdrawn_at = ?, wi
 INSERT_REPORT_ROWS_FROM_INCOMING = """
 INSERT INTO report_rows (upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized)
 SELECT upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized FROM _incoming
+ORDER BY commune_code, report_date  -- a backfill lands clustered by commune: per-province reads skip row groups
 """
 UPSERT_REPORTS_FROM_INCOMING = """
 INSERT OR REPLACE INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
 SELECT commune_code, report_date, books_total, books_digitized, records_digitized, upload_id FROM _incoming
+ORDER BY commune_code, report_date
 """
 KEYS_OF_UPLOAD = "SELECT DISTINCT commune_code, report_date FROM report_rows WHERE upload_id = ?"
 DELETE_REPORTS_OF_UPLOAD_KEYS = """
@@ -428,3 +430,10 @@ WHERE n.books_digitized < coalesce(n.prev, f.prev)
 ORDER BY n.row_no
 """
 DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+# a fingerprint of the unit list and the aliases: the importer's matching index is rebuilt only when it changes
+UNITS_FINGERPRINT = """
+SELECT (SELECT count(*) FROM units), (SELECT coalesce(sum(hash(level, code, name, parent_code, district_code,
+        province_code, books_total, sort_order)), 0) FROM units),
+       (SELECT count(*) FROM aliases), (SELECT coalesce(sum(hash(province_code, district_code, alias_key,
+        commune_code)), 0) FROM aliases)
+"""
