@@ -299,7 +299,8 @@ def sidebar() -> Sidebar:
             options = ["books", "records"]
             measure = st.radio(tr("sidebar.measure"), options=options,
                                index=options.index(_url_value("measure", options, "books")),
-                               format_func={m: tr("measure." + m) for m in options}.get, key="measure_select", horizontal=True)
+                               format_func={m: tr("measure." + m) for m in options}.get, key="measure_select",
+                               horizontal=True)
             _sync_url("measure", measure, "books")
         v = view(path, version, province, as_of)
         st.caption(tr("sidebar.campaign", name=md(v.campaign_name), start=fmt_date(v.start),

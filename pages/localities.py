@@ -22,8 +22,10 @@ def column_config(level: str) -> dict:
                                                          format=ui.num_format("%.1f %%"), width="medium"),
         h["planned"]: st.column_config.NumberColumn(h["planned"], format=ui.num_format("%.1f %%")),
         h["gap"]: st.column_config.NumberColumn(h["gap"], format=ui.num_format("%.1f"), help=ui.tr("loc.gap_help")),
-        h["pace"]: st.column_config.NumberColumn(h["pace"], format=ui.num_format("%.0f"), help=ui.tr("loc.pace_help")),
-        h["needed"]: st.column_config.NumberColumn(h["needed"], format=ui.num_format("%.0f"), help=ui.tr("loc.needed_help")),
+        h["pace"]: st.column_config.NumberColumn(h["pace"], format=ui.num_format("%.0f"),
+                                                 help=ui.tr("loc.pace_help")),
+        h["needed"]: st.column_config.NumberColumn(h["needed"], format=ui.num_format("%.0f"),
+                                                   help=ui.tr("loc.needed_help")),
         h["trend"]: st.column_config.LineChartColumn(h["trend"], y_min=0, help=ui.tr("loc.trend_help")),
         h["rank"]: st.column_config.NumberColumn(h["rank"], format="%d", width="small"),
     }

@@ -45,6 +45,8 @@ if saved:
     except HotichError as exc:
         ui.show_error(exc)
 
+st.caption(ui.tr("settings.legend", legend=" · ".join(present.status_text(s_, lang, cur["amber"])
+                                                      for s_ in ("done", "on_track", "slightly_behind", "behind"))))
 hol = workdays.holidays_between(cur["start"], cur["deadline"])
 st.caption(ui.tr("settings.holidays", days=workdays.working_days_between(cur["start"], cur["deadline"],
                                                                          cur["calendar"]),

@@ -69,7 +69,7 @@ if submitted:
     try:
         with store.session(state.path) as con:
             store.add_explanation(con, state.province, commune, explained_on or date.today(), reason,
-                                  commit, responsible, user=st.session_state.get("user_name"))
+                                  commit, responsible, user=getattr(ui.current_user(), "name", None))
         st.session_state["explain_flash"] = ui.tr("explain.saved", commune=labels.get(commune, commune))
         st.rerun()
     except HotichError as exc:

@@ -147,7 +147,17 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
     ok(at)
     assert list(at.dataframe[1].value.iloc[1:, 1]) == list(communes[communes["completion_pct"].notna()]
                                                              .tail(5).iloc[::-1]["commune"])
-    # drill into a district, then one commune
+    # a district clicked on the ranking chart (kept in the session): its communes under the chart
+    at.session_state["loc_drill"] = "503"
+    at.run()
+    ok(at)
+    assert any(h.value == "Các xã của Thành phố Hội An" for h in at.subheader)
+    drill = at.dataframe[1].value
+    assert set(drill.iloc[1:, 2]) == {"Thành phố Hội An"}
+    assert len(drill) == 1 + int((communes["district_code"] == "503").sum())
+    next(b for b in at.button if b.label == t("loc.drill_clear")).click().run()
+    assert not any(h.value.startswith("Các xã của") for h in at.subheader)
+    # the select box drills too, then one commune
     at.selectbox(key="loc_district").set_value("503").run()
     ok(at)
     assert set(at.dataframe[1].value.iloc[1:, 2]) == {"Thành phố Hội An"}

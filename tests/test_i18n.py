@@ -104,7 +104,9 @@ def test_fmt_int(value, lang, expected):
     assert fmt_int(value, lang) == expected
 
 
-@pytest.mark.parametrize("value, lang, expected", [(45.27, "vi", "45,3 %"), (45.27, "en", "45.3 %"), (100, "vi", "100,0 %")])
+@pytest.mark.parametrize("value, lang, expected", [
+    (45.27, "vi", "45,3 %"), (45.27, "en", "45.3 %"), (100, "vi", "100,0 %"),
+])
 def test_fmt_pct(value, lang, expected):
     assert fmt_pct(value, lang) == expected
 

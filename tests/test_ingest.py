@@ -406,3 +406,37 @@ def test_cli_and_page_share_one_path(fresh_db, run_cli, db_path):
         frame = con.execute("SELECT * FROM report_rows").df()
     assert frame["row_no"].min() == 12
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_cli_refuses_a_file_over_the_limit_unread(fresh_db, run_cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1024 * 1024)
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"Ma xa,So so da so hoa\n" + b"20335,1\n" * 400_000)  # 3.2 MB
+    code, out, err = run_cli("ingest", str(path), "--json")
+    assert code == 2
+    [e] = json_lines(out)[0]["errors"]
+    assert e["problem"] == "Tệp quá lớn (3.1 MB, tối đa 1.0 MB)"
+
+
+def test_upload_limit_matches_streamlit_setting():
+    import os
+    import tomllib
+
+    settings = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    if "HOTICH_MAX_UPLOAD_MB" not in os.environ:
+        assert settings["server"]["maxUploadSize"] * 1024 * 1024 == config.MAX_UPLOAD_BYTES
+
+
+def test_cli_withdraw(fresh_db, run_cli, tmp_path, db_path):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_bytes(csv_bytes(H, [["2025-02-25", "20335", "100", "40"]]))
+    b.write_bytes(csv_bytes(H, [["2025-02-25", "20335", "100", "60"]]))
+    run_cli("ingest", str(a))
+    code, out, _ = run_cli("ingest", str(b), "--json")
+    up = json_lines(out)[0]["upload_id"]
+    code, out, _ = run_cli("withdraw", str(up), "--json", "--user", "tester")
+    assert code == 0 and json_lines(out)[0] == {"upload_id": up, "ok": True, "reports": 1}
+    with store.session(db_path) as con:
+        assert con.execute("SELECT books_digitized FROM reports").fetchall() == [(40,)]
+    code, _, err = run_cli("withdraw", str(up))
+    assert code == 1 and str(up) in err

@@ -175,7 +175,7 @@ def _counts(col: Any, required: bool) -> np.ndarray:
         pass
     codes, values = _per_unique(col, _count)
     out = values[codes]
-    if required and any(v is None for v in values[np.unique(codes)]):
+    if required and any(v is None for v in values[np.flatnonzero(np.bincount(codes, minlength=len(values)))]):
         raise _NotPlain
     return out
 
@@ -219,7 +219,7 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     if any(_may_be_total(u) and layout.total_kind(u) is not None for u in texts):
         raise _NotPlain
     if name_idx is not None:
-        pairs = np.unique(code_idx * (len(names) + 1) + name_idx)
+        pairs = pd.unique(code_idx * (len(names) + 1) + name_idx)
         for key in pairs:
             c, k = divmod(int(key), len(names) + 1)
             name, canon = names[k], code_values[c]
@@ -248,7 +248,7 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     canon_of_code = np.array(list(code_values), dtype=object)
     unit_key = pd.factorize(canon_of_code)[0][code_idx]
     pair_key = unit_key.astype(np.int64) * (len(day_values) + 1) + day_idx
-    if len(np.unique(pair_key)) != n:
+    if pd.Series(pair_key).duplicated().any():
         raise _NotPlain
     frame = pd.DataFrame({
         "row_no": row_numbers.astype(np.int64),
@@ -273,7 +273,7 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     _dates_before_campaign(con, prep, frame, day_idx, day_values, provinces_of_code[code_idx],
                            label.get("report_date"))
     prep.rows = frame
-    provinces = sorted(set(provinces_of_code[np.unique(code_idx)]))
+    provinces = sorted(set(provinces_of_code[np.flatnonzero(np.bincount(code_idx, minlength=len(code_values)))]))
     prep.province_code = provinces[0] if len(provinces) == 1 else None
     compare_with_store(con, prep, label)
     return True

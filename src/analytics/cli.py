@@ -40,7 +40,9 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            with open(path, "rb") as fh:  # never more than the limit + 1 byte: a huge file is refused unread
+                data = fh.read(config.MAX_UPLOAD_BYTES + 1)
         except OSError:
             problem = {"file": name, "row": None, "column": None, "value": None,
                        "problem": t("file.not_found", args.lang, file=name), "fix": "", "severity": "error"}
@@ -51,7 +53,8 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
             continue
         try:
             result = ingest.ingest_file(con, data, path.name, report_date=args.date, province=args.province,
-                                        sheet=args.sheet, strict=args.strict, user=args.user, source="cli")
+                                        sheet=args.sheet, strict=args.strict, user=args.user, source="cli",
+                                        size=size)
         except IngestRejected as exc:
             errors = [p.as_dict(args.lang) for p in exc.problems]
             for p in errors:
@@ -112,6 +115,16 @@ def cmd_demo(con: store.Connection, args: argparse.Namespace) -> int:
         print(_dump(result))
     else:
         print(t("cli.demo_loaded", args.lang, **result))
+    return 0
+
+
+def cmd_withdraw(con: store.Connection, args: argparse.Namespace) -> int:
+    """Take an upload back (issue 3): its reports leave, the earlier figures come back; logged."""
+    count = store.withdraw_upload(con, args.upload_id, user=args.user, source="cli")
+    if args.json:
+        print(_dump({"upload_id": args.upload_id, "ok": True, "reports": count}))
+    else:
+        print(t("upload.withdrawn", args.lang, upload_id=args.upload_id, count=count))
     return 0
 
 
@@ -221,6 +234,7 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "campaign": cmd_campaign,
     "demo": cmd_demo,
     "users": cmd_users,
+    "withdraw": cmd_withdraw,
 }
 
 
@@ -242,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, help="report date for rows without one (YYYY-MM-DD)")
     p.add_argument("--sheet", help="Excel sheet to read (default: the first with data)")
     p.add_argument("--strict", action="store_true", help="reject files with warnings too")
+    p.add_argument("--user", default=os.environ.get("USER"), help="recorded in the upload log")
+
+    p = sub.add_parser("withdraw", parents=[common], help="take an upload back, restoring the earlier figures")
+    p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     p.add_argument("--user", default=os.environ.get("USER"), help="recorded in the upload log")
 
     sub.add_parser("summary", parents=[common, reading], help="where the province stands (JSON)")

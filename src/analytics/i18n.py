@@ -282,6 +282,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "settings.calendar": ("Lịch ngày làm việc", "Working-day calendar"),
     "settings.save": ("Lưu cài đặt", "Save the settings"),
     "settings.saved": ("Đã lưu cài đặt.", "Settings saved."),
+    "settings.legend": ("Tình trạng hiện dùng: {legend}", "Statuses in use: {legend}"),
     "settings.holidays": ("Trong đợt có {days} ngày làm việc; ngày lễ: {list}.",
                           "The campaign has {days} working days; public holidays: {list}."),
     "settings.units": ("Danh mục đơn vị hành chính", "Unit list"),

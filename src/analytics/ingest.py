@@ -119,17 +119,21 @@ def prepare(
     province: str | None = None,
     sheet: str | None = None,
     today: date | None = None,
+    size: int | None = None,
 ) -> Prepared:
     """Read and check a file without writing: every problem found, and the rows that would load.
 
     ``report_date`` is the date the user gave (CLI ``--date`` or the upload
-    form); ``today`` (default: the real date) bounds report dates.
+    form); ``today`` (default: the real date) bounds report dates; ``size`` is
+    the file's real size when the caller read only the first bytes of a file
+    over the limit (the CLI does, so a huge file is never read whole).
     """
     digest = sha256_of(data)
     prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy())
-    if len(data) > config.MAX_UPLOAD_BYTES:
+    size = len(data) if size is None else size
+    if size > config.MAX_UPLOAD_BYTES or len(data) > config.MAX_UPLOAD_BYTES:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
-                                   {"size_mb": round(len(data) / 1024 / 1024, 1),
+                                   {"size_mb": round(max(size, len(data)) / 1024 / 1024, 1),
                                     "limit_mb": round(config.MAX_UPLOAD_BYTES / 1024 / 1024, 1)}))
         return prep
     try:
@@ -276,8 +280,10 @@ class _Checker:
         records, stated = self.read_rows(fallback_date, source)
         if "commune_code" not in cols and index.three_level and "district" not in cols \
                 and "district_code" not in cols and not self.headings_seen:
-            prep.errors.insert(0, Problem(prep.file_name, table.header_row, "district (Huyện)", None,
-                                          "check.missing_column", "fix.add_column", {"missing": "district (Huyện)"}))
+            # names cannot be placed in their districts: that is the one problem to fix first
+            prep.errors = [Problem(prep.file_name, table.header_row, "district (Huyện)", None,
+                                   "check.missing_column", "fix.add_column", {"missing": "district (Huyện)"})]
+            prep.unmatched = []
             return
         kept = self.deduplicate(records)
         if prep.errors:
@@ -676,9 +682,11 @@ def ingest_file(
     user: str | None = None,
     source: str = "cli",
     today: date | None = None,
+    size: int | None = None,
 ) -> IngestResult:
     """Prepare and commit one file: loaded whole, or rejected (logged) with every problem found."""
-    prep = prepare(con, data, file_name, report_date=report_date, province=province, sheet=sheet, today=today)
+    prep = prepare(con, data, file_name, report_date=report_date, province=province, sheet=sheet, today=today,
+                   size=size)
     if prep.errors:
         raise reject(con, prep, user=user, source=source)
     if strict and prep.warnings:
