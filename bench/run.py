@@ -79,6 +79,9 @@ def stats(times: list[float]) -> dict[str, float]:
     return {"median": statistics.median(times), "min": min(times), "max": max(times), "n": len(times)}
 
 
+LOADS: list[float] = []  # 1-minute load average samples: the machine may be shared with other work
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -317,6 +320,7 @@ def bench_pages(scale: Scale, folder: Path) -> dict[str, Any]:
 
 def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     folder = Path(args.out) / scale.name
+    LOADS.append(os.getloadavg()[0])
     log(f"{scale.title}: generating and loading")
     info = build(scale, folder, args.rebuild)
     res: dict[str, Any] = {"title": scale.title, "communes": len(info["units"]), "report_rows": info["year_rows"],
@@ -328,10 +332,11 @@ def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     biggest = str(provinces.sort_values(["communes", "province_code"], ascending=[False, True]).iloc[0]
                   ["province_code"])
     chosen = list(dict.fromkeys([p for p in (generate.QUANG_NAM, biggest) if p in set(provinces["province_code"])]))
-    log(f"{scale.title}: analytics ({', '.join(chosen)}), rows in date order (as uploaded day by day)")
-    res["analytics"] = bench_analytics(scale, folder, chosen, "year_daily.duckdb")
-    log(f"{scale.title}: analytics ({', '.join(chosen)}), rows clustered by commune (as after a backfill)")
-    res["analytics_clustered"] = bench_analytics(scale, folder, chosen, "year.duckdb")
+    if not args.skip_analytics:
+        log(f"{scale.title}: analytics ({', '.join(chosen)}), rows in date order (as uploaded day by day)")
+        res["analytics"] = bench_analytics(scale, folder, chosen, "year_daily.duckdb")
+        log(f"{scale.title}: analytics ({', '.join(chosen)}), rows clustered by commune (as after a backfill)")
+        res["analytics_clustered"] = bench_analytics(scale, folder, chosen, "year.duckdb")
     if not args.skip_ingest:
         log(f"{scale.title}: ingest of a day's file")
         res["ingest"] = bench_ingest(scale, folder, info)
@@ -353,7 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=str(OUT), help="folder for generated data (gitignored)")
     p.add_argument("--results", help="folder for results.md/json (default bench/results; quick: the out folder)")
     p.add_argument("--rebuild", action="store_true", help="regenerate the databases even when present")
+    p.add_argument("--skip-analytics", action="store_true")
     p.add_argument("--skip-ingest", action="store_true")
+    p.add_argument("--update", action="store_true",
+                   help="keep the figures of results.json that this run does not measure (merge by section)")
     p.add_argument("--skip-backfill", action="store_true")
     p.add_argument("--skip-pages", action="store_true")
     args = p.parse_args(argv)
@@ -372,8 +380,21 @@ def main(argv: list[str] | None = None) -> int:
             scale.repeats = args.repeats
         doc["scales"][name] = run_scale(scale, args)
     doc["elapsed_s"] = time.perf_counter() - started
+    LOADS.append(os.getloadavg()[0])
+    doc["machine"]["load_average_samples"] = [round(x, 1) for x in LOADS]
     doc["bench_peak_rss_mb"] = rss_mb()
     results_dir.mkdir(parents=True, exist_ok=True)
+    previous = results_dir / "results.json"
+    if args.update and previous.exists():
+        old = json.loads(previous.read_text())
+        for name, measured in doc["scales"].items():
+            merged = dict(old.get("scales", {}).get(name, {}))
+            merged.update(measured)
+            doc["scales"][name] = merged
+        for name, kept in old.get("scales", {}).items():
+            doc["scales"].setdefault(name, kept)
+        doc["elapsed_s"] += old.get("elapsed_s", 0.0)
+        doc["date"] = f"{old.get('date')} and {doc['date']}"
     from bench.report import markdown
 
     (results_dir / "results.json").write_text(json.dumps(doc, indent=1, default=str, ensure_ascii=False) + "\n")

@@ -14,3 +14,15 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$REQ"
+# Chart images and the daily brief are rendered by kaleido with a headless Chromium (README "Images and brief").
+# Installed here when missing and we may (root + apt); HOTICH_NO_BROWSER=1 skips it. Without it the app still
+# runs: the PNG/PDF buttons explain what is missing and the charts' camera button keeps working.
+if [ "${HOTICH_NO_BROWSER:-0}" != "1" ] && [ -z "${BROWSER_PATH:-}" ] \
+   && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "warning: chromium could not be installed: PNG/PDF images and the daily brief are off" >&2
+  else
+    echo "note: install chromium (sudo apt-get install chromium) for PNG/PDF images and the daily brief" >&2
+  fi
+fi

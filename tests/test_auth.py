@@ -426,3 +426,62 @@ def test_lockout_horizon_is_configurable(monkeypatch, accounts):
     assert e.value.key == "auth.locked"
     until = store.get_user(accounts, "xem")["locked_until"]
     assert timedelta(seconds=50) < until - store._now() <= timedelta(minutes=1)
+
+
+# --- the Upload and Settings pages check the role themselves (not only the menu) -----------------------------
+
+
+def _page_alone(db_path, monkeypatch, page: str, who: str | None):
+    """Run one page directly, as if reached without the menu, with the sidebar state the router would set."""
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    sys.path.insert(0, str(APP.parent))
+    import ui
+
+    monkeypatch.setenv("HOTICH_DB", str(db_path))
+    at = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60)
+    at.session_state["view"] = ui.Sidebar(str(db_path), 1, "99", date(2025, 3, 1), "vi", False)
+    if who:
+        at.session_state["auth_user"] = who
+    return at.run()
+
+
+@pytest.mark.parametrize("page,who", [("upload", "xem"), ("upload", None), ("settings", "mot"),
+                                      ("settings", "xem"), ("settings", None)])
+def test_write_pages_refuse_roles_that_may_not(db_path, monkeypatch, accounts, page, who):
+    at = _page_alone(db_path, monkeypatch, page, who)
+    assert not at.exception
+    assert at.error and not at.file_uploader and not at.button  # a message, and nothing to act on
+
+
+def test_uploader_cannot_load_another_communes_file_through_the_page(db_path, monkeypatch, accounts):
+    at = _app(db_path, monkeypatch)
+    at.session_state["auth_user"] = "mot"
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception
+    other = csv_bytes(HEADER, [["2025-03-01", "90001", 10, 5], ["2025-03-01", "90004", 10, 5]])
+    at.file_uploader(key="upload_files").set_value([("other.csv", other, "text/csv")]).run()
+    [b for b in at.button if b.key and b.key.startswith("confirm_")][0].click().run()
+    assert not at.exception
+    assert any("90004" in e.value for e in at.error)
+    assert store.report_count(accounts) == 0
+    own = csv_bytes(HEADER, [["2025-03-01", "90001", 10, 5], ["2025-03-01", "90002", 10, 6]])
+    at.file_uploader(key="upload_files").set_value([("own.csv", own, "text/csv")]).run()
+    [b for b in at.button if b.key and b.key.startswith("confirm_")][0].click().run()
+    assert not at.exception
+    assert accounts.execute("SELECT user_name, source, file_name FROM uploads WHERE outcome = 'loaded'").fetchall() == [
+        ("mot", "app", "own.csv")]
+
+
+def test_openid_email_maps_to_an_account(accounts):
+    auth.add_user(accounts, auth.operator("t"), "Officer@Example.org", "uploader", None, scopes=["commune:90005"])
+    user = auth.oidc_user(accounts, "officer@example.org")
+    assert (user.name, user.role, user.source, set(user.communes)) == ("officer@example.org", "uploader", "oidc",
+                                                                       {"90005"})
+    assert auth.oidc_user(accounts, "stranger@example.org") is None
+    assert auth.oidc_user(accounts, None) is None
+    with pytest.raises(auth.SignInFailed):  # no password: cannot sign in with the local form
+        auth.authenticate(accounts, "officer@example.org", "anything-at-all")

@@ -188,3 +188,25 @@ def test_md_escape():
     ui = importlib.import_module("ui")
     assert ui.md("**bold** [l](http://x)") == r"\*\*bold\*\* \[l\]\(http\://x\)"
     assert ui.md("Xã An Hòa") == "Xã An Hòa"
+
+
+def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
+    """File names and names inside files reach captions, headers and messages escaped."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTICH_DB", str(hostile_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/upload.py").run()
+    header = ["report_date", "district", "commune", "books_total", "books_digitized"]
+    good = csv_bytes(header, [["2025-03-05", "[link](http://x)", "**bold**", 100, 50]])
+    bad = csv_bytes(header, [["2025-03-05", "**bold**", "![img](http://evil.example/t.png)", 100, 50],
+                             ["2025-03-05", ":red[alarm]", "[link](http://x)", "x", 1]])
+    at.file_uploader(key="upload_files").set_value([("[link](http://x).csv", good, "text/csv"),
+                                                    ("**bold**.csv", bad, "text/csv")]).run()
+    assert not at.exception, at.exception
+    bodies = _markdown_bodies(at)
+    assert len(bodies) > 5
+    for kind, body, _ in bodies:
+        for raw in RAW_PATTERNS:
+            assert raw not in body, f"upload: {kind} renders {raw!r} as Markdown: {body[:200]!r}"
+    assert any(r"\[link\]\(http\://x\)" in body for _, body, _ in bodies)  # the file name is shown, escaped

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -69,15 +70,25 @@ def try_check_table(con: store.Connection, prep: Any, table: readers.RawTable, *
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, pd.Series], int, dict[str, Any]]:
-    text, encoding = readers.decode_text(data)
-    if encoding not in ("utf-8", "utf-8-sig"):
+def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[str, Any]]:
+    # UTF-8 (± BOM) only: the head is decoded here (as readers.decode_text would, NFC), the body is read
+    # by pyarrow, which refuses invalid UTF-8 (then the general path decides what the bytes are)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    raw = data[3:] if bom else data
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096] or not raw.strip():
         raise _NotPlain
-    text = text.lstrip("\ufeff")
-    if not text.strip() or readers._looks_binary(text):
-        raise _NotPlain
-    if "\n\n" in text or "\n\r\n" in text or "\r\r" in text or text.startswith(("\n", "\r")):
+    if b"\n\n" in raw or b"\n\r\n" in raw or b"\r\r" in raw or raw.startswith((b"\n", b"\r")):
         raise _NotPlain  # blank lines: the general path keeps their numbers
+    head_bytes = raw[:65536]
+    if len(raw) > len(head_bytes):
+        head_bytes = head_bytes[:head_bytes.rfind(b"\n") + 1]
+    try:
+        text = unicodedata.normalize("NFC", head_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _NotPlain from None
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if readers._looks_binary(text):
+        raise _NotPlain
     delimiter = readers._sniff_delimiter(text)
     head_text = "\n".join(text.split("\n", HEAD_LINES + 1)[:HEAD_LINES])
     head = [[c.strip() if c.strip() else None for c in row]
@@ -94,10 +105,9 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, pd.Series], int, 
     import pyarrow.csv as pacsv
 
     width = len(head[0])
-    body = text.encode("utf-8")
     try:
         tbl = pacsv.read_csv(
-            io.BytesIO(body),
+            io.BytesIO(raw),
             read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
@@ -115,7 +125,7 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, pd.Series], int, 
         if not pc.all(pc.string_is_ascii(col)).as_py():
             # text the general reader would convert from TCVN3 fonts (it adds a note): not plain
             uniques = pc.unique(col).to_pylist()
-            if any(not u.isascii() and tcvn3.looks_tcvn3(u) for u in uniques):
+            if any(not u.isascii() and tcvn3.looks_tcvn3(unicodedata.normalize("NFC", u)) for u in uniques):
                 raise _NotPlain
         if i in cols.values():
             for canon, j in cols.items():

@@ -437,3 +437,7 @@ SELECT (SELECT count(*) FROM units), (SELECT coalesce(sum(hash(level, code, name
        (SELECT count(*) FROM aliases), (SELECT coalesce(sum(hash(province_code, district_code, alias_key,
         commune_code)), 0) FROM aliases)
 """
+INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, parent_code, province_code,
+                             district_code, books_total, sort_order)
+                             SELECT level, code, name, unit_type, parent_code, province_code, district_code,
+                                    books_total, sort_order FROM _units_in"""
