@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, metrics, store
+from analytics import config, demo, metrics, present, store
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, t
 
@@ -210,15 +210,22 @@ def settings_of(path: str, version: int, province: str) -> dict:
                 "window": v.window, "calendar": metrics.calendar(con, province)}
 
 
-def read_units_upload(data: bytes) -> list[dict]:
-    """A unit list uploaded in the Settings page, read as ``store.read_units_csv`` reads a file."""
+def read_units_upload(data: bytes, name: str = "units.csv") -> list[dict]:
+    """A unit list uploaded in the Settings page, read as ``store.read_units_csv`` reads a file.
+
+    Errors name the uploaded file, not the temporary copy."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         target = os.path.join(folder, "units.csv")
         with open(target, "wb") as fh:
             fh.write(data)
-        return store.read_units_csv(target)
+        try:
+            return store.read_units_csv(target)
+        except HotichError as exc:
+            if "file" in exc.values:
+                exc.values["file"] = os.path.basename(name)
+            raise
 
 
 def _url_value(name: str, allowed: list[str], default: str) -> str:

@@ -188,12 +188,14 @@ def year_reports(units: list[dict[str, Any]], end: date = END, days: int = DAYS,
 
 def day_reports(units: list[dict[str, Any]], year: pd.DataFrame, day: date, seed: int = SEED) -> pd.DataFrame:
     """One day's national file after the year: every commune that reported lately moves on a little."""
-    rng = np.random.default_rng(seed + day.toordinal())
+    rng = np.random.default_rng(seed + 7)
     last = year.sort_values("report_date").groupby("commune_code", sort=False).tail(1).set_index("commune_code")
     codes = [r["commune_code"] for r in units if r["commune_code"] in last.index]
     cur = last.loc[codes]
     total = cur["books_total"].to_numpy()
-    step = rng.integers(0, 6, len(codes))
+    step = np.zeros(len(codes), dtype=np.int64)
+    for _ in range(max((day - year["report_date"].max().date()).days, 1)):  # day after day: never lower
+        step += rng.integers(0, 6, len(codes))
     digitized = np.minimum(cur["books_digitized"].to_numpy() + step, total)
     records = cur["records_digitized"].to_numpy() + step * 40
     by_code = {r["commune_code"]: r for r in units}

@@ -57,7 +57,7 @@ st.caption(ui.tr("settings.units_help"))
 upload = st.file_uploader(ui.tr("settings.units_file"), type=["csv"], key="set_units_file")
 if upload is not None:
     try:
-        rows = ui.read_units_upload(upload.getvalue())
+        rows = ui.read_units_upload(upload.getvalue(), upload.name)
         with store.session(state.path) as con:
             preview = store.preview_units(con, rows)
     except HotichError as exc:

@@ -49,7 +49,7 @@ logged: set = st.session_state.setdefault("rejected_logged", set())
 def show_file(name: str, data: bytes) -> None:
     """One file's report: what was recognized, errors or warnings, preview, change; then the confirm button."""
     digest = ingest.sha256_of(data)
-    st.subheader(name)
+    st.subheader(ui.md(name))
     if digest in done:
         st.success(done[digest])
         return

@@ -111,3 +111,57 @@ def test_quick_mode_runs_end_to_end(tmp_path):
     assert quick["pages"]["pages"]["overview.py"]["warm"]["n"] == 1
     assert not quick["pages"]["exceptions"]
     assert "## Targets" in md and "slowest analytics query" in md
+
+
+# --- the column-wise fast path of ingest (analytics/bulk.py) gives the general path's outcome ----------
+
+FAST_HEADER = ["STT", "Ngày báo cáo", "Mã xã", "Xã", "Tổng số sổ", "Số sổ đã số hóa", "Ghi chú"]
+TAN_THANH = ["20335", "Phường Tân Thạnh"]
+PHUOC_HOA = ["20338", "Phường Phước Hòa"]
+FAST_CASES = {
+    # name: (rows, whether the fast path takes the file)
+    "plain": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, "x"], [2, "06/03/2025", *PHUOC_HOA, 900, 501, ""]], True),
+    "thousands_and_iso": ([[1, "2025-03-06", *TAN_THANH, "1.000", "400", ""]], True),
+    "lower_than_before": ([[1, "06/03/2025", *TAN_THANH, 1000, 100, ""]], True),
+    "before_campaign": ([[1, "01/02/2025", *TAN_THANH, 1000, 400, ""]], True),
+    "duplicate": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, ""], [2, "06/03/2025", *TAN_THANH, 1000, 400, ""]],
+                  False),
+    "name_mismatch": ([[1, "06/03/2025", "20335", "Xã Không Có", 1000, 400, ""]], False),
+    "total_row": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, ""], ["", "06/03/2025", "", "Tổng cộng", 1000, 400, ""]],
+                  False),
+    "over_total": ([[1, "06/03/2025", *TAN_THANH, 100, 400, ""]], False),
+    "bad_date": ([[1, "32/03/2025", *TAN_THANH, 1000, 400, ""]], False),
+    "future_date": ([[1, "06/03/2030", *TAN_THANH, 1000, 400, ""]], False),
+    "unknown_code": ([[1, "06/03/2025", "99999", "Xã Mới", 1000, 400, ""]], False),
+}
+
+
+@pytest.mark.parametrize("case", list(FAST_CASES))
+def test_fast_path_matches_the_general_path(con, case):
+    from analytics import bulk, readers
+    from tests.conftest import csv_bytes
+
+    store.commit_reports(con, file_name="earlier.csv", sha256="e", province_code="49", rows=pd.DataFrame({
+        "row_no": [2], "commune_code": ["20335"], "report_date": [date(2025, 3, 1)], "books_total": [1000],
+        "books_digitized": [300], "records_digitized": [None]}))
+    rows, plain = FAST_CASES[case]
+    data = csv_bytes(FAST_HEADER, rows)
+    today = date(2025, 3, 20)
+    fast = ingest.Prepared(file_name="f.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
+    took = bulk.try_prepare_csv(con, fast, data, report_date=None, province=None, sheet=None, today=today)
+    assert took is plain
+    general = ingest.Prepared(file_name="f.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
+    ingest._Checker(con, general, readers.read_table("f.csv", data), report_date=None, province=None,
+                    today=today).run()
+    if not plain:
+        assert fast.rows.empty and not fast.warnings and not fast.errors  # untouched: the general path decides
+        return
+    assert not general.errors
+    assert fast.rows.astype(str).equals(general.rows.reset_index(drop=True).astype(str))
+    assert [w.as_dict("en") for w in fast.warnings] == [w.as_dict("en") for w in general.warnings]
+    assert (fast.new_reports, fast.replaced_reports, fast.province_code, fast.columns, fast.ignored_columns) == \
+        (general.new_reports, general.replaced_reports, general.province_code, general.columns,
+         general.ignored_columns)
+    if case == "lower_than_before":
+        assert [w.problem_key for w in fast.warnings] == ["check.lower_than_before"]
+        assert fast.warnings[0].params == {"previous": 300, "date": "01/03/2025"}

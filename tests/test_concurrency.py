@@ -229,6 +229,7 @@ def test_cli_import_while_the_app_holds_the_database(db, tmp_path, monkeypatch):
     path, codes = db
     monkeypatch.setenv("HOTICH_DB", str(path))
     monkeypatch.setenv("HOTICH_AUTO_DEMO", "0")
+    monkeypatch.setenv("HOTICH_KEEP_OPEN_SECONDS", "30")  # the dashboard keeps the file open between reruns
     stop = threading.Event()
     errors: list[str] = []
     reads: list[int] = []
@@ -251,6 +252,7 @@ def test_cli_import_while_the_app_holds_the_database(db, tmp_path, monkeypatch):
         stop.set()
         for th in readers:
             th.join(30)
+        store.release()
     outs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0] * 3, [o[1][-500:] for o in outs]
     assert errors == []

@@ -202,6 +202,17 @@ def _dynamic_sql(node: ast.AST) -> bool:
     return False
 
 
+# Reviewed exceptions (file, function): SQL that cannot take parameters, built only from a checked value.
+# store._limit_memory: ``SET memory_limit`` from an environment variable matched against ^\d+(\.\d+)?(KB|MB|GB)$.
+ALLOWED = {("store.py", "_limit_memory")}
+
+
+def _functions(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
 def test_no_sql_built_with_string_formatting():
     offenders = []
     files = sorted((ROOT / "src" / "analytics").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py",
@@ -211,14 +222,26 @@ def test_no_sql_built_with_string_formatting():
         # names bound to dynamic strings anywhere in the module
         dynamic_names = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) and _dynamic_sql(n.value)
                          for t in n.targets if isinstance(t, ast.Name)}
+        allowed_lines = {n for f in _functions(tree) if (path.name, f.name) in ALLOWED
+                         for n in range(f.lineno, (f.end_lineno or f.lineno) + 1)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SQL_CALLS:
-                if not node.args:
+                if not node.args or node.lineno in allowed_lines:
                     continue
                 first = node.args[0]
                 if _dynamic_sql(first) or (isinstance(first, ast.Name) and first.id in dynamic_names):
                     offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_static_check_would_catch_one():
+    code = "def f(con, name):\n    con.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n"
+    tree = ast.parse(code)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "execute"]
+    assert _dynamic_sql(calls[0].args[0])
+    assert _dynamic_sql(ast.parse("'SELECT %s' % x", mode="eval").body)
+    assert _dynamic_sql(ast.parse("'SELECT {}'.format(x)", mode="eval").body)
+    assert not _dynamic_sql(ast.parse("queries.REPORT_COUNT", mode="eval").body)
 
 
 def test_queries_are_constants():

@@ -29,6 +29,7 @@ from analytics.units import UnitIndex
 from analytics.values import ValueProblem, parse_count, parse_date
 
 REQUIRED = ("commune_code", "report_date", "books_total", "books_digitized")
+SAFE_EXTRAS = {"stt", "note"}  # extra columns that change nothing for a row with a code (a percent column does)
 HEAD_LINES = 40
 
 
@@ -51,7 +52,7 @@ def try_prepare_csv(con: store.Connection, prep: Any, data: bytes, *, report_dat
 def try_check_table(con: store.Connection, prep: Any, table: readers.RawTable, *, report_date: date | None,
                     province: str | None, today: date) -> bool:
     """The same checks on a table read by ``readers`` (workbooks, small CSV files)."""
-    if report_date is not None or table.extras or not table.rows:
+    if report_date is not None or set(table.extras) - SAFE_EXTRAS or not table.rows:
         return False
     try:
         cols = dict(table.columns) if table.columns else layout.map_columns(table.header)[0]
@@ -59,10 +60,11 @@ def try_check_table(con: store.Connection, prep: Any, table: readers.RawTable, *
             return False
         if any(layout.is_numbering_row(r) for r in table.rows[:2]):
             return False
+        wanted = {**cols, **{f"extra:{k}": i for k, i in table.extras.items()}}
         columns = {canon: pd.Series([row[i] if i < len(row) else None for row in table.rows], dtype=object)
-                   for canon, i in cols.items()}
-        return _check(con, prep, table.header, columns, np.asarray(table.row_numbers), {"cols": cols},
-                      province=province, today=today)
+                   for canon, i in wanted.items()}
+        return _check(con, prep, table.header, columns, np.asarray(table.row_numbers),
+                      {"cols": cols, "extras": dict(table.extras)}, province=province, today=today)
     except _NotPlain:
         return False
 
@@ -94,7 +96,8 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
     head = [[c.strip() if c.strip() else None for c in row]
             for row in csv.reader(io.StringIO(head_text, newline=""), delimiter=delimiter)]
     found = layout.find_layout(head)
-    if found is None or found.header_index != 0 or found.header_rows != 1 or found.extras or found.title_lines:
+    if found is None or found.header_index != 0 or found.header_rows != 1 or set(found.extras) - SAFE_EXTRAS \
+            or found.title_lines:
         raise _NotPlain
     cols = found.columns
     if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS:
@@ -127,11 +130,11 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
             uniques = pc.unique(col).to_pylist()
             if any(not u.isascii() and tcvn3.looks_tcvn3(unicodedata.normalize("NFC", u)) for u in uniques):
                 raise _NotPlain
-        if i in cols.values():
-            for canon, j in cols.items():
-                if j == i:
-                    columns[canon] = col
-    meta = {"cols": cols, "encoding": encoding, "delimiter": delimiter, "kind": "csv"}
+        for canon, j in [*cols.items(), *((f"extra:{k}", j) for k, j in found.extras.items())]:
+            if j == i:
+                columns[canon] = col
+    meta = {"cols": cols, "extras": dict(found.extras), "encoding": encoding, "delimiter": delimiter,
+            "kind": "csv"}
     return found.header, columns, n, meta
 
 
@@ -190,6 +193,25 @@ def _counts(col: Any, required: bool) -> np.ndarray:
     return out
 
 
+def _codes(col: Any, code_of: Any, known: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Canonical commune codes: column-wise for a text column of digits (as ``store.canonical_code``:
+    leading zeros off, then padded to 5), else once per distinct value."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(col, pa.Array) and pa.types.is_string(col.type) \
+                and pc.all(pc.match_substring_regex(col, r"^[0-9]{1,12}$")).as_py():
+            canon = pc.utf8_lpad(pc.utf8_ltrim(col, characters="0"), width=5, padding="0")
+            codes, values = _factorize(canon)
+            if all(v in known for v in values):
+                return codes, np.array(values, dtype=object)
+            raise _NotPlain
+    except ImportError:  # pragma: no cover
+        pass
+    return _per_unique(col, code_of)
+
+
 def _may_be_total(u: Any) -> bool:
     """Cheap sieve before ``layout.total_kind``: totals start with t(ổng/oàn/otal), c(ộng), g(rand), s(ubtotal)."""
     if not isinstance(u, str):
@@ -218,14 +240,15 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
             raise _NotPlain
         return canon
 
-    code_idx, code_values = _per_unique(columns["commune_code"], code_of)
+    code_idx, code_values = _codes(columns["commune_code"], code_of, set(official))
     texts: list[Any] = [u for u in code_values]
     name_idx, names = (None, [])
     if "commune" in columns:
         name_idx, names = _factorize(columns["commune"])
         texts += names
-    if "district" in columns:
-        texts += _factorize(columns["district"])[1]
+    for other in ("district", "extra:stt"):  # the general path reads a total's words from these too
+        if other in columns:
+            texts += _factorize(columns[other])[1]
     if any(_may_be_total(u) and layout.total_kind(u) is not None for u in texts):
         raise _NotPlain
     if name_idx is not None:
@@ -273,7 +296,8 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     # plain: fill the Prepared as the general path would
     label = {canon: (header[i] or canon) for canon, i in cols.items()}
     prep.columns = {canon: header[i] for canon, i in cols.items()}
-    prep.ignored_columns = [h for i, h in enumerate(header) if h and i not in set(cols.values())]
+    used = set(cols.values()) | set(meta.get("extras", {}).values())
+    prep.ignored_columns = [h for i, h in enumerate(header) if h and i not in used]
     prep.date_source = "column"
     if meta.get("kind") == "csv":
         prep.sheet, prep.header_row, prep.rows_read = None, 1, n
@@ -297,7 +321,7 @@ def _dates_before_campaign(con: store.Connection, prep: Any, frame: pd.DataFrame
     firsts = pd.Series(frame["row_no"].to_numpy()).groupby(day_idx).min()
     pairs = pd.DataFrame({"d": day_idx, "p": row_province}).drop_duplicates()
     by_day = pairs.groupby("d")["p"].agg(lambda s: sorted(set(s)))
-    starts: dict[str, date] = {}
+    starts: dict[str, date] = store.campaign_starts(con)
     for k in sorted(firsts.index, key=lambda k: day_values[k]):
         d = day_values[k]
         for p in by_day[k]:

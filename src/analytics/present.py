@@ -67,10 +67,13 @@ def neutralize(value: Any) -> Any:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Excel (UTF-8 with BOM), with formula-like text neutralized."""
-    safe = df.map(neutralize) if hasattr(df, "map") else df.applymap(neutralize)
+    """CSV for Excel (UTF-8 with BOM), with formula-like text neutralized.
+
+    Rows end with CRLF, so a cell holding a lone CR or LF is quoted and stays in its cell.
+    """
+    safe = df.map(neutralize)
     buf = io.StringIO()
-    safe.to_csv(buf, index=False)
+    safe.to_csv(buf, index=False, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -441,3 +441,4 @@ INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, pa
                              district_code, books_total, sort_order)
                              SELECT level, code, name, unit_type, parent_code, province_code, district_code,
                                     books_total, sort_order FROM _units_in"""
+CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"

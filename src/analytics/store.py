@@ -10,7 +10,13 @@ Concurrency design (DuckDB allows one writing process per file):
   ``HOTICH_LOCK_TIMEOUT`` seconds (default 60), saying that it waits, then
   raises ``DatabaseBusy``;
 * every write is one transaction, so a reader sees an upload whole or not at all,
-  and a crash leaves the last committed state (DuckDB's write-ahead log).
+  and a crash leaves the last committed state (DuckDB's write-ahead log);
+* threads of one process share DuckDB's instance, each with its own connection; their
+  write transactions take one process-wide lock (``transaction``), so they never
+  conflict, and a conflict from a write outside it is retried (``retry_conflicts``);
+* a process waiting for the file leaves a marker (``<db>.wait``); the holder's new
+  sessions then hold back until it has had its turn (``_let_waiter_in``), so a busy
+  dashboard cannot starve a CLI import.
 """
 
 from __future__ import annotations
@@ -1231,3 +1237,8 @@ def cache_key(con: Connection) -> tuple[str, int] | None:
 
 _UNIT_FRAME_COLUMNS = ["level", "code", "name", "unit_type", "parent_code", "province_code", "district_code",
                        "books_total", "sort_order"]
+
+
+def campaign_starts(con: Connection) -> dict[str, date]:
+    """Start date of every province's stored campaign (``get_campaign`` gives the default for the others)."""
+    return {p: start for p, start in con.execute(queries.CAMPAIGN_STARTS).fetchall()}

@@ -6,6 +6,8 @@ import io
 
 import pandas as pd
 
+from analytics.present import neutralize
+
 HEADERS = {
     "report_date": "Ngày báo cáo",
     "district": "Huyện",
@@ -18,7 +20,10 @@ HEADERS = {
 
 
 def template_frame(communes: pd.DataFrame) -> pd.DataFrame:
-    """One empty row per commune: the officer fills in the date and the figures."""
+    """One empty row per commune: the officer fills in the date and the figures.
+
+    Names pass through ``present.neutralize``: a unit list is data, not formulas.
+    """
     frame = pd.DataFrame({
         HEADERS["report_date"]: "",
         HEADERS["district"]: communes["district"].fillna("").astype(str),
@@ -28,12 +33,12 @@ def template_frame(communes: pd.DataFrame) -> pd.DataFrame:
         HEADERS["books_digitized"]: "",
         HEADERS["records_digitized"]: "",
     })
-    return frame
+    return frame.map(neutralize)
 
 
 def template_csv(communes: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, so Excel opens the Vietnamese text correctly."""
-    return template_frame(communes).to_csv(index=False).encode("utf-8-sig")
+    return template_frame(communes).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def template_xlsx(communes: pd.DataFrame) -> bytes:
