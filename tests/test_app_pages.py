@@ -115,7 +115,7 @@ def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file):
 
 
 def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
-    from conftest import write_units_csv
+    from support import write_units_csv
 
     with store.session(own_demo) as con:
         store.replace_units(con, store.read_units_csv(write_units_csv(tmp_path / "u.csv")))

@@ -12,7 +12,7 @@ import pytest
 
 from analytics import auth, ingest, store
 from analytics.errors import InvalidArgument
-from tests.conftest import csv_bytes
+from support import csv_bytes
 
 APP = pathlib.Path(__file__).resolve().parent.parent / "app.py"
 HEADER = ["report_date", "commune_code", "books_total", "books_digitized"]
@@ -31,7 +31,7 @@ def templates(tmp_path_factory):
     """Built once per module, copied per test: the tiny province without and with accounts."""
     import os
 
-    from tests.conftest import write_units_csv
+    from support import write_units_csv
 
     folder = tmp_path_factory.mktemp("auth_templates")
     old = os.environ.get("HOTICH_BCRYPT_ROUNDS")

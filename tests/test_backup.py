@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics import auth, cli, ingest, store
-from tests.conftest import csv_bytes
+from support import csv_bytes
 
 HEADER = ["report_date", "commune_code", "books_total", "books_digitized"]
 

@@ -139,7 +139,7 @@ FAST_CASES = {
 @pytest.mark.parametrize("case", list(FAST_CASES))
 def test_fast_path_matches_the_general_path(con, case):
     from analytics import bulk, readers
-    from tests.conftest import csv_bytes
+    from support import csv_bytes
 
     store.commit_reports(con, file_name="earlier.csv", sha256="e", province_code="49", rows=pd.DataFrame({
         "row_no": [2], "commune_code": ["20335"], "report_date": [date(2025, 3, 1)], "books_total": [1000],

@@ -10,7 +10,7 @@ import pytest
 
 from analytics import store
 
-from conftest import json_lines, write_units_csv
+from support import json_lines, write_units_csv
 
 HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]
 GOOD = [

@@ -23,7 +23,7 @@ import pytest
 
 from analytics import auth, ingest, metrics, store
 from analytics.errors import DatabaseBusy
-from tests.conftest import csv_bytes
+from support import csv_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY0 = date(2025, 2, 1)

@@ -32,7 +32,7 @@ ZYGOTE = r"""
 import dataclasses, os, sys
 from datetime import date, timedelta
 from analytics import ingest, store
-from tests.conftest import csv_bytes
+from support import csv_bytes
 
 DAY0 = date(2022, 1, 1)
 

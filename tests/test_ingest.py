@@ -13,7 +13,7 @@ import pytest
 from analytics import config, ingest, store
 from analytics.errors import IngestRejected
 
-from conftest import csv_bytes, json_lines
+from support import csv_bytes, json_lines
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -213,7 +213,7 @@ def test_district_required_for_names_in_three_levels(tiny_con):
 
 
 def test_books_total_from_target_and_report_wins(tiny_con, tmp_path):
-    from conftest import TINY_UNITS, write_units_csv
+    from support import TINY_UNITS, write_units_csv
 
     rows = [r + (str(100 * (i + 1)),) for i, r in enumerate(TINY_UNITS)]
     store.replace_units(tiny_con, store.read_units_csv(write_units_csv(tmp_path / "t.csv", rows, ["books_total"])))

@@ -13,7 +13,7 @@ import pytest
 
 from analytics import auth, ingest, store
 from analytics.errors import HotichError
-from tests.conftest import TINY_UNITS, csv_bytes, write_units_csv
+from support import TINY_UNITS, csv_bytes, write_units_csv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INJECTIONS = [

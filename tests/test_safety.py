@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from analytics import auth, exports, ingest, metrics, present, store, templates
-from tests.conftest import TINY_UNITS, csv_bytes, write_units_csv
+from support import TINY_UNITS, csv_bytes, write_units_csv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FORMULAS = ["=1+1", "=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(A1:A9)", "-2+3", "@SUM(A1)",

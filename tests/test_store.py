@@ -10,7 +10,7 @@ import pytest
 from analytics import config, store
 from analytics.errors import InvalidArgument, NotFoundError
 
-from conftest import write_units_csv
+from support import write_units_csv
 
 
 def rows(*items):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import store
 from analytics.i18n import t
 
-from conftest import csv_bytes
+from support import csv_bytes
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CORPUS = Path(__file__).parent / "data" / "corpus"

@@ -26,6 +26,13 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(t("arg.bad_date", "en", value=value)) from exc
 
 
+def _operator() -> str:
+    """Who the audit log names for a CLI write: the local operator (issue 7)."""
+    from analytics import auth
+
+    return auth.operator().name
+
+
 def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
@@ -90,7 +97,8 @@ def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
 def cmd_units(con: store.Connection, args: argparse.Namespace) -> int:
     if not Path(args.file).exists():
         raise InvalidArgument("file.not_found", file=args.file)
-    result = store.replace_units(con, store.read_units_csv(args.file))
+    result = store.replace_units(con, store.read_units_csv(args.file), user=_operator(), source="cli",
+                                 file_name=Path(args.file).name)
     if args.json:
         print(_dump(result))
     else:
@@ -101,7 +109,8 @@ def cmd_units(con: store.Connection, args: argparse.Namespace) -> int:
 def cmd_campaign(con: store.Connection, args: argparse.Namespace) -> int:
     province = store.resolve_province(con, args.province)
     if args.name or args.start or args.deadline:
-        c = store.set_campaign(con, province, args.name, args.start, args.deadline)
+        c = store.set_campaign(con, province, args.name, args.start, args.deadline, user=_operator(),
+                               source="cli")
     else:
         c = store.get_campaign(con, province)
     print(_dump({"province": c.province_code, "name": c.name, "start": c.start.isoformat(),
