@@ -234,6 +234,19 @@ def _url_value(name: str, allowed: list[str], default: str) -> str:
     return value if value in allowed else default
 
 
+def _seed(key: str, value: Any, options: list | None = None, fallback: Any = None) -> None:
+    """Give a sidebar control its first value (from the URL) once per session; then the control owns it.
+
+    Passing the URL's value as ``value=``/``index=`` on every run would change the widget's identity
+    after each pick (the URL follows the pick), and Streamlit would reset it to the old value.
+    A kept value no longer among the options (another province's district) falls back.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = value
+    if options is not None and st.session_state[key] not in options:
+        st.session_state[key] = fallback if fallback in options else options[0]
+
+
 def _sync_url(name: str, value: str | None, default: str | None) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
     if value is None or value == default:
@@ -258,8 +271,9 @@ def sidebar() -> Sidebar:
     path = db_path()
     version = current_version()
     with st.sidebar:
+        _seed("lang_select", lang(), list(LANGS))
         choice = st.selectbox(
-            t("sidebar.language", lang()), options=list(LANGS), index=list(LANGS).index(lang()),
+            t("sidebar.language", lang()), options=list(LANGS),
             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], key="lang_select",
         )
         st.session_state["lang"] = choice
@@ -268,9 +282,9 @@ def sidebar() -> Sidebar:
         province = default_province(path, version)
         if len(provs) > 1:
             codes = list(provs["province_code"])
-            wanted = st.query_params.get("province", province)
+            _seed("province_select", st.query_params.get("province", province), codes, province)
             province = st.selectbox(
-                tr("sidebar.province"), options=codes, index=codes.index(wanted) if wanted in codes else 0,
+                tr("sidebar.province"), options=codes,
                 format_func=lambda c: str(provs.set_index("province_code").loc[c, "province_name"]),
                 key="province_select",
             )
@@ -282,21 +296,20 @@ def sidebar() -> Sidebar:
             initial = date.fromisoformat(wanted_day) if wanted_day else default_day
         except ValueError:
             initial = default_day
-        low = min(first or default_day, initial)
-        high = max(date.today(), initial)
-        as_of = st.date_input(tr("sidebar.as_of"), value=initial, min_value=low, max_value=high,
-                              format="DD/MM/YYYY", key="as_of_input")
-        if as_of != default_day:
-            st.query_params["as_of"] = as_of.isoformat()
-        elif "as_of" in st.query_params:
-            del st.query_params["as_of"]
+        _seed("as_of_input", initial)
+        chosen = st.session_state["as_of_input"]
+        low = min(first or default_day, chosen, initial)
+        high = max(date.today(), chosen, initial)
+        as_of = st.date_input(tr("sidebar.as_of"), min_value=low, max_value=high, format="DD/MM/YYYY",
+                              key="as_of_input")
+        _sync_url("as_of", as_of.isoformat(), default_day.isoformat())
         districts = district_options(path, version, province)
         district = None
         if len(districts) > 1:
             codes = [""] + list(districts["district_code"])
             names = dict(zip(districts["district_code"], districts["district"]))
-            wanted = _url_value("district", codes, "")
-            picked = st.selectbox(tr("sidebar.district"), options=codes, index=codes.index(wanted),
+            _seed("district_select", _url_value("district", codes, ""), codes, "")
+            picked = st.selectbox(tr("sidebar.district"), options=codes,
                                   format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
                                   key="district_select")
             district = picked or None
@@ -304,8 +317,8 @@ def sidebar() -> Sidebar:
         measure = "books"
         if records_reported(path, version, province):
             options = ["books", "records"]
+            _seed("measure_select", _url_value("measure", options, "books"), options, "books")
             measure = st.radio(tr("sidebar.measure"), options=options,
-                               index=options.index(_url_value("measure", options, "books")),
                                format_func={m: tr("measure." + m) for m in options}.get, key="measure_select",
                                horizontal=True)
             _sync_url("measure", measure, "books")

@@ -145,10 +145,6 @@ def test_change_as_of_date_and_district(page, app_url, expected):
     assert fmt_int(d["books_digitized"], "vi") in values, values
 
 
-@pytest.mark.xfail(strict=False, reason="TODO(lead): in the full app a date picked in the sidebar's calendar (or a "
-                   "district picked in its selectbox) is sent to the server (seen in the websocket frame) but the "
-                   "rerun shows the old value again; the same date_input code in a one-file app keeps the pick. "
-                   "Remove this mark once fixed.")
 def test_pick_as_of_date_and_district_in_the_sidebar(page, app_url, expected):
     page.goto(app_url)
     wait_idle(page)
