@@ -6,10 +6,11 @@ new upload shows at once and nothing stale is served.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -379,14 +380,17 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
         st.plotly_chart(fig, key=key, config={"displaylogo": False,
                                               "toImageButtonOptions": {"format": "png", "filename": name}})
         return
-    meta = image_meta(state, title)
+    # the chart on screen is stamped with the time its data version was first read, not "now": a stamp
+    # that changed every minute would make Streamlit see a new chart and drop the user's selection
+    meta = dataclasses.replace(image_meta(state, title), made_at=version_read_at(state.path, state.version))
     shown = images.annotate(fig, meta)
     event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
                             on_select=on_select, selection_mode="points")
     if not download:
         return event
     if images.renderer_ready():
-        st.download_button(tr("image.download_png"), data=lambda: images.chart_png(fig, meta),
+        st.download_button(tr("image.download_png"),
+                           data=lambda: images.chart_png(fig, dataclasses.replace(meta, made_at=None)),
                            file_name=images.file_name(name, state.as_of, "png"), mime="image/png",
                            key=f"{key}_png", on_click="ignore", help=tr("image.download_help"),
                            icon=":material/image:")
@@ -394,6 +398,12 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
         st.download_button(tr("image.download_png"), data=b"", key=f"{key}_png", disabled=True,
                            help=tr("image.no_renderer"), icon=":material/image:")
     return event
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def version_read_at(path: str, version: int) -> datetime:
+    """When this process first read this data version (a stable stamp for charts on screen)."""
+    return datetime.now()
 
 
 def selected_labels(event: Any) -> list[str]:
