@@ -4,13 +4,14 @@ unit list (with a preview of the changes before applying). Every write goes thro
 import streamlit as st
 
 import ui
-from analytics import present, store, workdays
+from analytics import auth, present, store, workdays
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date, fmt_int
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("settings.title"))
+admin = ui.require_role("settings")  # issue 7: the page checks the role itself, not only the menu
 ui.demo_banner(state)
 flash = st.session_state.pop("settings_flash", None)
 if flash:
@@ -36,10 +37,10 @@ with st.form("settings_campaign"):
 if saved:
     try:
         with store.session(state.path) as con:
-            store.set_campaign(con, state.province, name, start, deadline)
-            store.set_setting(con, state.province, "amber_points", f"{float(amber):g}")
-            store.set_setting(con, state.province, "not_reporting_days", str(int(window)))
-            store.set_setting(con, state.province, "workday_calendar", calendar)
+            auth.set_campaign(con, admin, state.province, name, start, deadline)
+            auth.set_setting(con, admin, state.province, "amber_points", f"{float(amber):g}")
+            auth.set_setting(con, admin, state.province, "not_reporting_days", str(int(window)))
+            auth.set_setting(con, admin, state.province, "workday_calendar", calendar)
         st.session_state["settings_flash"] = ui.tr("settings.saved")
         st.rerun()
     except HotichError as exc:
@@ -75,7 +76,7 @@ if upload is not None:
         if st.button(ui.tr("settings.units_apply"), type="primary", key="set_units_apply"):
             try:
                 with store.session(state.path) as con:
-                    result = store.replace_units(con, rows)
+                    result = auth.replace_units(con, admin, rows, file_name=upload.name)
                 st.session_state["settings_flash"] = ui.tr("settings.units_done", communes=result["communes"])
                 st.rerun()
             except HotichError as exc:

@@ -1,7 +1,7 @@
 """Tải lên: check files, see what each would change, then confirm. The same ingest path as the CLI.
 
-Every write goes through ``ingest.commit``, ``store.withdraw_upload`` or
-``store.add_alias`` (so access checks can gate them in one place each).
+Every write goes through ``ingest.commit`` (with the signed-in user), ``auth.withdraw_upload`` or
+``auth.add_alias``, which check the role and the assigned communes (issue 7).
 Nothing is written until the officer confirms, except the log of a rejected
 attempt.
 """
@@ -9,12 +9,13 @@ attempt.
 import streamlit as st
 
 import ui
-from analytics import config, ingest, present, store, upload_report
+from analytics import auth, config, ingest, present, store, upload_report
 from analytics.errors import HotichError
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("upload.title"))
+user = ui.require_role("upload")  # issue 7: the page checks the role itself, not only the menu
 ui.demo_banner(state)
 st.caption(ui.tr("upload.help_formats"))
 
@@ -71,9 +72,9 @@ def show_file(name: str, data: bytes) -> None:
         key = (digest, prep.sheet, str(given_date) if use_date else None)
         if key not in logged:  # the attempt is logged once, not at every rerun
             with store.session(state.path) as con:
-                ingest.reject(con, prep, user=_user_name(), source="app")
+                ingest.reject(con, prep, user=user, source="app")
             logged.add(key)
-        st.error(ui.tr("upload.rejected", file=name, count=len(prep.errors)))
+        st.error(ui.tr("upload.rejected", file=ui.md(name), count=len(prep.errors)))
         st.dataframe(present.problems_table(prep.errors, lang), hide_index=True, key=f"errors_{digest}")
         pick_units(prep, digest)
         return
@@ -82,7 +83,7 @@ def show_file(name: str, data: bytes) -> None:
         if prep.skipped:
             st.caption(ui.tr("upload.skipped", count=len(prep.skipped)))
         if prep.ignored_columns:
-            st.caption(ui.tr("upload.ignored_columns", columns=", ".join(prep.ignored_columns)))
+            st.caption(ui.tr("upload.ignored_columns", columns=ui.md(", ".join(prep.ignored_columns))))
     st.info(upload_report.change_text(change, lang) or present.describe_prepared(prep, lang))
     if prep.warnings:
         st.warning(ui.tr("upload.warnings_title") + f" · {ui.tr('upload.warnings', count=len(prep.warnings))}")
@@ -96,14 +97,14 @@ def show_file(name: str, data: bytes) -> None:
     if st.button(ui.tr("upload.confirm"), key=f"confirm_{digest}", type="primary", disabled=not ok_warn):
         try:
             with store.session(state.path) as con:
-                result = ingest.commit(con, prep, user=_user_name(), source="app")
+                result = ingest.commit(con, prep, user=user, source="app")  # refuses communes not assigned
         except HotichError as exc:
             ui.show_error(exc)
             return
         if result.unchanged:
-            message = ui.tr("upload.unchanged", file=name, upload_id=result.upload_id)
+            message = ui.tr("upload.unchanged", file=ui.md(name), upload_id=result.upload_id)
         else:
-            message = ui.tr("upload.ok", rows=result.rows, communes=result.communes, file=name,
+            message = ui.tr("upload.ok", rows=result.rows, communes=result.communes, file=ui.md(name),
                             dates=", ".join(result.report_dates))
         done[digest] = message
         st.session_state["last_upload_id"] = result.upload_id
@@ -119,7 +120,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
     picked = []
     for i, u in enumerate(choices):
         labels = dict(zip(u["codes"], u["candidates"]))
-        code = st.selectbox(ui.tr("upload.pick_unit", name=u["name"], row=u["row"]), [""] + u["codes"],
+        code = st.selectbox(ui.tr("upload.pick_unit", name=ui.md(u["name"]), row=u["row"]), [""] + u["codes"],
                             format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")),
                             key=f"alias_{digest}_{i}")
         if code:
@@ -128,8 +129,8 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
         try:
             with store.session(state.path) as con:
                 for u, code in picked:
-                    store.add_alias(con, str(communes.at[code, "province_code"]), u["district_code"],
-                                    u["alias_key"], code, user=_user_name())
+                    auth.add_alias(con, user, str(communes.at[code, "province_code"]), u["district_code"],
+                                   u["alias_key"], code)
         except HotichError as exc:
             ui.show_error(exc)
             return
@@ -153,7 +154,7 @@ with st.expander(ui.tr("upload.withdraw")):
         if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go"):
             try:
                 with store.session(state.path) as con:
-                    count = store.withdraw_upload(con, int(chosen), user=_user_name(), source="app")
+                    count = auth.withdraw_upload(con, user, int(chosen))  # admin, or an uploader's own communes
             except HotichError as exc:
                 ui.show_error(exc)
             else:

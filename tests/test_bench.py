@@ -157,7 +157,7 @@ def test_fast_path_matches_the_general_path(con, case):
         assert fast.rows.empty and not fast.warnings and not fast.errors  # untouched: the general path decides
         return
     assert not general.errors
-    assert fast.rows.astype(str).equals(general.rows.reset_index(drop=True).astype(str))
+    assert fast.rows.equals(general.rows.reset_index(drop=True))  # same values, same (Python) types
     assert [w.as_dict("en") for w in fast.warnings] == [w.as_dict("en") for w in general.warnings]
     assert (fast.new_reports, fast.replaced_reports, fast.province_code, fast.columns, fast.ignored_columns) == \
         (general.new_reports, general.replaced_reports, general.province_code, general.columns,
@@ -165,3 +165,55 @@ def test_fast_path_matches_the_general_path(con, case):
     if case == "lower_than_before":
         assert [w.problem_key for w in fast.warnings] == ["check.lower_than_before"]
         assert fast.warnings[0].params == {"previous": 300, "date": "01/03/2025"}
+
+
+# --- the dashboard's speed-ups keep answers exact ------------------------------------------------------
+
+
+def test_commune_table_memo_follows_the_data_version(demo_con, monkeypatch):
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
+    metrics._MEMO.clear()
+    v = metrics.view(demo_con, "49", date(2025, 3, 1))
+    first = metrics.commune_status(demo_con, v)
+    assert len(metrics._MEMO) == 1
+    first.loc[0, "books_digitized"] = -1  # a caller changing its copy does not change the memo
+    again = metrics.commune_status(demo_con, v)
+    assert again["books_digitized"].iloc[0] != -1
+    code = str(again["commune_code"].iloc[0])
+    # a write bumps the data version: the next answer is computed again and shows the new figure
+    store.commit_reports(demo_con, file_name="x.csv", sha256="x", province_code="49", source="app", rows=pd.DataFrame({
+        "row_no": [2], "commune_code": [code], "report_date": [date(2025, 3, 1)], "books_total": [5000],
+        "books_digitized": [4321], "records_digitized": [None]}))
+    fresh = metrics.commune_status(demo_con, v)
+    assert int(fresh.loc[fresh["commune_code"] == code, "books_digitized"].iloc[0]) == 4321
+    # inside a what-if overlay nothing is served from, or kept in, the memo
+    kept = dict(metrics._MEMO)
+    with store.what_if(demo_con, pd.DataFrame({
+            "commune_code": [code], "report_date": [date(2025, 3, 1)], "books_total": [5000],
+            "books_digitized": [10], "records_digitized": [None]})):
+        inside = metrics.commune_status(demo_con, v)
+        assert int(inside.loc[inside["commune_code"] == code, "books_digitized"].iloc[0]) == 10
+    assert metrics._MEMO.keys() == kept.keys()
+    metrics._MEMO.clear()
+
+
+def test_keep_open_lets_another_process_in(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    db = tmp_path / "k.duckdb"
+    store.connect(db).close()
+    try:
+        assert store.keep_open(db, 30.0)
+        with store.session(db) as con:
+            assert store.data_version(con) >= 0
+        code = "from analytics import store\nwith store.session(%r) as c: print(store.data_version(c))" % str(db)
+        started = time.monotonic()
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                              env={**__import__("os").environ, "HOTICH_LOCK_TIMEOUT": "20"})
+        assert proc.returncode == 0, proc.stderr
+        assert time.monotonic() - started < 20  # released at once when the other process waited
+        assert str(db) not in store._PARKED
+    finally:
+        store.release()

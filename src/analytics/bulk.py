@@ -29,6 +29,8 @@ from analytics.units import UnitIndex
 from analytics.values import ValueProblem, parse_count, parse_date
 
 REQUIRED = ("commune_code", "report_date", "books_total", "books_digitized")
+OBJECT_ROWS = 200_000  # up to this many rows the frame holds Python values exactly like the general path's;
+# a larger one (a backfill) keeps numpy columns (int64, nullable Int64): the same values, a tenth of the memory
 SAFE_EXTRAS = {"stt", "note"}  # extra columns that change nothing for a row with a code (a percent column does)
 HEAD_LINES = 40
 
@@ -293,6 +295,9 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
                               else pd.array(records, dtype="Int64")),
     })
 
+    if n <= OBJECT_ROWS:
+        frame = _as_python_values(frame)
+
     # plain: fill the Prepared as the general path would
     label = {canon: (header[i] or canon) for canon, i in cols.items()}
     prep.columns = {canon: header[i] for canon, i in cols.items()}
@@ -311,6 +316,15 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     prep.province_code = provinces[0] if len(provinces) == 1 else None
     compare_with_store(con, prep, label)
     return True
+
+
+def _as_python_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of Python values (int, str, date, None), as the general path builds them from its records."""
+    out = {}
+    for col in frame.columns:
+        values = frame[col].tolist()
+        out[col] = pd.Series([None if v is pd.NA else v for v in values], dtype=object)
+    return pd.DataFrame(out)
 
 
 def _dates_before_campaign(con: store.Connection, prep: Any, frame: pd.DataFrame, day_idx: np.ndarray,

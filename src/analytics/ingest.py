@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import config, layout, queries, store
+from analytics import bulk, config, layout, queries, store
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
@@ -71,7 +71,7 @@ class Prepared:
     def report_dates(self) -> list[str]:
         if self.rows.empty:
             return []
-        return sorted({d.isoformat() for d in self.rows["report_date"]})
+        return sorted({d.isoformat() for d in pd.unique(self.rows["report_date"])})
 
     @property
     def communes_matched(self) -> int:
@@ -136,6 +136,9 @@ def prepare(
                                    {"size_mb": round(max(size, len(data)) / 1024 / 1024, 1),
                                     "limit_mb": round(config.MAX_UPLOAD_BYTES / 1024 / 1024, 1)}))
         return prep
+    if bulk.try_prepare_csv(con, prep, data, report_date=report_date, province=province, sheet=sheet,
+                            today=today or date.today()):
+        return prep  # a plain CSV, checked column by column (issue 5: national files of millions of rows)
     try:
         table = read_table(file_name, data, sheet)
     except ReadError as exc:
@@ -151,7 +154,9 @@ def prepare(
     prep.sheets, prep.data_sheets = table.sheets, table.data_sheets
     for key, params in table.notes:
         _add(prep, None, None, None, key, "fix." + key.split(".", 1)[1], "warning", **params)
-    _Checker(con, prep, table, report_date=report_date, province=province, today=today or date.today()).run()
+    if not bulk.try_check_table(con, prep, table, report_date=report_date, province=province,
+                                today=today or date.today()):  # issue 5: a plain table, column by column
+        _Checker(con, prep, table, report_date=report_date, province=province, today=today or date.today()).run()
     if len(prep.errors) > MAX_PROBLEMS:
         more = len(prep.errors) - MAX_PROBLEMS
         prep.errors = prep.errors[:MAX_PROBLEMS]
@@ -562,31 +567,8 @@ class _Checker:
 
 
 def _compare_with_store(con: store.Connection, prep: Prepared, label: dict[str, str]) -> None:
-    """Count new and replaced reports; warn where a cumulative figure goes down (vectorized)."""
-    frame = prep.rows
-    existing = store.reports_of(con, sorted(set(frame["commune_code"])))
-    if store.is_demo(con):
-        existing = existing.iloc[0:0]  # the first real upload replaces the demo figures
-    if existing.empty:
-        prep.new_reports = len(frame)
-        return
-    existing = existing.assign(report_date=pd.to_datetime(existing["report_date"]).dt.date)
-    keys = set(zip(existing["commune_code"], existing["report_date"]))
-    incoming = list(zip(frame["commune_code"], frame["report_date"]))
-    prep.replaced_reports = sum(1 for k in incoming if k in keys)
-    prep.new_reports = len(frame) - prep.replaced_reports
-    left = frame.assign(_d=pd.to_datetime(frame["report_date"]), _i=range(len(frame))).sort_values("_d")
-    right = existing.assign(_d=pd.to_datetime(existing["report_date"]),
-                            commune_code=existing["commune_code"].astype(object)).sort_values("_d")[
-        ["commune_code", "_d", "books_digitized", "report_date"]].rename(
-        columns={"books_digitized": "prev_digitized", "report_date": "prev_date"})
-    merged = pd.merge_asof(left, right, on="_d", by="commune_code", allow_exact_matches=False)
-    lower = merged[merged["prev_digitized"].notna() & (merged["books_digitized"] < merged["prev_digitized"])]
-    for rec in lower.sort_values("_i").to_dict("records"):
-        prep.warnings.append(Problem(
-            prep.file_name, rec["row_no"], label["books_digitized"], str(rec["books_digitized"]),
-            "check.lower_than_before", "fix.confirm_correction",
-            {"previous": int(rec["prev_digitized"]), "date": _fmt(rec["prev_date"])}, "warning"))
+    """Count new and replaced reports; warn where a cumulative figure goes down (one SQL query, bulk.py)."""
+    bulk.compare_with_store(con, prep, label)
 
 
 def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
@@ -631,7 +613,7 @@ def _acting(user: Any, source: str) -> tuple[str | None, str]:
     return user, source
 
 
-_APP_NEEDS_USER = False  # SEC7-TODO: True once pages/upload.py passes the signed-in user
+_APP_NEEDS_USER = True  # the Upload page passes the signed-in ``auth.User``
 
 
 def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: str = "cli") -> IngestResult:

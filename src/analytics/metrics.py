@@ -9,6 +9,7 @@ results here are small frames (one row per commune or per day).
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -79,6 +80,7 @@ def classify(completion: float | None, planned: float | None, amber: float = 10.
 # database file, its data version (every write bumps it) and the question, so a page computes each once.
 MEMO_SIZE = 0
 _MEMO: dict[tuple, pd.DataFrame] = {}
+_MEMO_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 
 
 def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> pd.DataFrame:
@@ -88,12 +90,16 @@ def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> pd.Dat
     if key is None:
         return compute()
     full = (*key, what, args)
-    hit = _MEMO.pop(full, None)
+    with _MEMO_LOCK:
+        hit = _MEMO.pop(full, None)
+        if hit is not None:
+            _MEMO[full] = hit  # most recently used last
     if hit is None:
         hit = compute()
-    _MEMO[full] = hit
-    while len(_MEMO) > MEMO_SIZE:
-        _MEMO.pop(next(iter(_MEMO)), None)
+        with _MEMO_LOCK:
+            _MEMO[full] = hit
+            while len(_MEMO) > MEMO_SIZE:
+                _MEMO.pop(next(iter(_MEMO)), None)
     return hit.copy()
 
 

@@ -389,8 +389,8 @@ def ensure_schema(con: Connection) -> None:
 
 
 def get_meta(con: Connection, key: str, default: str | None = None) -> str | None:
-    row = con.execute(queries.META_GET, [key]).fetchone()
-    return row[0] if row else default
+    rows = con.execute(queries.META_GET, [key]).fetchall()  # whole result: DuckDB 2 refuses register() after
+    return rows[0][0] if rows else default                    # a half-read one (what_if reads is_demo first)
 
 
 def set_meta(con: Connection, key: str, value: str) -> None:
