@@ -148,7 +148,8 @@ def build(scale: Scale, folder: Path, rebuild: bool) -> dict[str, Any]:
 # --- 1. ingest of a day's file ------------------------------------------------------------------------
 
 
-def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any]) -> dict[str, Any]:
+def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any],
+                 reuse_baseline: dict[str, Any] | None = None) -> dict[str, Any]:
     units, year = info["units"], info["year"]
     # the last report of each commune is all a following day needs (day_reports moves on from it)
     year = year.sort_values("report_date").groupby("commune_code", sort=False).tail(1)
@@ -181,7 +182,12 @@ def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any]) -> dict[str, 
                      "rows": rows, "warnings": warnings}
     # session open/close, the cost the Upload page pays twice (prepare, then commit)
     out["session_open"], _ = timed(lambda: _open_close(db), scale.repeats)
-    # baseline: row-by-row INSERTs of the same kind of file into a copy
+    # baseline: row-by-row INSERTs of the same kind of file into a copy (minutes at national scale)
+    if reuse_baseline is not None:
+        out["row_by_row"] = reuse_baseline
+        db.unlink(missing_ok=True)
+        Path(str(db) + ".wal").unlink(missing_ok=True)
+        return out
     naive_db = folder / "naive.duckdb"
     shutil.copy(folder / "year_daily.duckdb", naive_db)
     times = []
@@ -343,7 +349,12 @@ def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
         res["analytics_clustered"] = bench_analytics(scale, folder, chosen, "year.duckdb")
     if not args.skip_ingest:
         log(f"{scale.title}: ingest of a day's file")
-        res["ingest"] = bench_ingest(scale, folder, info)
+        reuse = None
+        previous = Path(args.results or RESULTS) / "results.json"
+        if args.reuse_baseline and previous.exists():
+            reuse = json.loads(previous.read_text())["scales"].get(scale.name, {}).get("ingest", {}).get(
+                "row_by_row")
+        res["ingest"] = bench_ingest(scale, folder, info, reuse)
     if not args.skip_backfill:
         log(f"{scale.title}: backfill of the year ({info['year_rows']:,} rows)")
         res["backfill"] = bench_backfill(scale, folder)
@@ -364,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rebuild", action="store_true", help="regenerate the databases even when present")
     p.add_argument("--skip-analytics", action="store_true")
     p.add_argument("--skip-ingest", action="store_true")
+    p.add_argument("--reuse-baseline", action="store_true",
+                   help="keep the row-by-row INSERT baseline of results.json instead of measuring it again")
     p.add_argument("--update", action="store_true",
                    help="keep the figures of results.json that this run does not measure (merge by section)")
     p.add_argument("--skip-backfill", action="store_true")

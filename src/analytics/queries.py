@@ -401,6 +401,7 @@ DATABASE_PATH = "SELECT path FROM duckdb_databases() WHERE database_name = curre
 INCOMING_REPLACED = """
 SELECT count(*) FROM _incoming_cmp i
 JOIN reports r ON r.commune_code = i.commune_code AND r.report_date = CAST(i.report_date AS DATE)
+WHERE r.report_date BETWEEN $first AND $last  -- the file's dates: zone maps skip the rest of the history
 """
 # Each incoming row against the report in force just before its date: the reports of the 31 days before
 # the file's first date (and within its span) first, set-based (ASOF); the rest from the older history.
@@ -408,10 +409,9 @@ INCOMING_LOWER_THAN_BEFORE = """
 WITH inc AS (
     SELECT row_no, commune_code, CAST(report_date AS DATE) AS report_date, books_digitized FROM _incoming_cmp
 ),
-b AS (SELECT min(report_date) - 31 AS lo, max(report_date) AS hi FROM inc),
 recent AS (
     SELECT r.commune_code, r.report_date, r.books_digitized FROM reports r
-    WHERE r.report_date >= (SELECT lo FROM b) AND r.report_date < (SELECT hi FROM b)
+    WHERE r.report_date >= CAST($first AS DATE) - 31 AND r.report_date < $last
 ),
 near AS (
     SELECT i.row_no, i.commune_code, i.books_digitized, p.report_date AS prev_date, p.books_digitized AS prev
@@ -420,7 +420,7 @@ near AS (
 far AS (
     SELECT r.commune_code, max(r.report_date) AS prev_date, arg_max(r.books_digitized, r.report_date) AS prev
     FROM reports r
-    WHERE r.report_date < (SELECT lo FROM b)
+    WHERE r.report_date < CAST($first AS DATE) - 31
       AND r.commune_code IN (SELECT commune_code FROM near WHERE prev_date IS NULL)
     GROUP BY r.commune_code
 )

@@ -1206,10 +1206,11 @@ def compare_incoming(con: Connection, rows: pd.DataFrame) -> tuple[int, list[tup
         "report_date": _as_timestamps(rows["report_date"]),
         "books_digitized": pd.array(rows["books_digitized"], dtype="Int64"),
     })
+    span = {"first": frame["report_date"].min().date(), "last": frame["report_date"].max().date()}
     con.register("_incoming_cmp", frame)
     try:
-        replaced = int(con.execute(queries.INCOMING_REPLACED).fetchone()[0])
-        lower = con.execute(queries.INCOMING_LOWER_THAN_BEFORE).fetchall()
+        replaced = int(con.execute(queries.INCOMING_REPLACED, span).fetchall()[0][0])
+        lower = con.execute(queries.INCOMING_LOWER_THAN_BEFORE, span).fetchall()
     finally:
         con.unregister("_incoming_cmp")
     return replaced, lower
