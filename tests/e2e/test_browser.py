@@ -41,7 +41,12 @@ def expected(app_db: Path) -> dict:
 
 
 def wait_idle(page, timeout: int = 60_000) -> None:
-    """Until the script has run to its end and every chart is drawn."""
+    """Until the script has run to its end and every chart is drawn.
+
+    The app reports "notRunning" before its first run has even started, so first wait for the page's
+    title (every page has one), then for the run to end.
+    """
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
