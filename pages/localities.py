@@ -64,7 +64,7 @@ with tab_d:
             st.session_state["loc_drill"] = clicked[0]
         drill = st.session_state.get("loc_drill")
         if drill in set(districts["district_code"]):  # drill-down: the clicked district's communes, right here
-            st.subheader(ui.tr("loc.drill_title", district=ui.district_name_of(state, drill)))
+            st.subheader(ui.tr("loc.drill_title", district=ui.md(ui.district_name_of(state, drill))))
             if st.button(ui.tr("loc.drill_clear"), key="loc_drill_clear", icon=":material/close:"):
                 st.session_state.pop("loc_drill", None)
                 st.rerun()

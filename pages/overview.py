@@ -18,7 +18,7 @@ v = ui.view(state.path, state.version, state.province, state.as_of)
 o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)
 s = ui.summary(state.path, state.version, state.province, state.as_of)
 if state.district:
-    st.caption(ui.tr("overview.scope_district", district=ui.district_name(state)))
+    st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o["units_reporting"] == 0:
     st.info(ui.tr("app.no_data"))
 k = present.overview_kpis(o, lang)

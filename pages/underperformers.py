@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from analytics import exports, present, store
+from analytics import auth, exports, present, store
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date
 
@@ -55,25 +55,29 @@ if state.district:
 flagged = list(df["commune_code"]) if not df.empty else []
 codes = flagged + [c for c in communes["commune_code"] if c not in set(flagged)]
 labels = dict(zip(communes["commune_code"], communes["commune"] + " (" + communes["district"].fillna("") + ")"))
-with st.form("explain_form", clear_on_submit=True):
-    commune = st.selectbox(ui.tr("explain.commune"), codes, format_func=lambda c: labels.get(c, c),
-                           key="explain_commune")
-    f1, f2 = st.columns(2)
-    explained_on = f1.date_input(ui.tr("explain.date"), value=state.as_of, format="DD/MM/YYYY",
-                                 key="explain_date")
-    commit = f2.date_input(ui.tr("explain.new_date"), value=None, format="DD/MM/YYYY", key="explain_new_date")
-    reason = st.text_area(ui.tr("explain.reason"), max_chars=2000, key="explain_reason")
-    responsible = st.text_input(ui.tr("explain.responsible"), max_chars=200, key="explain_responsible")
-    submitted = st.form_submit_button(ui.tr("explain.save"), type="primary")
-if submitted:
-    try:
-        with store.session(state.path) as con:
-            store.add_explanation(con, state.province, commune, explained_on or date.today(), reason,
-                                  commit, responsible, user=getattr(ui.current_user(), "name", None))
-        st.session_state["explain_flash"] = ui.tr("explain.saved", commune=labels.get(commune, commune))
-        st.rerun()
-    except HotichError as exc:
-        ui.show_error(exc)
+user = ui.current_user()
+if user is None or not user.can("explain"):  # viewers read the explanations; staff record them
+    st.caption(ui.tr("explain.sign_in_to_record"))
+else:
+    with st.form("explain_form", clear_on_submit=True):
+        commune = st.selectbox(ui.tr("explain.commune"), codes, format_func=lambda c: labels.get(c, c),
+                               key="explain_commune")
+        f1, f2 = st.columns(2)
+        explained_on = f1.date_input(ui.tr("explain.date"), value=state.as_of, format="DD/MM/YYYY",
+                                     key="explain_date")
+        commit = f2.date_input(ui.tr("explain.new_date"), value=None, format="DD/MM/YYYY", key="explain_new_date")
+        reason = st.text_area(ui.tr("explain.reason"), max_chars=2000, key="explain_reason")
+        responsible = st.text_input(ui.tr("explain.responsible"), max_chars=200, key="explain_responsible")
+        submitted = st.form_submit_button(ui.tr("explain.save"), type="primary")
+    if submitted:
+        try:
+            with store.session(state.path) as con:
+                auth.add_explanation(con, user, state.province, commune, explained_on or date.today(), reason,
+                                     commit, responsible)
+            st.session_state["explain_flash"] = ui.tr("explain.saved", commune=ui.md(labels.get(commune, commune)))
+            st.rerun()
+        except HotichError as exc:
+            ui.show_error(exc)
 
 notes = ui.explanations(state.path, state.version, state.province, state.as_of)
 with st.expander(ui.tr("explain.all", count=len(notes))):

@@ -485,3 +485,11 @@ def test_openid_email_maps_to_an_account(accounts):
     assert auth.oidc_user(accounts, None) is None
     with pytest.raises(auth.SignInFailed):  # no password: cannot sign in with the local form
         auth.authenticate(accounts, "officer@example.org", "anything-at-all")
+
+
+@pytest.mark.parametrize(("who", "form_shown"), [("xem", False), (None, False), ("mot", True), ("boss", True)])
+def test_only_staff_get_the_explanation_form(db_path, monkeypatch, accounts, who, form_shown):
+    at = _page_alone(db_path, monkeypatch, "underperformers", who)
+    assert not at.exception
+    shown = any(ta.key == "explain_reason" for ta in at.text_area)
+    assert shown is form_shown

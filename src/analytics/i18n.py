@@ -246,6 +246,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.reports_dropped": ("Số báo cáo không còn được tính", "Reports no longer counted"),
     "col.old_name": ("Tên cũ", "Old name"),
     "col.old_district": ("Huyện cũ", "Old district"),
+    "explain.sign_in_to_record": ("Đăng nhập bằng tài khoản cán bộ (tải lên hoặc quản trị) để ghi giải trình.",
+                                  "Sign in with a staff account (uploader or admin) to record explanations."),
     "explain.title": ("Ghi nhận giải trình", "Record an explanation"),
     "explain.commune": ("Xã", "Commune"),
     "explain.date": ("Ngày giải trình", "Date given"),
