@@ -21,19 +21,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.memory import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 SKIP_PAGES = {"login.py", "admin.py"}  # not pages of the dashboard's views
 
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over from the parent
-    through fork and exec, so a child of the (large) bench process would report the bench's peak."""
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 def _current_rss_mb() -> float:
     with open("/proc/self/statm") as fh:

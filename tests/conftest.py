@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,9 +17,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
 
 
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory) -> Path:
+    """One new database (schema, shipped units, default campaign), made once and copied per test:
+    creating one costs about a second."""
+    path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    store.connect(path).close()
+    return path
+
+
 @pytest.fixture
-def con(db_path: Path):
+def con(db_path: Path, template_db: Path):
     """A new database with the shipped Quảng Nam units and the default campaign."""
+    shutil.copyfile(template_db, db_path)
     c = store.connect(db_path)
     yield c
     c.close()

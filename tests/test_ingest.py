@@ -19,26 +19,18 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory):
-    """One migrated database per module, copied for each test (creating one costs a second)."""
-    path = tmp_path_factory.mktemp("template") / "template.duckdb"
-    store.connect(path).close()
-    return path
-
-
 @pytest.fixture
-def con(db_path, _template):
-    shutil.copy(_template, db_path)
+def con(db_path, template_db):
+    shutil.copy(template_db, db_path)
     c = store.connect(db_path)
     yield c
     c.close()
 
 
 @pytest.fixture
-def fresh_db(db_path, _template):
+def fresh_db(db_path, template_db):
     """The CLI's database, ready before the CLI opens it."""
-    shutil.copy(_template, db_path)
+    shutil.copy(template_db, db_path)
     return db_path
 
 

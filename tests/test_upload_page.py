@@ -21,17 +21,10 @@ CORPUS = Path(__file__).parent / "data" / "corpus"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("template") / "template.duckdb"
-    store.connect(path).close()
-    return path
-
-
 @pytest.fixture
-def db(tmp_path, _template) -> Path:
+def db(tmp_path, template_db) -> Path:
     path = tmp_path / "page.duckdb"
-    shutil.copy(_template, path)
+    shutil.copy(template_db, path)
     return path
 
 
