@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 
-st.set_page_config(page_title=ui.tr("app.title"), page_icon="📚", layout="wide",
+st.set_page_config(page_title=ui.tr("app.title"), page_icon=":material/menu_book:", layout="wide",
                    initial_sidebar_state="auto")
 
 ui.ensure_demo_on_first_start()
@@ -15,17 +15,17 @@ if viewing:
     st.session_state["view"] = state
 
 pages = [] if not viewing else [
-    st.Page("pages/overview.py", title=ui.tr("nav.overview"), icon="📊", url_path="tong-quan", default=True),
-    st.Page("pages/localities.py", title=ui.tr("nav.localities"), icon="🗺️", url_path="dia-ban"),
-    st.Page("pages/underperformers.py", title=ui.tr("nav.underperformers"), icon="⚠️", url_path="cham-tien-do"),
-    *([st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon="📤", url_path="tai-len")]
+    st.Page("pages/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("pages/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
+    st.Page("pages/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
+    *([st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
       if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
-    *([st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon="⚙️", url_path="cai-dat")]
+    *([st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]
       if user is not None and user.can("settings") else []),
 ]
 if user is not None and user.can("users"):
-    pages.append(st.Page("pages/admin.py", title=ui.tr("nav.admin"), icon="🔑", url_path="quan-tri"))
+    pages.append(st.Page("pages/admin.py", title=ui.tr("nav.admin"), icon=":material/admin_panel_settings:", url_path="quan-tri"))
 if user is None:
-    pages.append(st.Page("pages/login.py", title=ui.tr("nav.login"), icon="🔐", url_path="dang-nhap",
+    pages.append(st.Page("pages/login.py", title=ui.tr("nav.login"), icon=":material/login:", url_path="dang-nhap",
                          default=not viewing))
 st.navigation(pages).run()

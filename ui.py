@@ -332,7 +332,7 @@ def sidebar() -> Sidebar:
 
 def demo_banner(state: Sidebar) -> None:
     if state.demo:
-        st.warning(tr("app.demo_banner"), icon="🧪")
+        st.warning(tr("app.demo_banner"), icon=":material/science:")
 
 
 def show_error(exc: HotichError) -> None:
@@ -501,7 +501,7 @@ def sign_in_state() -> "auth.User | None":
     st.session_state["_auth_current"] = user = _resolve_user()
     with st.sidebar:
         if user is auth.OPEN_USER:
-            st.warning(tr("auth.open_mode"), icon="🔓")
+            st.warning(tr("auth.open_mode"), icon=":material/lock_open:")
         elif user is not None:
             st.caption(tr("login.signed_in_as", name=md(user.display_name or user.name), role=tr("role." + user.role)))
             if st.button(tr("login.sign_out"), key="sign_out"):
