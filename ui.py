@@ -259,8 +259,9 @@ def _sync_url(name: str, value: str | None, default: str | None) -> None:
 
 def ensure_demo_on_first_start() -> None:
     """A newcomer sees a working dashboard: an empty database (never uploaded to) gets the demo."""
-    if os.environ.get("HOTICH_AUTO_DEMO", "1") == "0":
+    if os.environ.get("HOTICH_AUTO_DEMO", "1") == "0" or st.session_state.get("_demo_checked"):
         return
+    st.session_state["_demo_checked"] = True  # once per session, not at every rerun
     with store.session(db_path()) as con:
         if store.report_count(con) == 0 and store.uploads(con, 1).empty:
             demo.load_demo(con)
