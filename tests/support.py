@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TINY_UNITS = [
@@ -37,3 +40,17 @@ def csv_bytes(header: list[str], rows: list[list], delimiter: str = ",", encodin
 
 def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+@contextmanager
+def fast_bcrypt(rounds: str = "4") -> Iterator[None]:
+    """Cheap password hashes while building test databases (the real cost factor is for production)."""
+    old = os.environ.get("HOTICH_BCRYPT_ROUNDS")
+    os.environ["HOTICH_BCRYPT_ROUNDS"] = rounds
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("HOTICH_BCRYPT_ROUNDS", None)
+        else:
+            os.environ["HOTICH_BCRYPT_ROUNDS"] = old

@@ -29,14 +29,10 @@ def _fast_hashes(monkeypatch):
 @pytest.fixture(scope="module")
 def templates(tmp_path_factory):
     """Built once per module, copied per test: the tiny province without and with accounts."""
-    import os
-
-    from support import write_units_csv
+    from support import fast_bcrypt, write_units_csv
 
     folder = tmp_path_factory.mktemp("auth_templates")
-    old = os.environ.get("HOTICH_BCRYPT_ROUNDS")
-    os.environ["HOTICH_BCRYPT_ROUNDS"] = "4"
-    try:
+    with fast_bcrypt():
         plain, with_accounts = folder / "plain.duckdb", folder / "accounts.duckdb"
         with store.session(plain) as con:
             store.replace_units(con, store.read_units_csv(write_units_csv(folder / "units.csv")))
@@ -50,11 +46,6 @@ def templates(tmp_path_factory):
             auth.add_user(con, op, "le", "uploader", "le-password", scopes=["commune:90004"])
             auth.add_user(con, op, "xem", "viewer", "xem-password")
             con.execute("CHECKPOINT")
-    finally:
-        if old is None:
-            os.environ.pop("HOTICH_BCRYPT_ROUNDS", None)
-        else:
-            os.environ["HOTICH_BCRYPT_ROUNDS"] = old
     return plain, with_accounts
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from analytics import auth, ingest, store
 from analytics.errors import HotichError
-from support import TINY_UNITS, csv_bytes, write_units_csv
+from support import TINY_UNITS, csv_bytes, fast_bcrypt, write_units_csv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 INJECTIONS = [
@@ -38,12 +38,8 @@ def _fingerprint(con) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     """Built once, copied per test: the tiny province, one upload, one admin."""
-    import os
-
     path = tmp_path_factory.mktemp("inj") / "template.duckdb"
-    old = os.environ.get("HOTICH_BCRYPT_ROUNDS")
-    os.environ["HOTICH_BCRYPT_ROUNDS"] = "4"
-    try:
+    with fast_bcrypt():
         with store.session(path) as con:
             store.replace_units(con, store.read_units_csv(write_units_csv(path.parent / "u.csv")))
             con.execute("DELETE FROM units WHERE province_code = '49'")
@@ -51,11 +47,6 @@ def template(tmp_path_factory):
                                               [["2025-02-21", "90001", 100, 10]]), "good.csv")
             auth.add_user(con, auth.operator("t"), "boss", "admin", "boss-password")
             con.execute("CHECKPOINT")
-    finally:
-        if old is None:
-            os.environ.pop("HOTICH_BCRYPT_ROUNDS", None)
-        else:
-            os.environ["HOTICH_BCRYPT_ROUNDS"] = old
     return path
 
 
