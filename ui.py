@@ -11,6 +11,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -332,8 +333,62 @@ def sidebar() -> Sidebar:
 
 
 def demo_banner(state: Sidebar) -> None:
+    """Demo data is marked on every page; a dashboard left empty by withdrawing the upload that replaced the
+    demo says why, instead of showing empty charts without a word."""
     if state.demo:
         st.warning(tr("app.demo_banner"), icon=":material/science:")
+        return
+    removed_by = demo_removed(state.path, state.version)
+    if removed_by is not None:
+        st.info(tr("app.demo_removed", upload_id=removed_by), icon=":material/info:")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def demo_removed(path: str, version: int) -> int | None:
+    """The upload that replaced the demo, when nothing is in force any more (it was withdrawn); else None."""
+    with store.session(path) as con:
+        if store.is_demo(con) or store.report_count(con) > 0:
+            return None
+        return store.demo_replaced_by(con)
+
+
+def reload_demo(user: Any, path: str) -> dict[str, int]:
+    """Fill an emptied database with the demo again (admins only; the same load as the CLI's ``demo``)."""
+    from analytics import auth
+
+    auth.require(user, "demo")
+    with store.session(path) as con:
+        return demo.load_demo(con, user=user.name, source=user.source)
+
+
+# --- the Upload page's helpers (templates, the file drop zone) ---------------------------
+
+# Streamlit 1.67's file uploader has no parameter for its own texts ("Upload", "200MB per file • CSV…",
+# "Drag and drop files here"; streamlit/streamlit#13500 is open), and they are English whatever the page's
+# language. The least hacky supported way: a constant stylesheet shipped with the app, passed to st.html
+# (style only: Streamlit puts it in the event container, sanitized, no script), scoped by the widget's
+# key class (``st-key-upload_files``) and hiding only those texts; the page writes its own label and
+# limits around the widget in the user's language. No data ever reaches it.
+UPLOADER_CSS = Path(__file__).resolve().parent / "assets" / "uploader.css"
+
+
+def uploader_texts() -> None:
+    """Hide the file uploader's built-in English texts (see UPLOADER_CSS); the page labels it itself."""
+    st.html(UPLOADER_CSS)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def template_files(path: str, version: int, province: str, district: str | None) -> dict[str, tuple[str, bytes]]:
+    """The report template of the province or of one district (its communes only): {"csv"|"xlsx": (name, bytes)}."""
+    from analytics import templates
+
+    with store.session(path) as con:
+        communes = store.units_frame(con, province)
+    if district:
+        communes = communes[communes["district_code"] == district]
+    place = str(communes["district"].iloc[0]) if district and len(communes) else None
+    return {"csv": (templates.file_name(place, "csv"), templates.template_csv(communes, place)),
+            "xlsx": (templates.file_name(place, "xlsx"), templates.template_xlsx(communes, place))}
 
 
 def show_error(exc: HotichError) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 import ui
 from analytics import auth, config, ingest, present, store, upload_report
+from analytics.i18n import fmt_int
 from analytics.errors import HotichError
 
 state: ui.Sidebar = st.session_state["view"]
@@ -31,15 +32,24 @@ if flash:
     st.success(flash)
 
 with st.expander(ui.tr("upload.templates")):
-    csv_t = config.TEMPLATES_DIR / "mau_bao_cao.csv"
-    xlsx_t = config.TEMPLATES_DIR / "mau_bao_cao.xlsx"
+    st.caption(ui.tr("upload.template_help"))
+    districts = ui.district_options(state.path, state.version, state.province)
+    names = dict(zip(districts["district_code"], districts["district"]))
+    scope = st.selectbox(ui.tr("upload.template_scope"), [""] + list(names), key="template_scope",
+                         format_func=lambda c: names.get(c, ui.tr("upload.template_whole")))
+    made = ui.template_files(state.path, state.version, state.province, scope or None)
     col1, col2 = st.columns(2)
-    col1.download_button(ui.tr("upload.template_csv"), csv_t.read_bytes(), file_name=csv_t.name, mime="text/csv")
-    col2.download_button(ui.tr("upload.template_xlsx"), xlsx_t.read_bytes(), file_name=xlsx_t.name,
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    col1.download_button(ui.tr("upload.template_xlsx"), made["xlsx"][1], file_name=made["xlsx"][0],
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key="template_xlsx", icon=":material/download:")
+    col2.download_button(ui.tr("upload.template_csv"), made["csv"][1], file_name=made["csv"][0], mime="text/csv",
+                         key="template_csv", icon=":material/download:")
 
-files = st.file_uploader(ui.tr("upload.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "ods"],
-                         accept_multiple_files=True, key="upload_files")
+# every type is accepted here and checked by the importer, so a wrong file gets its message in the user's
+# language (the widget's own type refusal is English); the widget's English texts are hidden (ui.uploader_texts)
+ui.uploader_texts()
+files = st.file_uploader(ui.tr("upload.drop_label"), type=None, accept_multiple_files=True, key="upload_files")
+st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.MAX_UPLOAD_BYTES / 1024 / 1024, lang)))
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")
 given_date = st.date_input(ui.tr("upload.date"), value=state.as_of, format="DD/MM/YYYY", key="upload_date",
                            disabled=not use_date)
@@ -75,7 +85,8 @@ def show_file(name: str, data: bytes) -> None:
                 ingest.reject(con, prep, user=user, source="app")
             logged.add(key)
         st.error(ui.tr("upload.rejected", file=ui.md(name), count=len(prep.errors)))
-        st.dataframe(present.problems_table(prep.errors, lang), hide_index=True, key=f"errors_{digest}")
+        st.dataframe(present.problems_table(prep.errors, lang, surface="page"), hide_index=True,
+                     key=f"errors_{digest}")
         pick_units(prep, digest)
         return
     with st.expander(ui.tr("upload.columns_mapped")):
@@ -84,16 +95,29 @@ def show_file(name: str, data: bytes) -> None:
             st.caption(ui.tr("upload.skipped", count=len(prep.skipped)))
         if prep.ignored_columns:
             st.caption(ui.tr("upload.ignored_columns", columns=ui.md(", ".join(prep.ignored_columns))))
+    if change.get("demo"):  # said before the confirmation: the first real file replaces the demo
+        st.warning(ui.tr("upload.demo_replaced"), icon=":material/science:")
     st.info(upload_report.change_text(change, lang) or present.describe_prepared(prep, lang))
     if prep.warnings:
         st.warning(ui.tr("upload.warnings_title") + f" · {ui.tr('upload.warnings', count=len(prep.warnings))}")
-        st.dataframe(present.problems_table(prep.warnings, lang), hide_index=True, key=f"warnings_{digest}")
-    st.caption(ui.tr("upload.preview"))
-    st.dataframe(present.preview_table(prep, ui.communes(state.path, state.version), lang), hide_index=True,
-                 key=f"preview_{digest}")
+        st.dataframe(present.problems_table(prep.warnings, lang, surface="page"), hide_index=True,
+                     key=f"warnings_{digest}")
+    communes = ui.communes(state.path, state.version)
+    st.caption(ui.tr("upload.changes_title"))
+    if change.get("demo"):
+        st.caption(ui.tr("upload.changes_vs_demo"))
+        flagged = 0
+    else:
+        changes, flagged = upload_report.changes_frame(prep, change, communes, lang)
+        if flagged:
+            st.warning(ui.tr("upload.flagged", count=flagged, limit=fmt_int(change.get("jump_pct"), lang)))
+        st.dataframe(changes, hide_index=True, key=f"changes_{digest}")
+    with st.expander(ui.tr("upload.preview")):
+        st.dataframe(present.preview_table(prep, communes, lang), hide_index=True, key=f"preview_{digest}")
     ok_warn = True
-    if prep.warnings:
-        ok_warn = st.checkbox(ui.tr("upload.confirm_warnings"), key=f"warn_{digest}")
+    if prep.warnings or flagged:
+        label = "upload.confirm_warnings" if prep.warnings else "upload.confirm_flagged"
+        ok_warn = st.checkbox(ui.tr(label), key=f"warn_{digest}")
     if st.button(ui.tr("upload.confirm"), key=f"confirm_{digest}", type="primary", disabled=not ok_warn):
         try:
             with store.session(state.path) as con:
@@ -112,25 +136,34 @@ def show_file(name: str, data: bytes) -> None:
 
 
 def pick_units(prep: ingest.Prepared, digest: str) -> None:
-    """Names that matched no unit (or several): the officer picks the unit; the choice is remembered."""
+    """Names that matched no unit (or several), districts and communes: the officer picks the unit among the
+    candidates, listed whole (radio buttons, not a cut-off table cell); the choice is remembered as an alias."""
     choices = upload_report.unmatched_choices(prep)
     if not choices:
         return
-    communes = ui.communes(state.path, state.version).set_index("commune_code")
+    st.subheader(ui.tr("upload.pick_title"))
+    communes = ui.communes(state.path, state.version)
+    province_of = {**dict(zip(communes["district_code"], communes["province_code"])),
+                   **dict(zip(communes["commune_code"], communes["province_code"]))}
     picked = []
     for i, u in enumerate(choices):
+        values = {"name": ui.md(u["name"]), "row": u["row"]}
+        if not u["codes"]:
+            st.caption(ui.tr("upload.pick_no_candidates", **values))
+            continue
         labels = dict(zip(u["codes"], u["candidates"]))
-        code = st.selectbox(ui.tr("upload.pick_unit", name=ui.md(u["name"]), row=u["row"]), [""] + u["codes"],
-                            format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")),
-                            key=f"alias_{digest}_{i}")
+        code = st.radio(ui.tr(f"upload.pick_{u['level']}", **values), [""] + u["codes"], key=f"alias_{digest}_{i}",
+                        format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")))
         if code:
             picked.append((u, code))
-    if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}"):
+    if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}", type="primary"):
         try:
             with store.session(state.path) as con:
                 for u, code in picked:
-                    auth.add_alias(con, user, str(communes.at[code, "province_code"]), u["district_code"],
-                                   u["alias_key"], code)
+                    if u["level"] == "district":
+                        auth.add_district_alias(con, user, str(province_of[code]), u["alias_key"], code)
+                    else:
+                        auth.add_alias(con, user, str(province_of[code]), u["district_code"], u["alias_key"], code)
         except HotichError as exc:
             ui.show_error(exc)
             return
@@ -161,3 +194,17 @@ with st.expander(ui.tr("upload.withdraw")):
                 st.session_state["upload_flash"] = ui.tr("upload.withdrawn", upload_id=chosen, count=count)
                 st.session_state.get("upload_done", {}).clear()
                 st.rerun()
+
+# withdrawing the upload that replaced the demo leaves nothing in force (the banner above says why):
+# an administrator may bring the demo back
+if ui.demo_removed(state.path, state.version) is not None and user.can("demo"):
+    if st.button(ui.tr("upload.demo_reload"), key="demo_reload", help=ui.tr("upload.demo_reload_help"),
+                 icon=":material/science:"):
+        try:
+            result = ui.reload_demo(user, state.path)
+        except HotichError as exc:
+            ui.show_error(exc)
+        else:
+            st.session_state["upload_flash"] = ui.tr("upload.demo_reloaded", **result)
+            st.session_state.get("upload_done", {}).clear()
+            st.rerun()

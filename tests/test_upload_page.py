@@ -104,7 +104,7 @@ def test_unknown_name_pick_unit_remembered(monkeypatch, db):
     at = upload_page(monkeypatch, db, ("moi.csv", data, "text/csv"))
     digest = hashlib.sha256(data).hexdigest()
     assert at.error
-    at.selectbox(key=f"alias_{digest}_0").select("20335").run()
+    at.radio(key=f"alias_{digest}_0").set_value("20335").run()
     at.button(key=f"save_alias_{digest}").click().run()
     assert not at.exception
     assert any("Đã ghi nhớ 1" in s.value for s in at.success)

@@ -333,6 +333,15 @@ def add_alias(con: store.Connection, user: User | None, province: str, district:
     store.add_alias(con, province, district, alias_key, commune_code, user=user.name, source=_src(user))
 
 
+def add_district_alias(con: store.Connection, user: User | None, province: str, alias_key: str,
+                       district_code: str) -> None:
+    """Remember a district name (uploaders only for a district whose communes they may upload)."""
+    communes = store.all_communes(con)
+    require(user, "alias", set(communes.loc[communes["district_code"] == district_code, "commune_code"]))
+    assert user is not None
+    store.add_district_alias(con, province, alias_key, district_code, user=user.name, source=_src(user))
+
+
 def add_explanation(con: store.Connection, user: User | None, province: str, commune_code: str,
                     explained_on: date, reason: str, new_completion_date: date | None = None,
                     responsible: str | None = None) -> int:

@@ -15,6 +15,7 @@ DEFAULT_CAMPAIGN_NAME = "Đợt cao điểm 20 ngày"
 DEFAULT_START = "2025-02-21"
 DEFAULT_DEADLINE = "2025-03-12"
 DEFAULT_NOT_REPORTING_DAYS = 3  # report dated D-2 .. D counts as reporting
+DEFAULT_JUMP_PCT = 20  # Upload page: a daily increase above this % of a commune's books is flagged
 MAX_UPLOAD_BYTES = int(os.environ.get("HOTICH_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
 

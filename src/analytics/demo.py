@@ -70,11 +70,12 @@ def demo_reports(communes: pd.DataFrame, start: date, deadline: date, end: date 
     return frame
 
 
-def load_demo(con: store.Connection, province: str | None = None) -> dict[str, int]:
+def load_demo(con: store.Connection, province: str | None = None, *, user: str | None = None,
+              source: str | None = None) -> dict[str, int]:
     """Replace the database's figures with the demonstration and mark it as demo."""
     code = store.resolve_province(con, province)
     communes = store.units_frame(con, code)
     campaign = store.get_campaign(con, code)
     frame = demo_reports(communes, campaign.start, campaign.deadline)
-    store.replace_with_demo(con, frame, code, "demo-quang-nam.csv")
+    store.replace_with_demo(con, frame, code, "demo-quang-nam.csv", user=user, source=source)
     return {"communes": int(frame["commune_code"].nunique()), "reports": len(frame)}

@@ -58,8 +58,10 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
     severity: str = "error"  # "error" rejects the file; "warning" needs a confirmation
 
-    def as_dict(self, lang: str = "vi") -> dict[str, Any]:
-        from analytics.i18n import t
+    def as_dict(self, lang: str = "vi", surface: str = "cli") -> dict[str, Any]:
+        """The problem in words. ``surface`` ("cli" or "page") picks the fix's wording: the command line
+        names its flags (``--date``), the Upload page the labels of its own controls."""
+        from analytics.i18n import t, t_surface
 
         return {
             "file": self.file,
@@ -67,7 +69,7 @@ class Problem:
             "column": self.column,
             "value": self.value,
             "problem": t(self.problem_key, lang, **self.params),
-            "fix": t(self.fix_key, lang, **self.params),
+            "fix": t_surface(self.fix_key, lang, surface, **self.params),
             "severity": self.severity,
         }
 

@@ -308,8 +308,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.help": ("Tệp CSV hoặc Excel (.xlsx), mỗi dòng một xã, theo mẫu.",
                     "A CSV or Excel (.xlsx) file, one row per commune, as in the template."),
     "upload.file": ("Chọn tệp báo cáo", "Choose report files"),
-    "upload.date": ("Ngày báo cáo (khi tệp không có cột ngày)", "Report date (when the file has no date column)"),
-    "upload.use_date": ("Tệp không có cột ngày: dùng ngày dưới đây", "The file has no date column: use this date"),
+    "upload.date": ("Ngày báo cáo", "Report date"),
+    "upload.use_date": ("Tệp không ghi ngày: dùng ngày chọn dưới đây", "The file states no date: use the day below"),
     "upload.check": ("Kiểm tra", "Check"),
     "upload.confirm": ("Xác nhận nạp số liệu", "Confirm and load"),
     "upload.confirm_warnings": ("Tôi đã xem các cảnh báo và vẫn muốn nạp", "I have read the warnings and still want to load"),
@@ -381,8 +381,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Add this column (see the template) or correct its header"),
     "fix.date_format": ("Ghi ngày theo dạng ngày/tháng/năm, ví dụ 25/02/2025",
                         "Write the date as day/month/year, e.g. 25/02/2025"),
-    "fix.date_give": ("Điền ngày báo cáo vào cột ngày, hoặc chọn ngày khi tải lên (--date)",
-                      "Fill in the report date, or give it when uploading (--date)"),
+    "fix.date_give": ("Điền ngày báo cáo vào cột ngày, hoặc vào dòng “Ngày báo cáo” ở đầu tệp mẫu",
+                      "Fill in the report date in the date column, or on the “Ngày báo cáo” line at the top "
+                      "of the template"),
     "fix.date_same": ("Sửa ngày trong tệp hoặc chọn đúng ngày khi tải lên",
                       "Correct the date in the file or give the right date when uploading"),
     "fix.whole_number": ("Ghi số nguyên không âm, ví dụ 1234 hoặc 1.234",
@@ -407,8 +408,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "Next time save the file in Unicode (Times New Roman font, Unicode encoding)"),
     "read.several_sheets": ("Nhiều trang tính có bảng số liệu ({sheets}): đã đọc trang {sheet}",
                             "Several sheets hold a table ({sheets}): read {sheet}"),
-    "fix.several_sheets": ("Nếu cần trang khác, hãy chọn trang tính khi tải lên (--sheet)",
-                           "To read another, pick the sheet when uploading (--sheet)"),
+    "fix.several_sheets": ("Nếu cần trang khác, hãy chọn trang tính khi tải lên",
+                           "To read another, pick the sheet when uploading"),
     "check.date_ambiguous": ("Không xác định được ngày báo cáo: tệp ghi nhiều ngày ({dates})",
                              "The report date is unclear: the file states several dates ({dates})"),
     "check.date_title_differs": ("Ngày ghi trong tệp ({stated}) khác ngày đã chọn ({given}): dùng ngày đã chọn",
@@ -585,6 +586,87 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{moved_from_other_provinces} units moved from another province)."),
     "cli.demo_loaded": ("Đã tạo dữ liệu mẫu: {communes} xã, {reports} báo cáo.",
                         "Demo data created: {communes} communes, {reports} reports."),
+    # --- the clerk's flow on the Upload page: fixes worded per surface, templates, pickers, preview ---
+    # "<fix key>.page" / "<fix key>.cli": the same fix worded for the Upload page (its controls' labels are
+    # filled in by i18n.t_surface) or for the command line (its flags); the plain key is the neutral wording
+    "fix.date_give.cli": ("Điền ngày báo cáo vào cột ngày hoặc vào dòng “Ngày báo cáo” ở đầu tệp, hoặc cho "
+                          "ngày khi nạp (--date)",
+                          "Fill in the report date in the date column or on the “Ngày báo cáo” line at the top, "
+                          "or give it on the command line (--date)"),
+    "fix.date_give.page": ("Điền ngày vào dòng “Ngày báo cáo” ở đầu tệp (hoặc vào cột ngày), hoặc đánh dấu "
+                           "“{date_control}” trên trang này rồi chọn ngày ở ô “{date_field}”",
+                           "Fill in the date on the “Ngày báo cáo” line at the top of the file (or in a date "
+                           "column), or tick “{date_control}” on this page and pick the day in “{date_field}”"),
+    "fix.several_sheets.cli": ("Nếu cần trang khác, hãy chọn trang tính khi nạp (--sheet)",
+                               "To read another, pick the sheet on the command line (--sheet)"),
+    "fix.several_sheets.page": ("Nếu cần trang khác, hãy chọn ở ô “{sheet_control}” bên dưới",
+                                "To read another, pick it in “{sheet_control}” below"),
+    "fix.date_same.cli": ("Sửa ngày trong tệp hoặc cho đúng ngày khi nạp (--date)",
+                          "Correct the date in the file or give the right one on the command line (--date)"),
+    "fix.date_same.page": ("Sửa ngày trong tệp, hoặc chọn đúng ngày ở ô “{date_field}” trên trang này",
+                           "Correct the date in the file, or pick the right day in “{date_field}” on this page"),
+    "fix.confirm_correction.cli": ("Nếu đây là số liệu đính chính, tệp vẫn được nạp (trừ khi dùng --strict)",
+                                   "If this is a correction, the file still loads (unless --strict is given)"),
+    "fix.confirm_correction.page": ("Nếu đây là số liệu đính chính, đánh dấu “{confirm_control}” rồi bấm "
+                                    "“{load_control}”",
+                                    "If this is a correction, tick “{confirm_control}” and press “{load_control}”"),
+    "fix.confirm_date.page": ("Nếu đây là số liệu đầu kỳ, đánh dấu “{confirm_control}”; nếu không, sửa lại ngày",
+                              "If this is the baseline, tick “{confirm_control}”; otherwise correct the date"),
+    "fix.pick_unit": ("Sửa tên theo danh mục đơn vị hành chính (xem các tên gần giống)",
+                      "Correct the name as in the unit list (see the closest names)"),
+    "fix.pick_unit.page": ("Chọn đơn vị đúng ở mục “{pick_title}” ngay dưới bảng này (được ghi nhớ cho lần "
+                           "sau), hoặc sửa tên trong tệp",
+                           "Pick the right unit under “{pick_title}” just below this table (remembered next "
+                           "time), or correct the name in the file"),
+    "upload.template_scope": ("Mẫu cho", "Template for"),
+    "upload.template_whole": ("Toàn tỉnh", "The whole province"),
+    "upload.template_help": ("Mẫu đã có sẵn danh sách xã. Điền ngày báo cáo vào ô tô vàng ở dòng 2 "
+                             "(“Ngày báo cáo: __/__/____”) và số liệu của từng xã, rồi tải tệp lên đây.",
+                             "The template lists the communes. Fill in the report date in the yellow cell on "
+                             "row 2 (“Ngày báo cáo: __/__/____”) and each commune's figures, then upload it here."),
+    "upload.drop_label": ("Kéo thả tệp vào đây, hoặc bấm vào ô để chọn tệp",
+                          "Drag and drop files here, or click the box to choose files"),
+    "upload.drop_limits": ("Tối đa {limit_mb} MB mỗi tệp; CSV, Excel .xlsx/.xls/.ods",
+                           "At most {limit_mb} MB per file; CSV, Excel .xlsx/.xls/.ods"),
+    "upload.pick_title": ("Chọn đơn vị cho các tên chưa khớp", "Pick the unit for names that did not match"),
+    "upload.pick_commune": ("Xã “{name}” (dòng {row}) là xã nào?", "Which commune is “{name}” (row {row})?"),
+    "upload.pick_district": ("Huyện “{name}” (dòng {row}) là huyện nào?", "Which district is “{name}” (row {row})?"),
+    "upload.pick_no_candidates": ("Không có tên nào gần giống trong danh mục “{name}” (dòng {row}): sửa tên "
+                                  "trong tệp.",
+                                  "No name in the unit list is close to “{name}” (row {row}): correct it in the file."),
+    "upload.demo_replaced": ("Đang hiển thị DỮ LIỆU MẪU. Khi bạn xác nhận tệp này, toàn bộ dữ liệu mẫu (số liệu "
+                             "và lịch sử tải lên mẫu) sẽ bị xóa và thay bằng số liệu thật của tệp.",
+                             "The dashboard shows DEMO DATA. When you confirm this file, all the demo data "
+                             "(figures and demo upload history) is removed and replaced by the file's real figures."),
+    "app.demo_removed": ("Chưa có số liệu: dữ liệu mẫu đã bị xóa khi nạp tệp thật đầu tiên (lần tải lên số "
+                         "{upload_id}), và lần tải lên đó đã được rút. Hãy tải tệp báo cáo lên ở trang Tải lên.",
+                         "No figures yet: the demo data was removed when the first real file was loaded (upload "
+                         "{upload_id}), and that upload was withdrawn. Upload a report on the Upload page."),
+    "upload.demo_reload": ("Nạp lại dữ liệu mẫu", "Load the demo data again"),
+    "upload.demo_reload_help": ("Chỉ quản trị viên: thay nội dung trống bằng dữ liệu mẫu.",
+                                "Administrators only: fill the empty database with the demo data."),
+    "upload.demo_reloaded": ("Đã nạp lại dữ liệu mẫu: {communes} xã, {reports} báo cáo.",
+                             "Demo data loaded again: {communes} communes, {reports} reports."),
+    "upload.changes_title": ("Số liệu từng xã: trước → sau", "Each commune's figures: before → after"),
+    "upload.changes_vs_demo": ("Không so với dữ liệu mẫu (sẽ bị xóa): mọi xã trong tệp là báo cáo đầu tiên.",
+                               "Not compared with the demo data (it will be removed): every commune of the file "
+                               "is a first report."),
+    "upload.col.for_date": ("Ngày", "Date"),
+    "upload.col.digitized_change": ("Số sổ đã số hóa: trước → sau", "Books digitized: before → after"),
+    "upload.col.increase": ("Tăng thêm", "Increase"),
+    "upload.col.total_change": ("Tổng số sổ: trước → sau", "Books in total: before → after"),
+    "upload.col.previous_date": ("Ngày báo cáo trước", "Previous report"),
+    "upload.col.flag": ("Cần xem lại", "Check"),
+    "upload.flag.jump": ("Tăng {pct} % tổng số sổ trong {days} ngày (ngưỡng {limit} % mỗi ngày)",
+                         "Up {pct} % of the books in {days} days (limit {limit} % a day)"),
+    "upload.flag.lower": ("Thấp hơn báo cáo trước", "Lower than the previous report"),
+    "upload.flag.total_changed": ("Tổng số sổ thay đổi", "Books in total changed"),
+    "upload.flagged": ("{count} xã cần xem lại: số liệu tăng hơn {limit} % tổng số sổ mỗi ngày, hoặc thấp hơn "
+                       "báo cáo trước. Kiểm tra trước khi nạp.",
+                       "{count} communes to check: an increase of more than {limit} % of their books a day, "
+                       "or lower than the previous report. Check before loading."),
+    "upload.confirm_flagged": ("Tôi đã kiểm tra các xã cần xem lại", "I have checked the communes flagged"),
+    "upload.no_previous": ("–", "–"),
 }
 
 
@@ -600,6 +682,30 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+# the page's own controls, named by page variants of fixes ("<fix key>.page"): the labels stay in one place
+PAGE_CONTROLS = {
+    "date_control": "upload.use_date",
+    "date_field": "upload.date",
+    "sheet_control": "upload.sheet_pick",
+    "confirm_control": "upload.confirm_warnings",
+    "load_control": "upload.confirm",
+    "pick_title": "upload.pick_title",
+}
+SURFACES = ("cli", "page")
+
+
+def t_surface(key: str, lang: str = DEFAULT_LANG, surface: str = "cli", **values: Any) -> str:
+    """A text worded for where it is read: ``key.page`` or ``key.cli`` when the catalogue has that variant,
+    else ``key``. A fix on the Upload page names the page's controls by their labels (``PAGE_CONTROLS``);
+    on the command line it names the flags. Unknown surfaces get the neutral wording."""
+    variant = f"{key}.{surface}"
+    if surface not in SURFACES or variant not in CATALOGUE:
+        return t(key, lang, **values)
+    if surface == "page":
+        values = {**{name: t(label, lang) for name, label in PAGE_CONTROLS.items()}, **values}
+    return t(variant, lang, **values)
 
 
 def _locale(lang: str) -> str:

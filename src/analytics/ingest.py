@@ -20,7 +20,7 @@ from analytics import bulk, config, layout, queries, store
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
-from analytics.units import UnitIndex, name_key
+from analytics.units import Match, UnitIndex, name_key
 from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
                               parse_percent)
 
@@ -62,6 +62,8 @@ class Prepared:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # headings, subtotals, totals: row, kind, text
     unmatched: list[dict[str, Any]] = field(default_factory=list)  # names to pick a unit for: row, name, codes
     ignored_columns: list[str] = field(default_factory=list)
+    matched: set[str] = field(default_factory=set)  # communes matched by any means, rows with other errors too
+    date_found: date | None = None  # the file's one date (title, file name, form), even when rows were refused
 
     @property
     def ok(self) -> bool:
@@ -75,7 +77,10 @@ class Prepared:
 
     @property
     def communes_matched(self) -> int:
-        return 0 if self.rows.empty else int(self.rows["commune_code"].nunique())
+        """Communes the file names that were found in the unit list (by code, name or a remembered alias),
+        counting rows refused for another reason: "0 matched" for a file of known codes would mislead."""
+        loaded = 0 if self.rows.empty else int(self.rows["commune_code"].nunique())
+        return max(loaded, len(self.matched))
 
 
 @dataclass
@@ -227,6 +232,14 @@ class _Checker:
         used = set(self.cols.values()) | set(self.extras.values())
         prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
         self.communes, self.index, self.targets, self.province_of = _units(con, province)
+        self.district_aliases = store.district_aliases(con)
+
+    def match_district(self, name: Any) -> Any:
+        """A district by name: a name a user matched to a district before wins, else the unit list."""
+        code = self.district_aliases.get(name_key(name))
+        if code in self.index.district_names:
+            return Match(code)
+        return self.index.match_district(name)
 
     def get(self, row: list[Any], canon: str) -> Any:
         i = self.cols.get(canon)
@@ -263,6 +276,7 @@ class _Checker:
         prep, table, cols, index = self.prep, self.table, self.cols, self.index
         self.ambiguous: list[date] = []
         fallback_date, source = self.file_date()
+        prep.date_found = fallback_date
         # required columns
         missing = []
         if "commune" not in cols and "commune_code" not in cols:
@@ -272,7 +286,8 @@ class _Checker:
         if "report_date" not in cols and fallback_date is None and not self.ambiguous:
             missing.append("report_date (Ngày báo cáo)")
         for name in missing:
-            _add(prep, table.header_row, name, None, "check.missing_column", "fix.add_column", missing=name)
+            fix = "fix.date_give" if name.startswith("report_date") else "fix.add_column"
+            _add(prep, table.header_row, name, None, "check.missing_column", fix, missing=name)
         if "report_date" not in cols and self.ambiguous:
             _add(prep, None, None, None, "check.date_ambiguous", "fix.date_give",
                  dates=", ".join(_fmt(d) for d in self.ambiguous))
@@ -337,7 +352,7 @@ class _Checker:
                 if kind == "subtotal":
                     named = layout.subtotal_name(text)
                     if named:
-                        dm = index.match_district(named)
+                        dm = self.match_district(named)
                         district = dm.code or district
                 stated.append({"row": row_no, "kind": kind, "district": district if kind == "subtotal" else None,
                                "books_total": _lenient_count(self.get(row, "books_total")),
@@ -378,7 +393,7 @@ class _Checker:
         figures = any(not _is_empty(self.get(row, c)) for c in ("books_total", "books_digitized"))
         if _is_empty(raw_name):
             if not _is_empty(raw_district) and "commune" in self.cols:
-                dm = index.match_district(raw_district)
+                dm = self.match_district(raw_district)
                 return (dm.code, figures) if dm.code else None
             return None
         if not index.three_level:
@@ -388,7 +403,7 @@ class _Checker:
         numbered = layout.is_heading_number(stt)
         if not (typed or numbered or (_is_empty(stt) and not figures)):
             return None
-        dm = index.match_district(name)
+        dm = self.match_district(name)
         if dm.code is None:
             return ("", figures) if numbered and not figures else None
         if typed or numbered:
@@ -450,10 +465,16 @@ class _Checker:
                          "fix.check_name", candidates="")
                     district_failed = True
             elif not _is_empty(raw_district):
-                dm = index.match_district(raw_district)
+                dm = self.match_district(raw_district)
                 if dm.code is None:
+                    code_of = {f"{n} ({c})": c for c, n in index.district_names.items()}  # match_district's labels
                     _add(prep, row_no, label["district"], raw_district, f"check.{dm.reason}_district",
-                         "fix.check_name", candidates="; ".join(dm.candidates))
+                         "fix.pick_unit" if any(c in code_of for c in dm.candidates) else "fix.check_name",
+                         candidates="; ".join(dm.candidates) or "–")
+                    prep.unmatched.append({"row": row_no, "name": cell_text(raw_district), "level": "district",
+                                           "district_code": None, "alias_key": name_key(raw_district),
+                                           "codes": [code_of[c] for c in dm.candidates if c in code_of],
+                                           "candidates": [c for c in dm.candidates if c in code_of]})
                     district_failed = True
                 district_code = dm.code
             else:
@@ -469,14 +490,17 @@ class _Checker:
             value = raw_code if by_code else raw_name
             if m.reason == "name_mismatch":
                 value = f"{cell_text(raw_code)} / {cell_text(raw_name)}"
-            _add(prep, row_no, column, value, f"check.{m.reason}_commune", "fix.check_name",
-                 candidates="; ".join(m.candidates) or "–")
+            pickable = not by_code and m.reason in ("unknown", "ambiguous") and bool(m.codes)
+            _add(prep, row_no, column, value, f"check.{m.reason}_commune",
+                 "fix.pick_unit" if pickable else "fix.check_name", candidates="; ".join(m.candidates) or "–")
             if not by_code and m.reason in ("unknown", "ambiguous"):
-                prep.unmatched.append({"row": row_no, "name": cell_text(raw_name), "district_code": district_code,
+                prep.unmatched.append({"row": row_no, "name": cell_text(raw_name), "level": "commune",
+                                       "district_code": district_code,
                                        "alias_key": name_key(raw_name), "codes": m.codes,
                                        "candidates": m.candidates})
             return None
         rec["commune_code"] = m.code
+        prep.matched.add(m.code)
         if bad:
             return None
         # figures
@@ -588,9 +612,13 @@ def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
     before = metrics.summary(con, province, as_of)
     with store.what_if(con, prep.rows):
         after = metrics.summary(con, province, as_of)
+    demo = store.is_demo(con)
     return {
         "province": province,
         "as_of": as_of,
+        "demo": demo,  # the first real upload replaces the demo: nothing to compare with
+        "previous": None if demo else store.previous_figures(con, prep.rows),
+        "jump_pct": jump_pct(con, province),
         "new_reports": prep.new_reports,
         "replaced_reports": prep.replaced_reports,
         "completion_before": before["completion_pct"],
@@ -600,6 +628,15 @@ def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
         "units_reporting_before": before["units_reporting"],
         "units_reporting_after": after["units_reporting"],
     }
+
+
+def jump_pct(con: store.Connection, province: str) -> float:
+    """The daily increase, in % of a commune's books, above which the Upload page asks to check a figure
+    (setting ``jump_pct``; a 20-day campaign needs about 5 % a day, so 20 % a day is rarely real)."""
+    try:
+        return float(store.get_setting(con, province, "jump_pct", str(config.DEFAULT_JUMP_PCT)) or 0)
+    except ValueError:
+        return float(config.DEFAULT_JUMP_PCT)
 
 
 def _acting(user: Any, source: str) -> tuple[str | None, str]:
@@ -614,6 +651,11 @@ def _acting(user: Any, source: str) -> tuple[str | None, str]:
 
 
 _APP_NEEDS_USER = True  # the Upload page passes the signed-in ``auth.User``
+
+
+def _surface(source: str) -> str:
+    """Where the log's fixes will be read: a page's wording names its controls, the CLI's its flags."""
+    return "page" if source == "app" else "cli"
 
 
 def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: str = "cli") -> IngestResult:
@@ -634,7 +676,7 @@ def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: s
         sha256=prep.sha256,
         rows=prep.rows,
         province_code=prep.province_code,
-        warnings=[w.as_dict("vi") for w in prep.warnings],
+        warnings=[w.as_dict("vi", surface=_surface(source)) for w in prep.warnings],
         user=user,
         source=source,
     )
@@ -648,7 +690,8 @@ def reject(con: store.Connection, prep: Prepared, *, user: Any = None, source: s
     problems = prep.errors if problems is None else problems
     user, source = _acting(user, source)
     upload_id = store.log_rejected(con, prep.file_name, prep.sha256, prep.rows_read,
-                                   [p.as_dict("vi") for p in problems], user=user, source=source)
+                                   [p.as_dict("vi", surface=_surface(source)) for p in problems], user=user,
+                                   source=source)
     return IngestRejected(prep.file_name, problems, upload_id)
 
 

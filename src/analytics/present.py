@@ -108,9 +108,10 @@ def kpis(s: dict[str, Any], lang: str = "vi") -> dict[str, str]:
     }
 
 
-def problems_table(problems: list, lang: str = "vi") -> pd.DataFrame:
-    """Errors or warnings of a file: row as seen in the spreadsheet, column, value, problem, fix."""
-    rows = [p.as_dict(lang) for p in problems]
+def problems_table(problems: list, lang: str = "vi", surface: str = "cli") -> pd.DataFrame:
+    """Errors or warnings of a file: row as seen in the spreadsheet, column, value, problem, fix
+    (worded for ``surface``: "page" names the page's controls, "cli" the command's flags)."""
+    rows = [p.as_dict(lang, surface) for p in problems]
     return pd.DataFrame({
         t("col.row", lang): [r["row"] if r["row"] is not None else "–" for r in rows],
         t("col.column", lang): [r["column"] or "–" for r in rows],

@@ -48,6 +48,10 @@ DELETE_ALIAS = """DELETE FROM aliases WHERE province_code = ? AND district_code 
                   AND alias_key = ?"""
 INSERT_ALIAS = """INSERT INTO aliases (province_code, district_code, alias_key, commune_code, created_at, created_by)
                   VALUES (?, ?, ?, ?, ?, ?)"""
+DISTRICT_ALIASES = "SELECT alias_key, district_code FROM district_aliases"
+DELETE_DISTRICT_ALIAS = "DELETE FROM district_aliases WHERE province_code = ? AND alias_key = ?"
+INSERT_DISTRICT_ALIAS = """INSERT INTO district_aliases (province_code, alias_key, district_code, created_at,
+                           created_by) VALUES (?, ?, ?, ?, ?)"""
 
 # campaign and settings
 INSERT_CAMPAIGN_IF_MISSING = """INSERT INTO campaigns (province_code, name, start_date, deadline, updated_at)
@@ -442,3 +446,17 @@ INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, pa
                              SELECT level, code, name, unit_type, parent_code, province_code, district_code,
                                     books_total, sort_order FROM _units_in"""
 CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"
+# Each incoming row against the commune's report in force on or before its date (the same date when the
+# row replaces it): what the Upload page shows as "before".
+INCOMING_PREVIOUS = """
+SELECT i.row_no, p.report_date AS prev_date, p.books_total AS prev_total, p.books_digitized AS prev_digitized
+FROM _incoming_prev i
+ASOF LEFT JOIN (SELECT commune_code, report_date, books_total, books_digitized FROM reports
+                WHERE report_date <= $last) p
+  ON i.commune_code = p.commune_code AND CAST(i.report_date AS DATE) >= p.report_date
+ORDER BY i.row_no
+"""
+# the latest logged attempt with these bytes: a re-check of a refused file that finds the same problems is
+# not logged again
+LATEST_ATTEMPT_BY_HASH = """SELECT id, outcome, errors, user_name FROM uploads WHERE sha256 = ?
+                            ORDER BY uploaded_at DESC, id DESC LIMIT 1"""

@@ -158,6 +158,16 @@ MIGRATIONS: list[list[str]] = [
             detail VARCHAR,                    -- JSON
             file_name VARCHAR)""",
     ],
+    # district names users matched to a district on the Upload page (the commune ones are in aliases)
+    [
+        """CREATE TABLE district_aliases (
+            province_code VARCHAR NOT NULL,
+            alias_key VARCHAR NOT NULL,        -- units.name_key of the name in the file
+            district_code VARCHAR NOT NULL,
+            created_at TIMESTAMP,
+            created_by VARCHAR,
+            PRIMARY KEY (province_code, alias_key))""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -585,6 +595,33 @@ def add_alias(con: Connection, province: str, district: str | None, alias_key: s
                                                         "alias": alias_key}, source=source)
 
 
+def district_aliases(con: Connection) -> dict[str, str]:
+    """Names a user matched to a district (name key -> district code); a name two provinces' users gave
+    different districts is left out, so it is asked again rather than guessed."""
+    found: dict[str, set[str]] = {}
+    for key, code in con.execute(queries.DISTRICT_ALIASES).fetchall():
+        found.setdefault(key, set()).add(code)
+    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+
+
+@retry_conflicts
+def add_district_alias(con: Connection, province: str, alias_key: str, district_code: str,
+                       user: str | None = None, source: str | None = None) -> None:
+    """Remember that a district name seen in a file means this district (chosen by a user)."""
+    with transaction(con):
+        con.execute(queries.DELETE_DISTRICT_ALIAS, [province, alias_key])
+        con.execute(queries.INSERT_DISTRICT_ALIAS, [province, alias_key, district_code, _now(), user])
+        bump_version(con)
+        record_audit(con, user, "alias", district_code, {"province": province, "level": "district",
+                                                         "alias": alias_key}, source=source)
+
+
+def demo_replaced_by(con: Connection) -> int | None:
+    """The upload that replaced the demo data (None when the demo was never replaced or was loaded again)."""
+    value = get_meta(con, "demo_replaced_by")
+    return int(value) if value and value.isdigit() else None
+
+
 # --- campaign and settings --------------------------------------------------
 
 
@@ -661,13 +698,21 @@ def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) ->
 @retry_conflicts
 def log_rejected(con: Connection, file_name: str, sha256: str, row_count: int, errors: list[dict[str, Any]],
                  user: str | None = None, source: str = "cli") -> int:
-    """Record a rejected attempt: the log keeps it, no figure changes."""
+    """Record a rejected attempt: the log keeps it, no figure changes.
+
+    The same bytes refused again for the same problems by the same user (a clerk re-checking a file, a page
+    reloaded) are not logged again: the earlier attempt's id is returned, so the log counts attempts that
+    differ, not reruns."""
+    text = json.dumps(errors, ensure_ascii=False)
     with transaction(con):
+        last = con.execute(queries.LATEST_ATTEMPT_BY_HASH, [sha256]).fetchone()
+        if last is not None and last[1] == "rejected" and last[2] == text and last[3] == user:
+            return int(last[0])
         upload_id = con.execute(queries.NEXT_UPLOAD_ID).fetchone()[0]
         con.execute(
             queries.INSERT_UPLOAD,
-            [upload_id, file_name, sha256, _now(), row_count, None, "[]", None, "rejected",
-             json.dumps(errors, ensure_ascii=False), "[]", user, source],
+            [upload_id, file_name, sha256, _now(), row_count, None, "[]", None, "rejected", text, "[]", user,
+             source],
         )
     return int(upload_id)
 
@@ -694,19 +739,29 @@ def commit_reports(
     before, change nothing.
     """
     with transaction(con):
-        if source != "demo" and is_demo(con):
+        replacing_demo = source != "demo" and is_demo(con)
+        if replacing_demo:
             clear_reports(con)
             set_demo(con, False)
-        return _write_upload(con, file_name=file_name, sha256=sha256, rows=rows, province_code=province_code,
-                             warnings=warnings, user=user, source=source)
+        upload_id, unchanged = _write_upload(con, file_name=file_name, sha256=sha256, rows=rows,
+                                             province_code=province_code, warnings=warnings, user=user,
+                                             source=source)
+        if replacing_demo:  # remembered, so a dashboard left empty by withdrawing it can say why
+            set_meta(con, "demo_replaced_by", str(upload_id))
+        return upload_id, unchanged
 
 
 @retry_conflicts
-def replace_with_demo(con: Connection, rows: pd.DataFrame, province_code: str, file_name: str) -> int:
-    """Replace every figure with demonstration rows, marked as demo, in one transaction."""
+def replace_with_demo(con: Connection, rows: pd.DataFrame, province_code: str, file_name: str, *,
+                      user: str | None = None, source: str | None = None) -> int:
+    """Replace every figure with demonstration rows, marked as demo, in one transaction (audited when a
+    user asked for it)."""
     with transaction(con):
+        if user is not None:
+            record_audit(con, user, "demo", province_code, {"reports": len(rows)}, source=source)
         clear_reports(con)
         set_demo(con, True)
+        set_meta(con, "demo_replaced_by", "")
         upload_id, _ = _write_upload(con, file_name=file_name, sha256="demo", rows=rows,
                                      province_code=province_code, warnings=None, user=None, source="demo")
     return upload_id
@@ -1214,6 +1269,24 @@ def compare_incoming(con: Connection, rows: pd.DataFrame) -> tuple[int, list[tup
     finally:
         con.unregister("_incoming_cmp")
     return replaced, lower
+
+
+def previous_figures(con: Connection, rows: pd.DataFrame) -> pd.DataFrame:
+    """For rows about to be loaded: the commune's report in force on or before each row's date (the one the
+    row replaces, or the one before it): row_no, prev_date, prev_total, prev_digitized (NaN/None: none)."""
+    columns = ["row_no", "prev_date", "prev_total", "prev_digitized"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({
+        "row_no": pd.array(rows["row_no"], dtype="Int64"),
+        "commune_code": rows["commune_code"].astype(object).to_numpy(),
+        "report_date": _as_timestamps(rows["report_date"]),
+    })
+    con.register("_incoming_prev", frame)
+    try:
+        return con.execute(queries.INCOMING_PREVIOUS, {"last": frame["report_date"].max().date()}).df()[columns]
+    finally:
+        con.unregister("_incoming_prev")
 
 
 def _as_timestamps(series: pd.Series) -> pd.Series:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
+from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 
 MEANING = {
     "report_date": "col.report_date", "district": "col.district", "district_code": "col.district",
@@ -19,7 +19,8 @@ MEANING = {
 def recognized_text(prep: Any, lang: str = "vi") -> str:
     """Sheet, header row, report date and where it came from, rows read, communes matched."""
     source = t(f"upload.date_source.{prep.date_source}", lang) if prep.date_source else "–"
-    dates = ", ".join(fmt_date(d) for d in prep.report_dates) or "–"
+    found = getattr(prep, "date_found", None)
+    dates = ", ".join(fmt_date(d) for d in prep.report_dates) or (fmt_date(found) if found else "–")
     header = str(prep.header_row) if prep.header_row else "–"
     if prep.header_row and prep.header_rows > 1:
         header = f"{prep.header_row}–{prep.header_row + prep.header_rows - 1}"
@@ -45,16 +46,76 @@ def change_text(change: dict[str, Any], lang: str = "vi") -> str:
 
 
 def unmatched_choices(prep: Any) -> list[dict[str, Any]]:
-    """Names to pick a unit for, once per (district, name), with candidate codes and labels."""
+    """Names to pick a unit for, once per (level, district, name), with candidate codes and labels;
+    districts first, since a commune is looked for within its district. A name without candidates is kept
+    (``codes`` empty): the page says to correct it in the file."""
     seen: set[tuple] = set()
     out = []
     for u in prep.unmatched:
-        key = (u["district_code"], u["alias_key"])
-        if key in seen or not u["codes"] or not u["alias_key"]:
+        level = u.get("level", "commune")
+        key = (level, u["district_code"], u["alias_key"])
+        if key in seen or not u["alias_key"]:
             continue
         seen.add(key)
-        out.append(u)
-    return out
+        out.append({**u, "level": level})
+    return sorted(out, key=lambda u: (u["level"] != "district", u["row"]))
+
+
+def changes_frame(prep: Any, change: dict[str, Any], communes: pd.DataFrame,
+                  lang: str = "vi") -> tuple[pd.DataFrame, int]:
+    """Every commune whose figures the file changes, before → after, with what to check; and how many rows
+    are flagged. A row is flagged when books digitized go down, or go up by more than ``jump_pct`` % of the
+    commune's books per day since its previous report (a same-day replacement counts as one day).
+    Figures the file repeats unchanged are left out. Against demo data nothing is compared (it goes away)."""
+    previous = change.get("previous")
+    rows = prep.rows
+    if previous is None or rows.empty:
+        return pd.DataFrame(), 0
+    limit = float(change.get("jump_pct") or 0)
+    names = communes.set_index("commune_code")["commune"].to_dict()
+    prev = previous.set_index("row_no")
+    out, flagged = [], 0
+    for r in rows.itertuples(index=False):
+        p = prev.loc[r.row_no] if r.row_no in prev.index else None
+        had = p is not None and pd.notna(p["prev_digitized"])
+        old_d = int(p["prev_digitized"]) if had else None
+        old_t = int(p["prev_total"]) if had and pd.notna(p["prev_total"]) else None
+        new_d, new_t = int(r.books_digitized), int(r.books_total)
+        if had and old_d == new_d and old_t == new_t:
+            continue
+        flags = []
+        if had and new_d < old_d:
+            flags.append(t("upload.flag.lower", lang))
+        elif had and new_t and limit > 0:
+            prev_day = pd.Timestamp(p["prev_date"]).date()
+            days = max((r.report_date - prev_day).days, 1)
+            pct = 100.0 * (new_d - old_d) / new_t
+            if pct > limit * days:
+                flags.append(t("upload.flag.jump", lang, pct=fmt_num(pct, lang), days=days,
+                               limit=fmt_int(limit, lang)))
+        if flags:
+            flagged += 1
+        if had and old_t is not None and old_t != new_t:
+            flags.append(t("upload.flag.total_changed", lang))
+        dash = t("upload.no_previous", lang)
+        out.append({
+            t("col.row", lang): int(r.row_no),
+            t("col.commune_code", lang): r.commune_code,
+            t("col.commune", lang): names.get(r.commune_code, r.commune_code),
+            t("upload.col.for_date", lang): fmt_date(r.report_date),
+            t("upload.col.digitized_change", lang): f"{fmt_int(old_d, lang) if had else dash} → {fmt_int(new_d, lang)}",
+            t("upload.col.increase", lang): _signed(new_d - old_d, lang) if had else dash,
+            t("upload.col.total_change", lang): (f"{fmt_int(old_t, lang) if old_t is not None else dash} → "
+                                                 f"{fmt_int(new_t, lang)}"),
+            t("upload.col.previous_date", lang): fmt_date(pd.Timestamp(p["prev_date"]).date()) if had else dash,
+            t("upload.col.flag", lang): "; ".join(flags),
+        })
+    return pd.DataFrame(out), flagged
+
+
+def _signed(value: int, lang: str) -> str:
+    """+1.234 / −56: a change, signed, in the language's number format."""
+    return ("+" if value >= 0 else "−") + fmt_int(abs(value), lang)
 
 
 def withdrawable(uploads: pd.DataFrame, lang: str = "vi") -> dict[int, str]:
