@@ -10,7 +10,7 @@ import streamlit as st
 
 import ui
 from analytics import auth, config, ingest, present, store, upload_report
-from analytics.i18n import fmt_int
+from analytics.i18n import fmt_date, fmt_int
 from analytics.errors import HotichError
 
 state: ui.Sidebar = st.session_state["view"]
@@ -129,7 +129,7 @@ def show_file(name: str, data: bytes) -> None:
             message = ui.tr("upload.unchanged", file=ui.md(name), upload_id=result.upload_id)
         else:
             message = ui.tr("upload.ok", rows=result.rows, communes=result.communes, file=ui.md(name),
-                            dates=", ".join(result.report_dates))
+                            dates=", ".join(fmt_date(d) for d in result.report_dates))
         done[digest] = message
         st.session_state["last_upload_id"] = result.upload_id
         st.rerun()

@@ -620,7 +620,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "time), or correct the name in the file"),
     "upload.template_scope": ("Mẫu cho", "Template for"),
     "upload.template_whole": ("Toàn tỉnh", "The whole province"),
-    "upload.template_help": ("Mẫu đã có sẵn danh sách xã. Điền ngày báo cáo vào ô tô vàng ở dòng 2 "
+    "upload.template_help": ("Mẫu đã có sẵn danh sách xã. Điền ngày báo cáo vào ô màu vàng ở dòng 2 "
                              "(“Ngày báo cáo: __/__/____”) và số liệu của từng xã, rồi tải tệp lên đây.",
                              "The template lists the communes. Fill in the report date in the yellow cell on "
                              "row 2 (“Ngày báo cáo: __/__/____”) and each commune's figures, then upload it here."),

@@ -609,10 +609,12 @@ def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
     _, last = metrics.report_span(con, province)
     file_last = max(prep.rows["report_date"])
     as_of = max(d for d in (last, file_last) if d is not None)
+    demo = store.is_demo(con)
     before = metrics.summary(con, province, as_of)
+    if demo:  # the demo goes away with this file: there is no real "before"
+        before = {key: None for key in before}
     with store.what_if(con, prep.rows):
         after = metrics.summary(con, province, as_of)
-    demo = store.is_demo(con)
     return {
         "province": province,
         "as_of": as_of,

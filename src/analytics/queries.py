@@ -456,7 +456,7 @@ ASOF LEFT JOIN (SELECT commune_code, report_date, books_total, books_digitized F
   ON i.commune_code = p.commune_code AND CAST(i.report_date AS DATE) >= p.report_date
 ORDER BY i.row_no
 """
-# the latest logged attempt with these bytes: a re-check of a refused file that finds the same problems is
+# an earlier refusal of these bytes for the same problems by the same user: a re-check of a refused file is
 # not logged again
-LATEST_ATTEMPT_BY_HASH = """SELECT id, outcome, errors, user_name FROM uploads WHERE sha256 = ?
-                            ORDER BY uploaded_at DESC, id DESC LIMIT 1"""
+SAME_REJECTION = """SELECT min(id) FROM uploads WHERE sha256 = ? AND outcome = 'rejected' AND errors = ?
+                    AND user_name IS NOT DISTINCT FROM ?"""

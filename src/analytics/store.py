@@ -700,14 +700,14 @@ def log_rejected(con: Connection, file_name: str, sha256: str, row_count: int, e
                  user: str | None = None, source: str = "cli") -> int:
     """Record a rejected attempt: the log keeps it, no figure changes.
 
-    The same bytes refused again for the same problems by the same user (a clerk re-checking a file, a page
-    reloaded) are not logged again: the earlier attempt's id is returned, so the log counts attempts that
-    differ, not reruns."""
+    The same bytes refused before for the same problems by the same user (a clerk re-checking a file, a page
+    reloaded, the same command run again) are not logged again: the earlier attempt's id is returned, so the
+    log lists the different attempts, not every rerun."""
     text = json.dumps(errors, ensure_ascii=False)
     with transaction(con):
-        last = con.execute(queries.LATEST_ATTEMPT_BY_HASH, [sha256]).fetchone()
-        if last is not None and last[1] == "rejected" and last[2] == text and last[3] == user:
-            return int(last[0])
+        earlier = con.execute(queries.SAME_REJECTION, [sha256, text, user]).fetchone()[0]
+        if earlier is not None:
+            return int(earlier)
         upload_id = con.execute(queries.NEXT_UPLOAD_ID).fetchone()[0]
         con.execute(
             queries.INSERT_UPLOAD,
