@@ -16,6 +16,7 @@ from analytics.errors import HotichError
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("upload.title"))
+ui.uploader_texts()
 user = ui.require_role("upload")  # issue 7: the page checks the role itself, not only the menu
 ui.demo_banner(state)
 st.caption(ui.tr("upload.help_formats"))
@@ -32,7 +33,7 @@ if flash:
     st.success(flash)
 
 with st.expander(ui.tr("upload.templates")):
-    st.caption(ui.tr("upload.template_help"))
+    st.caption(ui.md(ui.tr("upload.template_help")))  # "__/__/____" is not Markdown emphasis
     districts = ui.district_options(state.path, state.version, state.province)
     names = dict(zip(districts["district_code"], districts["district"]))
     scope = st.selectbox(ui.tr("upload.template_scope"), [""] + list(names), key="template_scope",
@@ -46,8 +47,8 @@ with st.expander(ui.tr("upload.templates")):
                          key="template_csv", icon=":material/download:")
 
 # every type is accepted here and checked by the importer, so a wrong file gets its message in the user's
-# language (the widget's own type refusal is English); the widget's English texts are hidden (ui.uploader_texts)
-ui.uploader_texts()
+# language (the widget's own type refusal is English); the widget's English texts are hidden (ui.uploader_texts,
+# sent at the top of the page so the stylesheet is there before the widget is drawn)
 files = st.file_uploader(ui.tr("upload.drop_label"), type=None, accept_multiple_files=True, key="upload_files")
 st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.MAX_UPLOAD_BYTES / 1024 / 1024, lang)))
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")

@@ -102,13 +102,13 @@ def changes_frame(prep: Any, change: dict[str, Any], communes: pd.DataFrame,
             t("col.row", lang): int(r.row_no),
             t("col.commune_code", lang): r.commune_code,
             t("col.commune", lang): names.get(r.commune_code, r.commune_code),
+            t("upload.col.flag", lang): "; ".join(flags),  # next to the name: a wide table would hide it
             t("upload.col.for_date", lang): fmt_date(r.report_date),
             t("upload.col.digitized_change", lang): f"{fmt_int(old_d, lang) if had else dash} → {fmt_int(new_d, lang)}",
             t("upload.col.increase", lang): _signed(new_d - old_d, lang) if had else dash,
             t("upload.col.total_change", lang): (f"{fmt_int(old_t, lang) if old_t is not None else dash} → "
                                                  f"{fmt_int(new_t, lang)}"),
             t("upload.col.previous_date", lang): fmt_date(pd.Timestamp(p["prev_date"]).date()) if had else dash,
-            t("upload.col.flag", lang): "; ".join(flags),
         })
     return pd.DataFrame(out), flagged
 

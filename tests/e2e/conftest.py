@@ -83,6 +83,11 @@ def app_db(tmp_path_factory) -> Path:
 def app_url(app_db: Path, tmp_path_factory) -> Iterator[str]:
     """``streamlit run app.py`` on a free port with the temporary database; stopped after the module."""
     _need_browser()
+    yield from serve(app_db, tmp_path_factory)
+
+
+def serve(app_db: Path, tmp_path_factory) -> Iterator[str]:
+    """Run the app on a free port with ``app_db`` until the generator is closed (yields its URL)."""
     port = free_port()
     env = dict(os.environ, HOTICH_DB=str(app_db), HOTICH_AUTO_DEMO="0", PYTHONUNBUFFERED="1")
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"

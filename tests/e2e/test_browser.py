@@ -224,3 +224,137 @@ def test_upload_through_file_input(page, app_url, expected, tmp_path):
     wait_idle(page)
     assert date_shown(page) == NEW_DAY
     assert_no_errors(page, "overview after upload")
+
+
+# --- the clerk's day on the Upload page, on its own server (it replaces the demo, then brings it back) ---------
+
+ENGLISH_ON_PAGE = re.compile(r"\b(Upload|Drag and drop|per file|Browse files|Limit)\b")
+
+
+@pytest.fixture
+def clerk_url(tmp_path_factory):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT, serve
+
+    db = tmp_path_factory.mktemp("clerk") / "clerk.duckdb"
+    subprocess.run([sys.executable, "-m", "analytics", "demo", "--db", str(db)], check=True, cwd=ROOT,
+                   capture_output=True)
+    server = serve(db, tmp_path_factory)
+    yield next(server), db
+    server.close()
+
+
+def _main_text(page) -> str:
+    """The text a reader sees in the main block (inner_text leaves out what CSS hides), once the page's
+    stylesheet has hidden the file uploader's own English texts (it may land a moment after the widget)."""
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"]')]
+                              .every(el => getComputedStyle(el).display === 'none')""", timeout=10_000)
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def _shoot(page, screenshots_dir: Path, name: str, at=None) -> None:
+    """Desktop and phone screenshots, scrolled to ``at`` (a locator) when given: the page scrolls inside
+    Streamlit's main block, so a full-page shot would show the top only."""
+    for size, label in ((DESKTOP, "1440x900"), (PHONE, "390x844")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(600)
+        if at is not None:
+            at.evaluate("el => el.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(300)
+        page.screenshot(path=str(screenshots_dir / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(300)
+
+
+def test_clerk_day_in_the_browser(page, clerk_url, screenshots_dir, tmp_path):
+    import io
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    from analytics import templates
+
+    url, db = clerk_url
+    page.goto(url)  # a deep link as the very first request of a new server can meet "Page not found"
+    wait_idle(page)
+    page.goto(f"{url}/tai-len")
+    wait_idle(page)
+    assert_no_errors(page, "upload page")
+    assert not ENGLISH_ON_PAGE.search(_main_text(page)), _main_text(page)
+    _shoot(page, screenshots_dir, "tai-len")
+    # the district's template, downloaded by a click
+    page.get_by_text("Tải mẫu báo cáo").click()
+    page.locator('.st-key-template_scope [role="combobox"], .st-key-template_scope input').first.click()
+    page.keyboard.type("Thành phố Tam Kỳ")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Mẫu Excel").click()
+    assert info.value.suggested_filename == "mau_bao_cao_thanh-pho-tam-ky.xlsx"
+    wb = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    ws = wb.active
+    first = templates.HEADER_ROW + 1
+    rows = range(first, ws.max_row + 1)
+    assert len(rows) == 13
+    ws["B2"] = datetime(2025, 3, 6)
+    for r in rows:
+        ws.cell(r, 4, 1000)
+        ws.cell(r, 5, 700)
+    ws.cell(first, 2).value = None
+    ws.cell(first, 3).value = "Phường Tân Thanh Mới"    # typed by hand, misspelt
+    ws.cell(first + 1, 2).value = None
+    ws.cell(first + 1, 1).value = "TP Tam Kyy"          # a misspelt district
+    upload = tmp_path / "bao_cao_tam_ky.xlsx"
+    buf = io.BytesIO()
+    wb.save(buf)
+    upload.write_bytes(buf.getvalue())
+    # a click on the drop zone opens the file chooser
+    with page.expect_file_chooser() as chooser:
+        page.locator('[data-testid="stFileUploaderDropzone"]').click(position={"x": 300, "y": 30})
+    chooser.value.set_files(str(upload))
+    page.get_by_text(re.compile(r"bị từ chối: 2 lỗi")).wait_for(timeout=60_000)
+    wait_idle(page)
+    text = _main_text(page)
+    assert "xã khớp: 11" in text and not ENGLISH_ON_PAGE.search(text)
+    # the candidates are shown whole, as choices under the problems
+    whole = page.get_by_text("Phường Tân Thạnh, Thành phố Tam Kỳ (20335)", exact=True)
+    assert whole.is_visible()
+    _shoot(page, screenshots_dir, "tai-len-chon-don-vi", at=page.get_by_text("Chọn đơn vị cho các tên chưa khớp", exact=True))
+    page.get_by_text("Thành phố Tam Kỳ (502)", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("Phường Tân Thạnh, Thành phố Tam Kỳ (20335)", exact=True).click()
+    wait_idle(page)
+    page.get_by_role("button", name="Ghi nhớ các lựa chọn và kiểm tra lại").click()
+    page.get_by_text("Đã ghi nhớ 2 tên gọi.").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_errors(page, "names remembered")
+    assert "toàn bộ dữ liệu mẫu" in _main_text(page)  # said before the confirmation
+    _shoot(page, screenshots_dir, "tai-len-xem-truoc", at=page.get_by_text("Số liệu từng xã: trước → sau", exact=True))
+    page.get_by_role("button", name="Xác nhận nạp số liệu").click()
+    page.get_by_text(re.compile(r"Đã nạp 13 dòng \(13 xã\)")).wait_for(timeout=60_000)
+    wait_idle(page)
+    with store.session(db) as con:
+        assert not store.is_demo(con) and store.report_count(con) == 13
+    # the next day's file: each commune's figures before → after, a jump and a drop flagged
+    day2 = tmp_path / "bao_cao_07_03.csv"
+    day2.write_text("Ngày báo cáo,Mã xã,Tổng số sổ,Số sổ đã số hóa\n07/03/2025,20335,1000,950\n"
+                    "07/03/2025,20338,1000,650\n07/03/2025,20341,1000,720\n", encoding="utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(day2))
+    page.get_by_text(re.compile(r"2 xã cần xem lại")).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator('[data-testid="stDataFrame"] td', has_text="700 → 950").count() == 1
+    _shoot(page, screenshots_dir, "tai-len-truoc-sau", at=page.get_by_text("Số liệu từng xã: trước → sau", exact=True))
+    # withdraw it: the empty dashboard says why; the demo can come back
+    page.get_by_text("Rút lần tải lên").click()
+    page.get_by_role("button", name="Rút và khôi phục số liệu trước đó").click()
+    page.get_by_text(re.compile(r"dữ liệu mẫu đã bị xóa khi nạp tệp thật đầu tiên")).first.wait_for(timeout=60_000)
+    wait_idle(page)
+    page.get_by_role("button", name="Nạp lại dữ liệu mẫu").click()
+    page.get_by_text(re.compile(r"Đã nạp lại dữ liệu mẫu")).wait_for(timeout=60_000)
+    wait_idle(page)
+    assert_no_errors(page, "demo loaded again")
+    with store.session(db) as con:
+        assert store.is_demo(con) and store.report_count(con) > 3000
