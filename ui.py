@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, metrics, present, store
+from analytics import config, demo, ingest, metrics, present, store
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, t
 
@@ -209,7 +209,8 @@ def settings_of(path: str, version: int, province: str) -> dict:
     with store.session(path) as con:
         v = metrics.view(con, province, None)
         return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
-                "window": v.window, "calendar": metrics.calendar(con, province)}
+                "window": v.window, "calendar": metrics.calendar(con, province),
+                "jump": ingest.jump_pct(con, province)}
 
 
 def read_units_upload(data: bytes, name: str = "units.csv") -> list[dict]:

@@ -30,6 +30,8 @@ with st.form("settings_campaign"):
                             step=0.5, help=ui.tr("settings.amber_help"), key="set_amber")
     window = c4.number_input(ui.tr("settings.window"), min_value=1, max_value=60, value=int(cur["window"]), step=1,
                              help=ui.tr("settings.window_help"), key="set_window")
+    jump = st.number_input(ui.tr("settings.jump"), min_value=0.0, max_value=100.0, value=float(cur["jump"]),
+                           step=1.0, help=ui.tr("settings.jump_help"), key="set_jump")
     calendar = st.selectbox(ui.tr("settings.calendar"), list(workdays.CALENDARS),
                             index=list(workdays.CALENDARS).index(cur["calendar"]),
                             format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.get, key="set_calendar")
@@ -41,6 +43,7 @@ if saved:
             auth.set_setting(con, admin, state.province, "amber_points", f"{float(amber):g}")
             auth.set_setting(con, admin, state.province, "not_reporting_days", str(int(window)))
             auth.set_setting(con, admin, state.province, "workday_calendar", calendar)
+            auth.set_setting(con, admin, state.province, "jump_pct", f"{float(jump):g}")
         st.session_state["settings_flash"] = ui.tr("settings.saved")
         st.rerun()
     except HotichError as exc:

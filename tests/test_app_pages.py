@@ -199,11 +199,15 @@ def test_settings_saved_through_the_store(monkeypatch, own_demo):
     at.number_input(key="set_amber").set_value(5.0)
     at.number_input(key="set_window").set_value(4)
     at.selectbox(key="set_calendar").set_value("weekdays")
+    at.number_input(key="set_jump").set_value(30.0)
     next(b for b in at.button if b.label == t("settings.save")).click().run()
     ok(at)
     with store.session(own_demo) as con:
         v = metrics.view(con)
         assert (v.amber, v.window, metrics.calendar(con, "49")) == (5.0, 4, "weekdays")
+        from analytics import ingest
+
+        assert ingest.jump_pct(con, "49") == 30.0
     # a start after the deadline is refused, nothing changes
     at.date_input(key="set_start").set_value(date(2025, 4, 1))
     next(b for b in at.button if b.label == t("settings.save")).click().run()

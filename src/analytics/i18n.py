@@ -667,6 +667,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "or lower than the previous report. Check before loading."),
     "upload.confirm_flagged": ("Tôi đã kiểm tra các xã cần xem lại", "I have checked the communes flagged"),
     "upload.no_previous": ("–", "–"),
+    "settings.jump": ("Ngưỡng tăng bất thường (% tổng số sổ mỗi ngày)", "Implausible increase (% of the books a day)"),
+    "settings.jump_help": ("Trang Tải lên yêu cầu kiểm tra xã nào có số sổ đã số hóa tăng hơn mức này mỗi ngày "
+                           "so với báo cáo trước (0: không kiểm tra).",
+                           "The Upload page asks to check a commune whose books digitized rose by more than this "
+                           "a day since its previous report (0: no check)."),
 }
 
 
