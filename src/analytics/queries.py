@@ -11,6 +11,9 @@ INSERT_UNIT = """INSERT INTO units (level, code, name, unit_type, parent_code, p
 DELETE_UNITS_OF_PROVINCE = "DELETE FROM units WHERE province_code = ?"
 COMMUNE_CODES_OF_PROVINCE = "SELECT code FROM units WHERE level = 'commune' AND province_code = ?"
 COUNT_UNITS_OF_CODES = "SELECT count(*) FROM units WHERE level = ? AND list_contains(?, code)"
+STRUCTURE_KEY = "SELECT key FROM structures WHERE id = ?"
+UNIT_IDS_OF_STRUCTURE = "SELECT level, ref_code, code FROM units WHERE structure_id = ?"
+UNIT_IDS_TAKEN = "SELECT level, code FROM units WHERE structure_id <> ? AND list_contains(?, code)"
 DELETE_UNITS_OF_CODES = "DELETE FROM units WHERE level = ? AND list_contains(?, code)"
 COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
@@ -438,7 +441,8 @@ SELECT (SELECT count(*) FROM units), (SELECT coalesce(sum(hash(level, code, name
         commune_code)), 0) FROM aliases)
 """
 INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, parent_code, province_code,
-                             district_code, books_total, sort_order)
+                             district_code, books_total, sort_order, structure_id, ref_code, lat, lon, area_km2)
                              SELECT level, code, name, unit_type, parent_code, province_code, district_code,
-                                    books_total, sort_order FROM _units_in"""
+                                    books_total, sort_order, structure_id, ref_code, lat, lon, area_km2
+                             FROM _units_in"""
 CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"
