@@ -39,7 +39,8 @@ ORDER BY c.sort_order
 """
 ALL_COMMUNES = """
 SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type, c.province_code,
-       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total
+       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total,
+       c.ref_code, c.structure_id, p.ref_code AS province_ref
 FROM units c
 LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
 LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
