@@ -203,13 +203,18 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
     }
 
 
-def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> dict[str, Any]:
+def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+            structure: date | str | None = None) -> dict[str, Any]:
     """Where the province stands on D, with every district of its unit list (code order)."""
-    v = view(con, province, as_of)
+    v = view(con, province, as_of, structure)
     df = commune_status(con, v)
+    s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
         "province": v.province,
         "province_name": _unit_name(con, "province", v.province),
+        "structure": s.key,
+        "structure_from": s.effective_from,
+        "newer_reports": structures.newer_reports(con, v.province),
         "campaign": v.campaign_name,
         "as_of": v.as_of,
         "start": v.start,
@@ -289,9 +294,9 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 
 
 def underperformers(con: store.Connection, province: str | None = None,
-                    as_of: date | str | None = None) -> pd.DataFrame:
+                    as_of: date | str | None = None, structure: date | str | None = None) -> pd.DataFrame:
     """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
-    v = view(con, province, as_of)
+    v = view(con, province, as_of, structure)
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
@@ -344,9 +349,10 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
-def summary_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> dict:
+def summary_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+                 structure: date | str | None = None) -> dict:
     """The CLI's ``summary`` contract."""
-    s = summary(con, province, as_of)
+    s = summary(con, province, as_of, structure)
     keys = ["province", "province_name", "as_of", "start", "deadline", "days_left", "units_total",
             "units_reporting", "units_reported_on_day", "books_total", "books_digitized", "completion_pct",
             "required_per_day", "recent_per_day", "projected_finish", "behind_schedule", "not_reporting"]
@@ -354,6 +360,8 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
     out["campaign"] = s["campaign"]
     out["planned_pct"] = s["planned_pct"]
     out["units_completed"] = s["units_completed"]
+    out["structure"] = s["structure"]
+    out["newer_reports"] = s["newer_reports"]
     dkeys = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "behind_schedule",
              "not_reporting", "planned_pct", "units_total", "units_reporting"]
     out["districts"] = [{k: d[k] for k in dkeys} for d in s["districts"]]
@@ -361,15 +369,48 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
 
 
 def underperformers_json(con: store.Connection, province: str | None = None,
-                         as_of: date | str | None = None) -> list[dict]:
+                         as_of: date | str | None = None, structure: date | str | None = None) -> list[dict]:
     """The CLI's ``underperformers`` contract."""
-    df = underperformers(con, province, as_of)
+    df = underperformers(con, province, as_of, structure)
     keys = ["commune_code", "commune", "district", "completion_pct", "planned_pct", "last_report", "reasons",
             "district_code", "gap_pct"]
     return [to_jsonable({k: rec[k] for k in keys}) for rec in df.to_dict("records")]
 
 
-__all__ = ["View", "view", "summary", "summary_json", "commune_status", "district_table", "underperformers",
+def communes_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+                  structure: date | str | None = None) -> list[dict]:
+    """The CLI's ``communes`` contract: every commune of the province's list in the chosen structure."""
+    v = view(con, province, as_of, structure)
+    df = commune_status(con, v)
+    two_level = df["district_code"].isna().all()
+    out = []
+    for rec in df.to_dict("records"):
+        ref = rec.get("ref_code")
+        out.append(to_jsonable({
+            "commune_code": ref if isinstance(ref, str) and ref else rec["commune_code"],
+            "commune": rec["commune"],
+            "district_code": None if two_level else _ref_of(con, "district", rec["district_code"]),
+            "district": None if two_level else rec["district"],
+            "books_total": rec["books_total"],
+            "books_digitized": rec["books_digitized"],
+            "records_total": None,  # reports give records digitized only; no target in records is known
+            "records_digitized": rec["records_digitized"],
+            "completion_pct": rec["completion_pct"],
+            "planned_pct": rec["planned_pct"],
+            "status": rec["status"],
+            "last_report": rec["last_report"],
+        }))
+    return out
+
+
+def _ref_of(con: store.Connection, level: str, code: Any) -> Any:
+    if code is None or (isinstance(code, float) and code != code):
+        return None
+    row = con.execute(queries.UNIT_REF, [level, code]).fetchone()
+    return row[0] if row and row[0] else code
+
+
+__all__ = ["View", "view", "summary", "summary_json", "communes_json", "commune_status", "district_table", "underperformers",
            "underperformers_json", "trend", "classify", "STATUS_ORDER"]
 
 

@@ -17,6 +17,7 @@ UNIT_IDS_TAKEN = "SELECT level, code FROM units WHERE structure_id <> ? AND list
 DELETE_UNITS_OF_CODES = "DELETE FROM units WHERE level = ? AND list_contains(?, code)"
 COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
+UNIT_REF = "SELECT ref_code FROM units WHERE level = ? AND code = ?"
 UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
 PROVINCES = """
 SELECT p.code AS province_code, p.name AS province_name, coalesce(c.communes, 0) AS communes

@@ -610,23 +610,23 @@ def provinces(con: Connection) -> pd.DataFrame:
 
 
 def default_province(con: Connection) -> str:
-    """The only province, else the one with the most reports (the lowest code on a tie)."""
-    df = provinces(con)
-    if df.empty:
-        raise NotFoundError("province.none")
-    if len(df) == 1:
-        return str(df.iloc[0]["province_code"])
-    counts = dict(con.execute(queries.PROVINCE_REPORT_COUNTS).fetchall())
-    return min(df["province_code"], key=lambda code: (-counts.get(code, 0), code))
+    """The province chosen at set-up, else the only one, else the one with the most reports."""
+    return resolve_province(con, None)
 
 
 def resolve_province(con: Connection, province: str | None) -> str:
-    if not province:
-        return default_province(con)
-    code = canonical_code(province, "province")
-    if not con.execute(queries.UNIT_EXISTS, ["province", code]).fetchone()[0]:
-        raise NotFoundError("province.unknown", province=province)
-    return code  # type: ignore[return-value]
+    """A province's id from a code, a name or an id, in whichever unit structure holds it
+    (``structures.resolve_province``, which also knows the structure in force on a day)."""
+    from analytics import structures
+
+    return structures.resolve_province(con, province)
+
+
+def set_default_province(con: Connection, province: str) -> None:
+    """The province a fresh session shows first (``setup --province``)."""
+    with transaction(con):
+        set_meta(con, "default_province", province)
+        bump_version(con)
 
 
 def units_frame(con: Connection, province: str) -> pd.DataFrame:

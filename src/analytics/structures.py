@@ -120,14 +120,14 @@ def split_links(con: store.Connection, commune_id: str) -> pd.DataFrame:
 def ensure_structure(con: store.Connection, key: str, effective_from: date | None, label_vi: str | None,
                      label_en: str | None, source: str | None) -> int:
     """The id of the structure with this key (created when missing); inside the caller's transaction."""
-    row = con.execute(queries.STRUCTURE_BY_KEY, [key]).fetchone()
-    if row is not None:
-        return int(row[0])
+    rows = con.execute(queries.STRUCTURE_BY_KEY, [key]).fetchall()
+    if rows:
+        return int(rows[0][0])
     if effective_from is not None:
-        row = con.execute(queries.STRUCTURE_BY_DATE, [effective_from]).fetchone()
-        if row is not None:  # one version per date: a second list from the same day joins it
-            return int(row[0])
-    new_id = int(con.execute(queries.STRUCTURE_NEXT_ID).fetchone()[0])
+        rows = con.execute(queries.STRUCTURE_BY_DATE, [effective_from]).fetchall()
+        if rows:  # one version per date: a second list from the same day joins it
+            return int(rows[0][0])
+    new_id = int(con.execute(queries.STRUCTURE_NEXT_ID).fetchall()[0][0])
     con.execute(queries.STRUCTURE_INSERT, [new_id, key, effective_from, label_vi, label_en, source, store._now()])
     return new_id
 
@@ -147,7 +147,7 @@ def _link(con: store.Connection, from_id: int, to_id: int, mapping: pd.DataFrame
         con.execute(queries.INSERT_LINKS_FROM_MAP, {"from_s": from_id, "to_s": to_id})
     finally:
         con.unregister("_map_in")
-    return int(con.execute(queries.COUNT_LINKS_BETWEEN, {"from_s": from_id, "to_s": to_id}).fetchone()[0])
+    return int(con.execute(queries.COUNT_LINKS_BETWEEN, {"from_s": from_id, "to_s": to_id}).fetchall()[0][0])
 
 
 def _same_code_mapping(con: store.Connection, from_id: int, rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -228,14 +228,15 @@ def load_shipped(con: store.Connection, keys: tuple[str, ...] = SHIPPED_ORDER) -
             meta = gazetteer.structure(key)
             sid = store.BASE_STRUCTURE if key == "2024" else ensure_structure(
                 con, key, meta.effective_from, meta.label_vi, meta.label_en, meta.source)
-            have = int(con.execute(queries.COMMUNES_IN_STRUCTURE, [sid]).fetchone()[0])
+            have = int(con.execute(queries.COMMUNES_IN_STRUCTURE, [sid]).fetchall()[0][0])
             if have == 0:
                 frame = gazetteer.units(key)
                 store._replace_units(con, frame.to_dict("records"), sid)
-            out["structures"][key] = int(con.execute(queries.COMMUNES_IN_STRUCTURE, [sid]).fetchone()[0])
+            out["structures"][key] = int(con.execute(queries.COMMUNES_IN_STRUCTURE, [sid]).fetchall()[0][0])
             loaded.append((key, sid))
         for (old_key, old_id), (new_key, new_id) in zip(loaded, loaded[1:]):
-            have = int(con.execute(queries.COUNT_LINKS_BETWEEN, {"from_s": old_id, "to_s": new_id}).fetchone()[0])
+            # whole results (fetchall): DuckDB refuses register() after a half-read one
+            have = int(con.execute(queries.COUNT_LINKS_BETWEEN, {"from_s": old_id, "to_s": new_id}).fetchall()[0][0])
             if have == 0:
                 have = _link(con, old_id, new_id, gazetteer.conversion(old_key, new_key))
             out["links"][f"{old_key}→{new_key}"] = have
@@ -271,6 +272,9 @@ def resolve_province(con: store.Connection, province: str | None, structure_day:
         if frame.empty:
             raise NotFoundError("structure.no_provinces", structure=wanted.key)
     if not province:
+        chosen = store.get_meta(con, "default_province")
+        if chosen and (frame["province_code"] == chosen).any():
+            return chosen
         with_reports = frame[frame["reports"] > 0]
         pool = with_reports if not with_reports.empty else frame
         if day is None and with_reports.empty:
