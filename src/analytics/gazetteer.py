@@ -93,7 +93,9 @@ _ORDER = [s.key for s in STRUCTURES]
 
 def structures() -> pd.DataFrame:
     """The unit lists shipped, oldest first, so a page or the store can offer and date them."""
-    return pd.DataFrame([s.__dict__ for s in STRUCTURES])
+    frame = pd.DataFrame([s.__dict__ for s in STRUCTURES], dtype=object)  # None stays None, dates stay dates
+    frame["levels"] = frame["levels"].astype("int64")
+    return frame
 
 
 def structure(key: str) -> Structure:
@@ -184,19 +186,35 @@ def _current_raw() -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=1)
-def island_districts_2025_01() -> pd.DataFrame:
-    """The five island districts of the January 2025 list that have no communes (Lý Sơn, Côn Đảo, ...).
-
-    They are left out of ``units("2025-01")``: a unit list row needs a 5-digit commune code. They became
-    special zones (đặc khu) on 1 Jul 2025.
-    """
+def _island_districts() -> pd.DataFrame:
     raw = _legacy_raw()
     part = raw[raw["wardCode"].isna()]
+    current = _current_raw()
+    new_code = dict(zip(zip(current["provinceKey"], current["wardKey"]),
+                        zip(current["provinceCode"], current["wardCode"])))
+    became: dict[str, tuple[str, str]] = {}
+    for new_pkey, wards in _converter_json()["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for new_wkey, old_keys in wards.items():
+            for old_key in old_keys:
+                if old_key.endswith("_"):  # province_district_ : a district with no ward
+                    became[old_key] = new_code[(new_pkey, new_wkey)]
+    keys = part["provinceKey"] + "_" + part["districtKey"] + "_"
     return pd.DataFrame({
         "province_code": [canonical_code(v, "province") for v in part["provinceCode"]],
         "district_code": [canonical_code(v, "district") for v in part["districtCode"]],
         "district_name": [_nfc(v) for v in part["district"]],
-    }).reset_index(drop=True)
+        "new_province_code": [canonical_code(became[k][0], "province") if k in became else None for k in keys],
+        "new_commune_code": [canonical_code(became[k][1], "commune") if k in became else None for k in keys],
+    }, dtype=object).reset_index(drop=True)
+
+
+def island_districts_2025_01() -> pd.DataFrame:
+    """The five island districts of the January 2025 list that have no communes (Lý Sơn, Côn Đảo, ...).
+
+    They are left out of ``units("2025-01")`` and of its conversion, since a unit list row needs a
+    5-digit commune code; ``new_commune_code`` is the special zone (đặc khu) each became on 1 Jul 2025.
+    """
+    return _island_districts().copy()
 
 
 @functools.lru_cache(maxsize=1)
@@ -418,6 +436,8 @@ def province_lookup(name_or_code: object, structure_key: str) -> str:
         choices = {code: plain_key(name) for code, name in names.items()}
         found = process.extract(plain_key(text), choices, scorer=fuzz.ratio, limit=3, score_cutoff=50)
         candidates = [code for _, _, code in found]
+        if not candidates and len(names) <= 3:  # a one-province list: name what it has
+            candidates = sorted(names)
     labels = [f"{names[c]} ({c})" for c in candidates]
     raise UnknownProvince("gazetteer.unknown_province", province=text, structure=structure_key,
                           candidates=", ".join(labels) or "–", codes=candidates)
