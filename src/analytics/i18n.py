@@ -596,7 +596,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "chart.commune_map": ("Bản đồ tiến độ các xã", "Communes on the map"),
     "chart.map_missing": ("{count} xã không có tọa độ nên không hiện trên bản đồ",
                           "{count} communes without coordinates are not on the map"),
-    "chart.map_size_note": ("Kích thước chấm theo {measure}", "Dot size by {measure}"),
+    "chart.map_records_total": ("Tổng số trường hợp", "Records in total"),
+    "chart.map_off_frame": ("Ngoài khung (thu phóng để xem): {names}", "Outside the frame (zoom out to see): {names}"),
 }
 
 
