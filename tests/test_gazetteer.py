@@ -94,14 +94,26 @@ def test_names_as_the_lists_give_them():
 def test_centroids():
     jul = g.units("2025-07")
     assert jul[["lat", "lon"]].notna().all().all()
-    assert jul["area_km2"].notna().sum() >= 3319
+    assert jul["area_km2"].notna().sum() == 3317 and (jul["area_km2"].dropna() > 0).all()
     # the mainland and the islands (Trường Sa reaches 114° E)
     assert jul["lat"].between(8, 24).all() and jul["lon"].between(102, 115).all()
     jan = g.units("2025-01")
-    assert jan[["lat", "lon"]].notna().all().all() and jan["area_km2"].isna().all()
+    placed = jan["lat"].notna()
+    assert (placed == jan["lon"].notna()).all() and jan["area_km2"].isna().all()
+    assert 9800 < placed.sum() < 9900  # ~190 geocoded only to their district's centre count as unknown
+    assert not jan[placed].duplicated(["district_code", "lat", "lon"]).sum() > 100
     old = g.units("2024").set_index("commune_code")
-    assert old["lat"].notna().sum() == 233
+    in_jan = jan.set_index("commune_code")["lat"]
+    assert old["lat"].notna().sum() == in_jan[[c for c in old.index if c in in_jan.index]].notna().sum()
     assert old.loc[list(g.QUANG_NAM_MERGES_2025), "lat"].isna().all()
+
+
+def test_with_centroids_joins_within_one_structure():
+    frame = pd.DataFrame({"commune_code": ["20335", "99999"], "books_total": [10, 20]})
+    jan, jul = g.with_centroids(frame, "2025-01"), g.with_centroids(frame, "2025-07")
+    assert list(jan.columns) == ["commune_code", "books_total", "lat", "lon", "area_km2"]
+    assert pd.isna(jan.at[1, "lat"]) and pd.notna(jan.at[0, "lat"])
+    assert jul.at[0, "area_km2"] > 0 and jan.at[0, "lat"] != jul.at[0, "lat"]  # same code, another unit
 
 
 def test_units_are_copies():

@@ -173,7 +173,7 @@ def _legacy_raw() -> pd.DataFrame:
     """The January 2025 list with the package's keys, which its converter uses to name old communes."""
     return _read_table(
         "SELECT provinceCode, province, provinceKey, provinceKeywords, districtCode, district, districtKey, "
-        "wardCode, ward, wardType, wardKey, wardLat, wardLon FROM admin_units_legacy"
+        "wardCode, ward, wardType, wardKey, wardLat, wardLon, districtLat, districtLon FROM admin_units_legacy"
     )
 
 
@@ -220,7 +220,11 @@ def island_districts_2025_01() -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def _units_2025_01() -> pd.DataFrame:
     raw = _legacy_raw()
-    raw = raw[raw["wardCode"].notna()]
+    raw = raw[raw["wardCode"].notna()].copy()
+    # ~190 communes were geocoded to their district's centre (the geocoder found no better): that is
+    # not where they are, so they count as without coordinates rather than stack up on the map
+    fallback = (raw["wardLat"] == raw["districtLat"]) & (raw["wardLon"] == raw["districtLon"])
+    raw.loc[fallback, ["wardLat", "wardLon"]] = None
     return _finish(pd.DataFrame({
         "province_code": raw["provinceCode"], "province_name": raw["province"],
         "district_code": raw["districtCode"], "district_name": raw["district"],
@@ -236,7 +240,8 @@ def _units_2025_07() -> pd.DataFrame:
         "province_code": raw["provinceCode"], "province_name": raw["province"],
         "district_code": None, "district_name": None,
         "commune_code": raw["wardCode"], "commune_name": raw["ward"], "commune_type": raw["wardType"],
-        "lat": raw["wardLat"], "lon": raw["wardLon"], "area_km2": raw["wardAreaKm2"],
+        "lat": raw["wardLat"], "lon": raw["wardLon"],
+        "area_km2": raw["wardAreaKm2"].where(raw["wardAreaKm2"] > 0),  # two units have 0: unknown
     }))
 
 
@@ -267,6 +272,17 @@ def units(structure_key: str, province: str | None = None) -> pd.DataFrame:
         code = province_lookup(province, structure_key)
         frame = frame[frame["province_code"] == code]
     return frame.reset_index(drop=True).copy()
+
+
+def with_centroids(frame: pd.DataFrame, structure_key: str) -> pd.DataFrame:
+    """``frame`` (with commune_code) plus lat, lon, area_km2 from the structure: what the map chart needs.
+
+    Codes are joined within ONE structure only: a July 2025 unit reuses the code of one of the communes
+    it merged (20335 is Phường Tân Thạnh in January and the larger Phường Bàn Thạch in July).
+    """
+    where = units(structure_key)[["commune_code", "lat", "lon", "area_km2"]]
+    out = frame.drop(columns=[c for c in ("lat", "lon", "area_km2") if c in frame.columns])
+    return out.merge(where, on="commune_code", how="left")
 
 
 def store_rows(structure_key: str, province: str | None = None) -> list[dict]:
