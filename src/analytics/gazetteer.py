@@ -130,6 +130,12 @@ def _converter_json() -> dict:
         return json.load(fh)
 
 
+@functools.lru_cache(maxsize=None)
+def _code(value: object, level: str) -> str | None:
+    """``store.canonical_code``, once per distinct value (a national list repeats each province 100 times)."""
+    return canonical_code(value, level)
+
+
 def _nfc(value: object) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -152,10 +158,10 @@ def _typed_name(name: str, fallback_type: str | None) -> tuple[str, str | None]:
 def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalize codes and names the way the store does, in the published column order."""
     for col, level in (("province_code", "province"), ("district_code", "district"), ("commune_code", "commune")):
-        frame[col] = [canonical_code(v, level) for v in frame[col]]
+        frame[col] = [_code(v, level) for v in frame[col].tolist()]
     for col in ("province_name", "district_name", "commune_name"):
-        frame[col] = [_nfc(v) for v in frame[col]]
-    typed = [_typed_name(n, ty) for n, ty in zip(frame["commune_name"], frame["commune_type"])]
+        frame[col] = [_nfc(v) for v in frame[col].tolist()]
+    typed = [_typed_name(n, ty) for n, ty in zip(frame["commune_name"].tolist(), frame["commune_type"].tolist())]
     frame["commune_name"] = [n for n, _ in typed]
     frame["commune_type"] = [ty for _, ty in typed]
     for col in ("lat", "lon", "area_km2"):
@@ -325,20 +331,20 @@ def _conv_2025_01_2025_07() -> pd.DataFrame:
     data = _converter_json()
     legacy = _legacy_raw()
     legacy = legacy[legacy["wardCode"].notna()]
-    old_code = dict(zip(legacy["provinceKey"] + "_" + legacy["districtKey"] + "_" + legacy["wardKey"],
-                        zip(legacy["provinceCode"], legacy["wardCode"])))
+    keys = (legacy["provinceKey"] + "_" + legacy["districtKey"] + "_" + legacy["wardKey"]).tolist()
+    old_code = dict(zip(keys, zip([_code(v, "province") for v in legacy["provinceCode"].tolist()],
+                                  [_code(v, "commune") for v in legacy["wardCode"].tolist()])))
     current = _current_raw()
-    new_code = dict(zip(zip(current["provinceKey"], current["wardKey"]),
-                        zip(current["provinceCode"], current["wardCode"])))
+    new_code = dict(zip(zip(current["provinceKey"].tolist(), current["wardKey"].tolist()),
+                        zip([_code(v, "province") for v in current["provinceCode"].tolist()],
+                            [_code(v, "commune") for v in current["wardCode"].tolist()])))
     rows: list[tuple] = []
 
     def add(old_key: str, new_pkey: str, new_wkey: str, default: bool) -> None:
         old = old_code.get(old_key)
         if old is None:  # an island district without communes (province_district_ with no ward)
             return
-        np_, nc = new_code[(new_pkey, new_wkey)]
-        rows.append((canonical_code(old[0], "province"), canonical_code(old[1], "commune"),
-                     canonical_code(np_, "province"), canonical_code(nc, "commune"), default))
+        rows.append((*old, *new_code[(new_pkey, new_wkey)], default))
 
     for new_pkey, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
         for new_wkey, old_keys in wards.items():
@@ -398,8 +404,9 @@ def _province_index(structure_key: str) -> tuple[dict[str, set[str]], dict[str, 
     names = dict(zip(frame["province_code"], frame["province_name"]))
     raw = _current_raw() if structure_key == "2025-07" else _legacy_raw()
     keywords: dict[str, list[str]] = {}
-    for code, words in zip(raw["provinceCode"], raw["provinceKeywords"]):
-        keywords.setdefault(canonical_code(code, "province"), json.loads(words or "[]"))
+    for code, words in raw[["provinceCode", "provinceKeywords"]].drop_duplicates("provinceCode").itertuples(
+            index=False, name=None):
+        keywords[_code(code, "province")] = json.loads(words or "[]")
     index: dict[str, set[str]] = {}
     for code, name in names.items():
         keys = {code, name_key(name), plain_key(name)} | set(keywords.get(code, []))
