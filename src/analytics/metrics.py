@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import config, queries, store
+from analytics import config, queries, store, structures
+from analytics.errors import NotFoundError
 
 STATUS_ORDER = ["done", "on_track", "slightly_behind", "behind", "no_data"]
 
@@ -32,32 +33,52 @@ class View:
     campaign_name: str
     window: int = config.DEFAULT_NOT_REPORTING_DAYS
     amber: float = 10.0  # points behind plan still "slightly behind"
+    depth: int = 0  # how many unit structures back the province's figures roll up from
 
     def params(self) -> dict[str, Any]:
-        return {"province": self.province, "as_of": self.as_of, "start": self.start,
+        return {"province": self.province, "as_of": self.as_of, "to": self.as_of, "start": self.start,
                 "deadline": self.deadline, "window": self.window}
 
 
-def report_span(con: store.Connection, province: str) -> tuple[date | None, date | None]:
-    """First and last report dates among the province's communes."""
-    first, last = con.execute(queries.FIRST_REPORT_DATE, [province]).fetchone()
+_FAR = date(9999, 12, 31)
+
+
+def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
+    """First and last report dates among the province's communes (with the reports they roll up from)."""
+    depth = structures.depth(con, province) if depth is None else depth
+    first, last = con.execute(queries.FIRST_REPORT_DATE_AT[depth], {"province": province, "to": _FAR}).fetchone()
     return first, last
 
 
-def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> View:
-    """Resolve the defaults: the province (only one, else most reports) and D (its latest report, else today)."""
-    code = store.resolve_province(con, province)
-    campaign = store.get_campaign(con, code)
-    if as_of is None:
-        _, last = report_span(con, code)
+def _day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+         structure: date | str | None = None) -> View:
+    """Resolve the defaults: the province (only one, else most reports), in the structure in force on
+    ``structure`` (a date; else on D), and D (its latest report, else today)."""
+    day = _day(as_of)
+    structure_day = _day(structure)
+    code = structures.resolve_province(con, province, structure_day)
+    depth = structures.depth(con, code)
+    if day is None:
+        _, last = report_span(con, code, depth)
         day = last or date.today()
-    elif isinstance(as_of, str):
-        day = date.fromisoformat(as_of)
-    else:
-        day = as_of
+    if structure_day is None and structures.in_force(con, day).id != structures.of_province(con, code).id:
+        # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
+        try:
+            code = structures.province_in(con, code, day)
+        except NotFoundError:
+            pass
+        else:
+            depth = structures.depth(con, code)
+    campaign = store.get_campaign(con, code)
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
-    return View(code, day, campaign.start, campaign.deadline, campaign.name, window, amber)
+    return View(code, day, campaign.start, campaign.deadline, campaign.name, window, amber, depth)
 
 
 def _pct(num: float, den: float) -> float:
@@ -109,7 +130,7 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
 
 
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
-    df = con.execute(queries.COMMUNE_STATUS, v.params()).df()
+    df = con.execute(queries.COMMUNE_STATUS_AT[v.depth], v.params()).df()
     df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
     df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
     has_week = df["digitized_week_ago"].notna()
@@ -289,13 +310,13 @@ def underperformers(con: store.Connection, province: str | None = None,
 def trend(con: store.Connection, v: View, district: str | None = None, first: date | None = None) -> pd.DataFrame:
     """Province (or district) totals for each day up to D: completion, planned, books per day, 7-day average."""
     if first is None:
-        first_report, _ = report_span(con, v.province)
+        first_report, _ = report_span(con, v.province, v.depth)
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
     params = {"province": v.province, "district": district, "from": first, "to": v.as_of,
               "start": v.start, "deadline": v.deadline}
-    df = con.execute(queries.DAILY_TREND, params).df()
+    df = con.execute(queries.DAILY_TREND_AT[v.depth], params).df()
     df["day"] = _dates(df["day"])
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)
@@ -432,7 +453,7 @@ def commune_daily(con: store.Connection, v: View, days: int = 14, district: str 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                    commune: str | None = None) -> pd.DataFrame:
     first = v.as_of - timedelta(days=days - 1)
-    df = con.execute(queries.COMMUNE_DAILY, {"province": v.province, "district": district, "commune": commune,
+    df = con.execute(queries.COMMUNE_DAILY_AT[v.depth], {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of}).df()
     df["day"] = _dates(df["day"])
     return df
