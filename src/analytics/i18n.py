@@ -585,6 +585,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{moved_from_other_provinces} units moved from another province)."),
     "cli.demo_loaded": ("Đã tạo dữ liệu mẫu: {communes} xã, {reports} báo cáo.",
                         "Demo data created: {communes} communes, {reports} reports."),
+    # gazetteer: official unit lists by date (structures) and their conversion
+    "gazetteer.unknown_province": ("Không tìm thấy tỉnh “{province}” trong danh mục {structure}. Gần giống: {candidates}",
+                                   "No province “{province}” in the {structure} list. Closest: {candidates}"),
+    "gazetteer.unknown_structure": ("Không có danh mục đơn vị hành chính “{structure}” (có: {known})",
+                                    "No administrative unit list “{structure}” (available: {known})"),
+    "gazetteer.no_conversion": ("Không có bảng chuyển đổi từ danh mục {source} sang {target} (có: {known})",
+                                "No conversion from the {source} list to the {target} list (available: {known})"),
+    # map chart
+    "chart.commune_map": ("Bản đồ tiến độ các xã", "Communes on the map"),
+    "chart.map_missing": ("{count} xã không có tọa độ nên không hiện trên bản đồ",
+                          "{count} communes without coordinates are not on the map"),
+    "chart.map_records_total": ("Tổng số trường hợp", "Records in total"),
+    "chart.map_off_frame": ("Ngoài khung (thu phóng để xem): {names}", "Outside the frame (zoom out to see): {names}"),
 }
 
 
