@@ -44,6 +44,13 @@ class Structure:
         return text or self.key
 
 
+def _first(con: store.Connection, sql: str, params: Any) -> tuple[Any, ...] | None:
+    """The first row of a query, reading the whole result: DuckDB refuses ``register`` on a connection
+    with a half-read one, and this module registers frames between its reads."""
+    rows = con.execute(sql, params).fetchall()
+    return rows[0] if rows else None
+
+
 def _structure(row: tuple[Any, ...]) -> Structure:
     return Structure(int(row[0]), str(row[1]), row[2], row[3], row[4])
 
@@ -55,7 +62,7 @@ def all_structures(con: store.Connection, *, with_units: bool = True) -> list[St
 
 
 def by_id(con: store.Connection, structure_id: int) -> Structure:
-    row = con.execute(queries.STRUCTURE_GET, [structure_id]).fetchone()
+    row = _first(con, queries.STRUCTURE_GET, [structure_id])
     if row is None:
         raise NotFoundError("structure.unknown", structure=structure_id)
     return _structure(row)
@@ -77,7 +84,7 @@ def in_force(con: store.Connection, day: date | None) -> Structure:
 
 def of_province(con: store.Connection, province_id: str) -> Structure:
     """The structure a province (a unit id) belongs to."""
-    row = con.execute(queries.STRUCTURE_OF_UNIT, ["province", province_id]).fetchone()
+    row = _first(con, queries.STRUCTURE_OF_UNIT, ["province", province_id])
     if row is None:
         raise NotFoundError("province.unknown", province=province_id)
     return by_id(con, int(row[0]))
@@ -99,14 +106,14 @@ def _before(a: Structure, b: Structure) -> bool:
 
 def depth(con: store.Connection, province_id: str) -> int:
     """How many structures back the reports of a province's communes can come from (bounded)."""
-    value = con.execute(queries.LINEAGE_DEPTH, {"province": province_id, "max_depth": MAX_DEPTH}).fetchone()[0]
+    value = _first(con, queries.LINEAGE_DEPTH, {"province": province_id, "max_depth": MAX_DEPTH})[0]
     return int(value or 0)
 
 
 def newer_reports(con: store.Connection, province_id: str) -> int:
     """Reports made in structures newer than the province's, for units that took its communes in:
     not counted in this structure (a page says how many)."""
-    return int(con.execute(queries.NEWER_REPORTS, {"province": province_id, "max_depth": MAX_DEPTH}).fetchone()[0])
+    return int(_first(con, queries.NEWER_REPORTS, {"province": province_id, "max_depth": MAX_DEPTH})[0])
 
 
 def split_links(con: store.Connection, commune_id: str) -> pd.DataFrame:
@@ -259,7 +266,7 @@ def resolve_province(con: store.Connection, province: str | None, structure_day:
     ``structure_day`` (else on ``as_of``, else the structure the province is found in, newest with reports
     first). Without a province: the only one, else the one with the most reports."""
     if structure_day is None and province:
-        direct = con.execute(queries.UNIT_EXISTS, ["province", province]).fetchone()[0]
+        direct = _first(con, queries.UNIT_EXISTS, ["province", province])[0]
         if direct and ("@" in province or len(all_structures(con)) <= 1):
             return province
     frame = provinces(con)
@@ -312,8 +319,8 @@ def province_in(con: store.Connection, province_id: str, structure_day: date) ->
     here = of_province(con, province_id)
     if target.id == here.id:
         return province_id
-    row = con.execute(queries.PROVINCE_SUCCESSOR if _before(here, target) else queries.PROVINCE_PREDECESSOR,
-                      {"province": province_id, "structure": target.id, "max_depth": MAX_DEPTH}).fetchone()
+    row = _first(con, queries.PROVINCE_SUCCESSOR if _before(here, target) else queries.PROVINCE_PREDECESSOR,
+                      {"province": province_id, "structure": target.id, "max_depth": MAX_DEPTH})
     if row is None or row[0] is None:
         raise NotFoundError("structure.no_province", province=province_id, structure=target.key)
     return str(row[0])
