@@ -198,10 +198,19 @@ def test_unknown_name_lists_candidates_and_alias_is_remembered(con):
     assert again.errors == [] and list(again.rows["commune_code"]) == ["20335"]
 
 
-def test_district_required_for_names_in_three_levels(tiny_con):
-    prep = ingest.prepare(tiny_con, csv_bytes(["report_date", "commune", "books_total", "books_digitized"],
-                                              [["2025-02-25", "Xã An Hòa", "10", "5"]]), "d.csv")
-    assert [(p.row, p.problem_key, p.column) for p in prep.errors] == [(1, "check.missing_column", "district (Huyện)")]
+@pytest.mark.parametrize("name,code", [("Phường Phước Hòa", "20338"), ("Xã Phước Hoà", "20729"),
+                                       ("P. Phước Hoà", "20338"), ("Phước Hòa", None), ("Thị trấn Phước Hòa", None)])
+def test_district_required_only_for_names_found_in_several(con, name, code):
+    """Without a district, a name is looked up in the whole province; the type word tells "Phường Phước Hòa"
+    (Tam Kỳ) from "Xã Phước Hoà" (Phước Sơn); a name still in several districts needs the district column."""
+    prep = ingest.prepare(con, csv_bytes(["report_date", "commune", "books_total", "books_digitized"],
+                                         [["2025-02-25", name, "10", "5"], ["2025-02-25", "Xã Tam Ngọc", "10", "5"]]),
+                          "d.csv")
+    if code is None:
+        assert [(p.row, p.problem_key, p.column) for p in prep.errors] == [
+            (1, "check.missing_column", "district (Huyện)")]
+    else:
+        assert prep.errors == [] and list(prep.rows["commune_code"]) == [code, "20389"]
 
 
 def test_books_total_from_target_and_report_wins(tiny_con, tmp_path):

@@ -350,8 +350,10 @@ class _Checker:
         prep.date_source = "column" if "report_date" in cols else source
         records, stated = self.read_rows(fallback_date, source)
         if "commune_code" not in cols and index.three_level and "district" not in cols \
-                and "district_code" not in cols and not self.headings_seen and self.file_district is None:
-            # names cannot be placed in their districts: that is the one problem to fix first
+                and "district_code" not in cols and not self.headings_seen and self.file_district is None \
+                and any(p.problem_key == "check.ambiguous_commune" for p in prep.errors):
+            # a name found in several districts (the type word, when given, did not tell them apart): the
+            # district column is the one problem to fix first
             prep.errors = [Problem(prep.file_name, table.header_row, "district (Huyện)", None,
                                    "check.missing_column", "fix.add_column", {"missing": "district (Huyện)"})]
             prep.unmatched = []
