@@ -441,3 +441,35 @@ def test_cli_withdraw(fresh_db, run_cli, tmp_path, db_path):
         assert con.execute("SELECT books_digitized FROM reports").fetchall() == [(40,)]
     code, _, err = run_cli("withdraw", str(up))
     assert code == 1 and str(up) in err
+
+
+# --- the office corpus: files made and saved by LibreOffice (tests/data/make_office_corpus.py) -------------
+
+OFFICE = CORPUS / "office"
+OFFICE_MANIFEST = json.loads((OFFICE / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", OFFICE_MANIFEST, ids=[c["file"] for c in OFFICE_MANIFEST])
+def test_office_corpus(con, case):
+    """Each class of office file, in each format LibreOffice writes, loads with the figures drawn into it
+    (per district: communes, Σ books_total, Σ books_digitized) or is refused with the expected problem."""
+    prep = ingest.prepare(con, (OFFICE / case["file"]).read_bytes(), case["file"], today=date(2025, 3, 1))
+    assert sorted({w.problem_key for w in prep.warnings}) == case["warnings"], [w.as_dict("en") for w in prep.warnings]
+    if not case["load"]:
+        assert [p.problem_key for p in prep.errors] == case["errors"], [p.as_dict("en") for p in prep.errors]
+        return
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert prep.report_dates == case["report_dates"] and prep.date_source == case["date_source"]
+    district_of = dict(zip(store.all_communes(con)["commune_code"], store.all_communes(con)["district_code"]))
+    got: dict[str, list[int]] = {}
+    for r in prep.rows.itertuples():
+        s = got.setdefault(district_of[r.commune_code], [0, 0, 0])
+        s[0], s[1], s[2] = s[0] + 1, s[1] + int(r.books_total), s[2] + int(r.books_digitized)
+    assert got == case["districts"]
+    if "chosen" in case:
+        assert prep.columns["books_digitized"] == case["chosen"]
+    if "without_figures" in case:
+        [note] = [w for w in prep.warnings if w.problem_key == "check.rows_without_figures"]
+        assert note.params["count"] == case["without_figures"]
+    for w in prep.warnings:  # every note names what it took, in both languages
+        assert w.as_dict("vi")["problem"] != w.problem_key and w.as_dict("en")["fix"] != w.fix_key

@@ -606,8 +606,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "Several «{kind}» columns: {columns}; it is not clear which one to read"),
     "fix.columns_same_kind": ("Xóa cột cũ, hoặc ghi ngày vào tiêu đề cột (ví dụ «Đã số hóa đến 25/02»)",
                               "Delete the old column, or put its date in the header (e.g. «Đã số hóa đến 25/02»)"),
-    "check.column_chosen": ("Có nhiều cột «{kind}» ({columns}): đã đọc cột {column}",
-                            "Several «{kind}» columns ({columns}): read {column}"),
+    "check.column_chosen": ("Có nhiều cột «{kind}» ({columns}): đã đọc cột {chosen}",
+                            "Several «{kind}» columns ({columns}): read {chosen}"),
     "fix.column_chosen": ("Kiểm tra đúng cột của ngày báo cáo; nếu không, xóa cột cũ rồi tải lại",
                           "Check that this is the report date's column; if not, delete the other one and upload "
                           "again"),

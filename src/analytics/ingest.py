@@ -286,6 +286,7 @@ class _Checker:
         self.given_date, self.today = report_date, today
         self.cols = dict(table.columns) if table.columns else map_columns(table.header)
         self.extras = dict(table.extras)
+        self.drop_code_column_without_codes()
         self.label = {canon: (table.header[i] or canon) for canon, i in self.cols.items()}
         prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
         used = set(self.cols.values()) | set(self.extras.values())
@@ -496,6 +497,22 @@ class _Checker:
             return next(iter(found)), ("file_name", self.prep.file_name)
         return None, ("", "")
 
+    def drop_code_column_without_codes(self) -> None:
+        """A "Mã ..." column none of whose cells is a number ("PS01", an office's own numbering) holds no unit
+        codes: the names are read instead (the column is listed as ignored)."""
+        i = self.cols.get("commune_code")
+        if i is None or "commune" not in self.cols:
+            return
+        texts = 0
+        for row in self.table.rows:
+            if i < len(row) and not _is_empty(row[i]):
+                canon = store.canonical_code(row[i], "commune")
+                if canon is not None and canon.isdigit():
+                    return
+                texts += 1
+        if texts:
+            del self.cols["commune_code"]
+
     def latest_date_in_column(self) -> date | None:
         """The latest date of the date column (unreadable cells are reported later, by the row checks)."""
         if "report_date" not in self.cols:
@@ -530,7 +547,7 @@ class _Checker:
                 if i != pos and header[i] and header[i] not in prep.ignored_columns:
                     prep.ignored_columns.append(header[i])
             _add(prep, self.table.header_row, header[pos], None, "check.column_chosen", "fix.column_chosen",
-                 "warning", column=f"«{header[pos]}» ({_column_letter(pos)})", columns=names, kind=t_kind(kind))
+                 "warning", chosen=f"«{header[pos]}» ({_column_letter(pos)})", columns=names, kind=t_kind(kind))
 
     def heading(self, raw_name: Any, raw_district: Any, stt: Any, row: list[Any]) -> tuple[str | None, bool] | None:
         """(district code or None, whether the row carries figures) when the row heads a district; else None."""
