@@ -341,7 +341,7 @@ class _Checker:
         if "report_date" not in cols and self.ambiguous:
             _add(prep, None, None, None, "check.date_ambiguous", "fix.date_give",
                  dates=", ".join(_fmt(d) for d in self.ambiguous))
-        self.pick_duplicate_columns(fallback_date or self.latest_date_in_column())
+        self.pick_duplicate_columns(fallback_date)
         if prep.errors:
             return
         self.file_district, self.file_district_from = self.district_of_file()
@@ -531,7 +531,10 @@ class _Checker:
         """Two columns of one figure ("Đã số hóa đến 18/02" kept beside "... đến 25/02"): the one whose header
         names the report date, else the latest date, else this period's; else an error naming both."""
         prep, header = self.prep, self.table.header
-        for kind, positions in layout.duplicate_columns(header).items():
+        duplicates = layout.duplicate_columns(header)
+        if duplicates and report_date is None:
+            report_date = self.latest_date_in_column()
+        for kind, positions in duplicates.items():
             chosen = _pick_column([header[i] for i in positions], report_date)
             names = ", ".join(f"«{header[i]}» ({_column_letter(i)})" for i in positions)
             if chosen is None:
