@@ -473,3 +473,108 @@ def test_office_corpus(con, case):
         assert note.params["count"] == case["without_figures"]
     for w in prep.warnings:  # every note names what it took, in both languages
         assert w.as_dict("vi")["problem"] != w.problem_key and w.as_dict("en")["fix"] != w.fix_key
+
+
+def _lines(*rows: str) -> bytes:
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+PHUOC_SON = [("Thị trấn Khâm Đức", "20722"), ("Phước Xuân", "20725"), ("Xã Phước Hoà", "20729")]
+
+
+@pytest.mark.parametrize("title,total", [
+    ("UBND HUYỆN PHƯỚC SƠN", "Tổng cộng"), ("Báo cáo của huyện Phước Sơn", "TỔNG CỘNG"),
+    ("UBND HUYEN PHUOC SON", "Cộng"), ("PHÒNG TƯ PHÁP HUYỆN PHƯỚC SƠN", "Toàn huyện")])
+def test_district_from_title_and_total_under_header(con, title, total):
+    """A district's own report: the district only in the title; a total right under the header does not make
+    the communes a footer; the signatures under the table are."""
+    data = _lines(title, "Ngày 25/02/2025", "Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", f"{total},300,150",
+                  *(f"{name},100,50" for name, _ in PHUOC_SON), ",,", "Người lập biểu,,", "Nguyễn Văn An,,")
+    prep = ingest.prepare(con, data, "bc.csv", today=date(2025, 3, 1))
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert list(prep.rows["commune_code"]) == [code for _, code in PHUOC_SON]
+    [note] = [w for w in prep.warnings if w.problem_key == "check.district_from_title"]
+    assert note.params["district"] == "Huyện Phước Sơn" and title in note.params["text"]
+    assert "Huyện Phước Sơn" in note.as_dict("vi")["problem"] and title in note.as_dict("en")["problem"]
+    assert not [w for w in prep.warnings if "total" in w.problem_key]  # 300 / 150 is the communes' sum
+    assert [s["kind"] for s in prep.skipped][-2:] in (["note", "note"], ["footer", "footer"])
+
+
+def test_district_from_file_name_and_two_districts_in_title(con):
+    rows = ["Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", *(f"{name},100,50" for name, _ in PHUOC_SON)]
+    prep = ingest.prepare(con, _lines("Ngày 25/02/2025", *rows), "bao_cao_phuoc_son_25-02.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and [w.problem_key for w in prep.warnings] == ["check.district_from_file_name"]
+    # a title naming two districts is not guessed from: Khâm Đức is only in Phước Sơn, but Phước Hoà is in two
+    prep = ingest.prepare(con, _lines("UBND HUYỆN PHƯỚC SƠN gửi UBND THÀNH PHỐ TAM KỲ", "Ngày 25/02/2025",
+                                      "Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", "Phước Hoà,100,50"), "x.csv",
+                          today=date(2025, 3, 1))
+    assert [(p.problem_key, p.column) for p in prep.errors] == [("check.missing_column", "district (Huyện)")]
+
+
+def test_district_column_filled_down_in_csv(con):
+    """A district written once for its block (a merged cell saved as CSV leaves the cells under it empty)."""
+    data = csv_bytes(["Ngày báo cáo", "Huyện", "Xã", "Tổng số sổ", "Số sổ đã số hóa"], [
+        ["25/02/2025", "Thành phố Tam Kỳ", "Phước Hòa", "100", "10"],
+        ["25/02/2025", "", "An Mỹ", "100", "20"],
+        ["25/02/2025", "Huyện Phước Sơn", "Phước Hoà", "100", "30"],
+        ["25/02/2025", "", "Khâm Đức", "100", "40"],
+        ["25/02/2025", "", "Tam Ngọc", "100", "50"],  # a Tam Kỳ commune whose district cell was left empty
+    ])
+    prep = ingest.prepare(con, data, "d.csv", today=date(2025, 3, 1))
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert list(prep.rows["commune_code"]) == ["20338", "20341", "20729", "20722", "20389"]
+
+
+@pytest.mark.parametrize("headers,report,expected", [
+    (["Đã số hóa đến 18/02", "Đã số hóa đến 25/02"], None, 1),
+    (["Đã số hóa đến 25/02", "Đã số hóa đến 18/02"], None, 0),
+    (["Đã số hóa đến ngày 25/02/2025", "Đã số hóa đến ngày 26/02/2025"], date(2025, 2, 25), 0),
+    (["Đã số hóa (tuần trước)", "Đã số hóa (tuần này)"], None, 1),
+    (["Số hóa trong tuần", "Lũy kế đã số hóa"], None, 1),
+    (["Đã số hóa", "Đã số hóa"], date(2025, 2, 25), None),
+    (["Đã số hóa đến 18/02", "Đã số hóa"], None, None),
+])
+def test_pick_one_of_two_columns(headers, report, expected):
+    assert ingest._pick_column(headers, report) == expected
+
+
+def test_two_digitized_columns(con):
+    header = ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Đã số hóa đến 18/02", "Đã số hóa đến 25/02"]
+    data = csv_bytes(header, [["25/02/2025", "20335", "100", "10", "20"], ["25/02/2025", "20338", "100", "15", "25"]])
+    prep = ingest.prepare(con, data, "two.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and list(prep.rows["books_digitized"]) == [20, 25]
+    [w] = prep.warnings
+    assert w.problem_key == "check.column_chosen" and "(E)" in w.params["chosen"] and "(D)" in w.params["columns"]
+    assert "Đã số hóa đến 18/02" in prep.ignored_columns
+    header[3] = header[4] = "Số sổ đã số hóa"
+    prep = ingest.prepare(con, csv_bytes(header, [["25/02/2025", "20335", "100", "10", "20"]]), "two.csv",
+                          today=date(2025, 3, 1))
+    [e] = prep.errors
+    assert e.problem_key == "check.columns_same_kind" and "(D)" in e.params["columns"] and "(E)" in e.params["columns"]
+    assert "«Số sổ đã số hóa» (D)" in e.as_dict("vi")["problem"]
+
+
+def test_the_shipped_template_filled_in_part(con):
+    """The template lists every commune; a clerk fills in a few and leaves the rest: those are skipped and
+    counted (one note), and the plain-file fast path leaves the file to the row checks."""
+    from analytics import bulk, templates
+
+    text = templates.template_csv(store.all_communes(con)).decode("utf-8-sig")
+    lines = text.split("\r\n")
+    filled = []
+    communes = len([line for line in lines[1:] if line])
+    for i, line in enumerate(lines[1:], start=1):
+        if line and line.split(",")[2] in ("20335", "20338", "20729"):
+            cells = line.split(",")
+            cells[0], cells[4], cells[5] = "25/02/2025", "120", "60"
+            lines[i] = ",".join(cells)
+            filled.append(cells[2])
+    data = "\r\n".join(lines).encode("utf-8-sig")
+    assert not bulk.try_prepare_csv(con, ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
+                                    report_date=None, province=None, sheet=None, today=date(2025, 3, 1))
+    prep = ingest.prepare(con, data, "mau_bao_cao.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and sorted(prep.rows["commune_code"]) == sorted(filled)
+    [note] = prep.warnings
+    assert note.problem_key == "check.rows_without_figures" and note.params["count"] == communes - 3
+    blank = ingest.prepare(con, templates.template_csv(store.all_communes(con)), "mau.csv", today=date(2025, 3, 1))
+    assert [p.problem_key for p in blank.errors] == ["read.no_rows"]
