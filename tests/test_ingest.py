@@ -471,8 +471,10 @@ def test_office_corpus(con, case):
     if "without_figures" in case:
         [note] = [w for w in prep.warnings if w.problem_key == "check.rows_without_figures"]
         assert note.params["count"] == case["without_figures"]
-    for w in prep.warnings:  # every note names what it took, in both languages
-        assert w.as_dict("vi")["problem"] != w.problem_key and w.as_dict("en")["fix"] != w.fix_key
+    for w in prep.warnings:  # every note names what it took, in both languages, every blank filled in
+        for lang in ("vi", "en"):
+            d = w.as_dict(lang)
+            assert d["problem"] != w.problem_key and d["fix"] != w.fix_key and "{" not in d["problem"] + d["fix"]
 
 
 def _lines(*rows: str) -> bytes:

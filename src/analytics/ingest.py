@@ -410,7 +410,7 @@ class _Checker:
             return
         if self.used_file_district:
             where, text = self.file_district_from
-            _add(prep, None, None, text, f"check.district_from_{where}", "fix.district_from_file", "warning",
+            _add(prep, None, None, None, f"check.district_from_{where}", "fix.district_from_file", "warning",
                  district=index.district_names[self.file_district], text=text)
         if self.without_figures:
             _add(prep, None, None, None, "check.rows_without_figures", "fix.rows_without_figures", "warning",
@@ -796,7 +796,7 @@ class _Checker:
                 if int(sums[canon]) != value:
                     _add(self.prep, s["row"], self.label[canon], value,
                          "check.total_mismatch" if s["kind"] == "total" else "check.subtotal_mismatch",
-                         "fix.check_total", "warning", computed=int(sums[canon]), text=s["text"])
+                         "fix.check_total", "warning", computed=int(sums[canon]), text=s["text"], stated=value)
 
 
 def _compare_with_store(con: store.Connection, prep: Prepared, label: dict[str, str]) -> None:
