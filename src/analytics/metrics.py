@@ -18,6 +18,7 @@ import pandas as pd
 
 from analytics import config, queries, store, structures
 from analytics.errors import NotFoundError
+from analytics.units import display_code
 
 STATUS_ORDER = ["done", "on_track", "slightly_behind", "behind", "no_data"]
 
@@ -364,7 +365,9 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
     out["newer_reports"] = s["newer_reports"]
     dkeys = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "behind_schedule",
              "not_reporting", "planned_pct", "units_total", "units_reporting"]
-    out["districts"] = [{k: d[k] for k in dkeys} for d in s["districts"]]
+    out["districts"] = [{k: display_code(d[k]) if k == "district_code" else d[k] for k in dkeys}
+                        for d in s["districts"]]
+    out["province"] = display_code(out["province"])
     return to_jsonable(out)
 
 
@@ -374,7 +377,8 @@ def underperformers_json(con: store.Connection, province: str | None = None,
     df = underperformers(con, province, as_of, structure)
     keys = ["commune_code", "commune", "district", "completion_pct", "planned_pct", "last_report", "reasons",
             "district_code", "gap_pct"]
-    return [to_jsonable({k: rec[k] for k in keys}) for rec in df.to_dict("records")]
+    return [to_jsonable({k: display_code(rec[k]) if k.endswith("_code") else rec[k] for k in keys})
+            for rec in df.to_dict("records")]
 
 
 def communes_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,

@@ -51,6 +51,14 @@ def _syllable_key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + (f"|{tone}" if tone else "")
 
 
+def display_code(unit_id: object) -> object:
+    """The official code of a unit id, as people and files write it: an id is the code, or
+    ``code@structure`` when another unit structure already uses the code (``store._unit_ids``)."""
+    if isinstance(unit_id, str) and "@" in unit_id:
+        return unit_id.split("@", 1)[0]
+    return unit_id
+
+
 def strip_type(name: str) -> str:
     """Drop one leading type word ("Xã", "Phường", "TT.", "Huyện", "phuong", ...).
 
