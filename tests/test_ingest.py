@@ -554,6 +554,10 @@ def test_two_digitized_columns(con):
     [e] = prep.errors
     assert e.problem_key == "check.columns_same_kind" and "(D)" in e.params["columns"] and "(E)" in e.params["columns"]
     assert "«Số sổ đã số hóa» (D)" in e.as_dict("vi")["problem"]
+    prep = ingest.prepare(con, csv_bytes(header, [["25/02/2025", "20335", "100", "", "20"]]), "two.csv",
+                          today=date(2025, 3, 1))  # only one of them filled in: that one
+    assert prep.errors == [] and list(prep.rows["books_digitized"]) == [20]
+    assert [w.problem_key for w in prep.warnings] == ["check.column_chosen"]
 
 
 def test_the_shipped_template_filled_in_part(con):

@@ -585,6 +585,10 @@ class _Checker:
             report_date = self.latest_date_in_column()
         for kind, positions in duplicates.items():
             chosen = _pick_column([header[i] for i in positions], report_date)
+            if chosen is None:  # headers that do not say, but only one of the columns is filled in
+                filled = [k for k, i in enumerate(positions)
+                          if any(i < len(row) and not _is_empty(row[i]) for row in self.table.rows)]
+                chosen = filled[0] if len(filled) == 1 else None
             names = ", ".join(f"«{header[i]}» ({_column_letter(i)})" for i in positions)
             if chosen is None:
                 _add(prep, self.table.header_row, t_kind(kind), None, "check.columns_same_kind", "fix.columns_same_kind",

@@ -99,6 +99,8 @@ def _classify(raw: str) -> str | None:
             return None
         return "commune_code"
     if has("truong hop", "records", "record", "ban ghi", "du lieu"):
+        if has("tong", "total") and not has("so hoa", "digitized", "digitised"):
+            return None  # "Tổng số trường hợp": the records to do, which are not loaded
         return "records_digitized"
     if has("da so hoa", "digitized", "digitised", "so hoa xong", "hoan thanh", "done"):
         return "books_digitized"
