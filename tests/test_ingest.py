@@ -471,6 +471,8 @@ def test_office_corpus(con, case):
     if "without_figures" in case:
         [note] = [w for w in prep.warnings if w.problem_key == "check.rows_without_figures"]
         assert note.params["count"] == case["without_figures"]
+    result = ingest.commit(con, prep)
+    assert result.rows == len(_figures(con)) == case["rows"]
     for w in prep.warnings:  # every note names what it took, in both languages, every blank filled in
         for lang in ("vi", "en"):
             d = w.as_dict(lang)
