@@ -420,10 +420,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "The report date is before the campaign start ({start}): loaded as a baseline"),
     "fix.confirm_date": ("Nếu đây là số liệu đầu kỳ, hãy xác nhận; nếu không, sửa lại ngày",
                          "If this is the baseline, confirm; otherwise correct the date"),
-    "check.total_mismatch": ("Dòng tổng '{text}' ghi {value}, tổng các xã trong tệp là {computed}",
-                             "The total row '{text}' states {value}; the communes of the file add up to {computed}"),
-    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {value}, tổng các xã của huyện trong tệp là {computed}",
-                                "The subtotal '{text}' states {value}; the district's communes add up to {computed}"),
+    "check.total_mismatch": ("Dòng tổng '{text}' ghi {stated}, tổng các xã trong tệp là {computed}",
+                             "The total row '{text}' states {stated}; the communes of the file add up to {computed}"),
+    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {stated}, tổng các xã của huyện trong tệp là {computed}",
+                                "The subtotal '{text}' states {stated}; the district's communes add up to {computed}"),
     "check.pct_mismatch": ("Tỷ lệ ghi trong tệp khác tỷ lệ tính từ số liệu ({computed} %)",
                            "The percentage stated differs from the one the figures give ({computed} %)"),
     "fix.check_total": ("Kiểm tra lại số liệu hoặc công thức tính tổng trong tệp",
@@ -672,6 +672,68 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "so với báo cáo trước (0: không kiểm tra).",
                            "The Upload page asks to check a commune whose books digitized rose by more than this "
                            "a day since its previous report (0: no check)."),
+    # gazetteer: official unit lists by date (structures) and their conversion
+    "gazetteer.unknown_province": ("Không tìm thấy tỉnh “{province}” trong danh mục {structure}. Gần giống: {candidates}",
+                                   "No province “{province}” in the {structure} list. Closest: {candidates}"),
+    "gazetteer.unknown_structure": ("Không có danh mục đơn vị hành chính “{structure}” (có: {known})",
+                                    "No administrative unit list “{structure}” (available: {known})"),
+    "gazetteer.no_conversion": ("Không có bảng chuyển đổi từ danh mục {source} sang {target} (có: {known})",
+                                "No conversion from the {source} list to the {target} list (available: {known})"),
+    # map chart
+    "chart.commune_map": ("Bản đồ tiến độ các xã", "Communes on the map"),
+    "chart.map_missing": ("{count} xã không có tọa độ nên không hiện trên bản đồ",
+                          "{count} communes without coordinates are not on the map"),
+    "chart.map_records_total": ("Tổng số trường hợp", "Records in total"),
+    "chart.map_off_frame": ("Ngoài khung (thu phóng để xem): {names}", "Outside the frame (zoom out to see): {names}"),
+    # unit structures (versions of the unit list in time)
+    "structure.unknown": ("Không có danh mục đơn vị {structure}.", "There is no unit list {structure}."),
+    "structure.no_provinces": ("Danh mục đơn vị {structure} chưa có tỉnh nào.", "The unit list {structure} holds no province."),
+    "structure.no_province": ("Không tìm thấy đơn vị tương ứng với {province} trong danh mục {structure}.",
+                              "No unit corresponds to {province} in the unit list {structure}."),
+    "units.mapping_columns": ("Tệp đối chiếu {file} cần các cột old_commune_code và new_commune_code.",
+                              "The mapping file {file} needs the columns old_commune_code and new_commune_code."),
+    "units.mapping_row": ("Tệp đối chiếu {file}, dòng {row}: thiếu mã xã cũ hoặc mới.",
+                          "Mapping file {file}, row {row}: the old or the new commune code is missing."),
+    "units.version_exists": ("Đã có danh mục đơn vị áp dụng từ {day}; dùng lệnh units không có --from để thay.",
+                             "A unit list from {day} is already in force; use units without --from to replace it."),
+    "units.mapping_needs_from": ("--mapping chỉ dùng cùng --from NGÀY.", "--mapping is used only with --from DATE."),
+    "cli.setup_done": ("Đã thiết lập: {province} (danh mục {structure}). Các danh mục: {structures}.",
+                       "Set up: {province} (unit list {structure}). Unit lists: {structures}."),
+    "cli.version_loaded": ("Đã thêm danh mục áp dụng từ {day}: {communes} xã; {links} xã nối với danh mục {from_structure}.",
+                           "Added the unit list from {day}: {communes} communes; {links} linked to the list {from_structure}."),
+    "check.older_structure": ("Tệp được đọc theo {structure} (mã và tên xã khớp danh mục này), không theo {current} đang áp dụng cho ngày báo cáo.",
+                              "The file was read in the {structure} (its codes and names fit it), not in the {current} in force on its report date."),
+    "fix.older_structure": ("Kiểm tra lại các xã đã sáp nhập; lần sau dùng mẫu báo cáo mới.",
+                            "Check the merged communes; next time use the current template."),
+    "sidebar.structure": ("Danh mục đơn vị", "Unit structure"),
+    "structure.newer_reports": ("{count} báo cáo lập theo danh mục mới hơn không được tính trong danh mục này.",
+                                "{count} reports made in a newer unit list are not counted in this one."),
+    # import: files as offices make them (district's own report, blank template rows, two columns of a figure)
+    "check.district_from_title": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo dòng tiêu đề "
+                                  "«{text}»",
+                                  "The file has no district column: its communes are read as those of {district}, "
+                                  "from the title line «{text}»"),
+    "check.district_from_file_name": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo tên tệp "
+                                      "«{text}»",
+                                      "The file has no district column: its communes are read as those of "
+                                      "{district}, from the file name «{text}»"),
+    "fix.district_from_file": ("Kiểm tra đúng huyện; nếu không, thêm cột Huyện (hoặc Mã xã) vào tệp",
+                               "Check that this is the right district; if not, add a Huyện (district) or Mã xã "
+                               "(commune code) column"),
+    "check.rows_without_figures": ("{count} dòng có tên hoặc mã xã nhưng không có số liệu: bỏ qua",
+                                   "{count} rows with a commune name or code but no figures: skipped"),
+    "fix.rows_without_figures": ("Không cần làm gì nếu các xã này chưa báo cáo; nếu có, điền số liệu rồi tải lại",
+                                 "Nothing to do if these communes have not reported; otherwise fill in their "
+                                 "figures and upload again"),
+    "check.columns_same_kind": ("Có nhiều cột «{kind}»: {columns}; không rõ lấy cột nào",
+                                "Several «{kind}» columns: {columns}; it is not clear which one to read"),
+    "fix.columns_same_kind": ("Xóa cột cũ, hoặc ghi ngày vào tiêu đề cột (ví dụ «Đã số hóa đến 25/02»)",
+                              "Delete the old column, or put its date in the header (e.g. «Đã số hóa đến 25/02»)"),
+    "check.column_chosen": ("Có nhiều cột «{kind}» ({columns}): đã đọc cột {chosen}",
+                            "Several «{kind}» columns ({columns}): read {chosen}"),
+    "fix.column_chosen": ("Kiểm tra đúng cột của ngày báo cáo; nếu không, xóa cột cũ rồi tải lại",
+                          "Check that this is the report date's column; if not, delete the other one and upload "
+                          "again"),
 }
 
 
