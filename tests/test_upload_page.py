@@ -139,15 +139,17 @@ from datetime import datetime  # noqa: E402
 from analytics import demo, ingest, present, templates  # noqa: E402
 from analytics.errors import Problem  # noqa: E402
 
-TAM_KY = "502"
+TAM_KY = "Thành phố Tam Kỳ"
 
 
-def _district_template(db: Path, district: str = TAM_KY) -> tuple[bytes, list[str]]:
-    """The district's .xlsx template as the page makes it, and its commune codes."""
+def _district_template(db: Path, name: str = TAM_KY) -> tuple[bytes, list[str], str]:
+    """The district's .xlsx template as the page makes it (the province shown by default, in its unit list),
+    its communes' ids and the district's id."""
     with store.session(db) as con:
-        communes = store.units_frame(con, "49")
-    communes = communes[communes["district_code"] == district].reset_index(drop=True)
-    return templates.template_xlsx(communes, str(communes["district"].iloc[0])), list(communes["commune_code"])
+        communes = store.units_frame(con, store.default_province(con))
+    communes = communes[communes["district"] == name].reset_index(drop=True)
+    return (templates.template_xlsx(communes, name), list(communes["commune_code"]),
+            str(communes["district_code"].iloc[0]))
 
 
 def _fill(template: bytes, day: datetime, figures: dict[int, tuple[int, int]], edits: dict[tuple[int, int], object]
@@ -189,41 +191,44 @@ def _texts(at: AppTest) -> list[str]:
 def test_clerk_day_district_template_fix_names_demo_confirm_withdraw(monkeypatch, db):
     with store.session(db) as con:
         demo.load_demo(con)
-    template, codes = _district_template(db)
-    assert len(codes) == 13
+    template, codes, district_id = _district_template(db)
+    n = len(codes)
+    assert n >= 10
     # every commune of the district filled; row 0 typed by hand (no code, a misspelt name), row 1 a misspelt district
     data = _fill(template, datetime(2025, 3, 6), {i: (1000, 600) for i in range(len(codes))},
                  {(0, 2): None, (0, 3): "Phường Tân Thanh Mới", (1, 2): None, (1, 1): "TP Tam Kyy"})
     digest = hashlib.sha256(data).hexdigest()
     at = upload_page(monkeypatch, db)
     scope = at.selectbox(key="template_scope")
-    assert scope.options[0] == t("upload.template_whole") and "Thành phố Tam Kỳ" in scope.options
-    scope.select(TAM_KY).run()
+    assert scope.options[0] == t("upload.template_whole") and TAM_KY in scope.options
+    scope.select(district_id).run()
     assert len(at.get("download_button")) == 2 and not at.exception
     at.file_uploader(key="upload_files").set_value([("mau_tam_ky.xlsx", data, XLSX)]).run()
     assert any("bị từ chối: 2 lỗi" in e.value for e in at.error)
     # matched by code or name, even with the file refused: not "0"
-    assert any("xã khớp: 11" in c.value and "06/03/2025 (dòng tiêu đề)" in c.value for c in at.caption)
+    assert any(f"xã khớp: {n - 2}" in c.value and "06/03/2025 (dòng tiêu đề)" in c.value for c in at.caption)
     [errors] = _frames(at, "problems")
     assert all("--" not in fix and t("upload.pick_title") in fix for fix in errors[t("col.fix")])
     # the candidates are listed whole, the district first
     district, commune = at.radio(key=f"alias_{digest}_0"), at.radio(key=f"alias_{digest}_1")
     assert "TP Tam Kyy" in district.label and "Thành phố Tam Kỳ (502)" in district.options
     assert "Phường Tân Thạnh, Thành phố Tam Kỳ (20335)" in commune.options
-    district.set_value(TAM_KY)
-    commune.set_value("20335").run()
+    district.set_value(district_id)
+    commune.set_value(codes[0]).run()
     at.button(key=f"save_alias_{digest}").click().run()
     assert not at.exception and not at.error
     # before the confirmation: the demo will be replaced, and nothing was written yet
     assert any(w.value == t("upload.demo_replaced") for w in at.warning)
     with store.session(db) as con:
-        assert store.is_demo(con) and list(store.district_aliases(con).values()) == [TAM_KY]
+        assert store.is_demo(con) and list(store.district_aliases(con).values()) == [district_id]
     [preview] = _frames(at, "preview")
-    assert sorted(preview[t("col.commune_code")]) == sorted(codes)
+    from analytics.units import display_code
+
+    assert sorted(preview[t("col.commune_code")]) == sorted(display_code(c) for c in codes)
     at.button(key=f"confirm_{digest}").click().run()
-    assert any("Đã nạp 13 dòng (13 xã)" in s.value and "06/03/2025" in s.value for s in at.success)
+    assert any(f"Đã nạp {n} dòng ({n} xã)" in s.value and "06/03/2025" in s.value for s in at.success)
     with store.session(db) as con:
-        assert not store.is_demo(con) and store.report_count(con) == 13
+        assert not store.is_demo(con) and store.report_count(con) == n
         upload_id = int(store.uploads(con)["upload_id"].iloc[0])
     # withdrawing it leaves nothing in force: every page says why; an admin may load the demo again
     at.selectbox(key="withdraw_pick").select(upload_id).run()

@@ -22,7 +22,7 @@ from analytics import bulk, config, layout, queries, store, structures
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
-from analytics.units import Match, UnitIndex, name_key
+from analytics.units import Match, UnitIndex, display_code, name_key
 from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
                               parse_percent)
 
@@ -141,18 +141,24 @@ def prepare(
         return _prepare_in(con, data, file_name, None, **kw)
     first = _prepare_in(con, data, file_name, options[0].id, **kw)
     dates = [date.fromisoformat(d) for d in first.report_dates] if not first.rows.empty else []
+    if not dates and first.date_found is not None:  # every row refused (a typo): the file's own date still says
+        dates = [first.date_found]
     if dates and report_date is None and structures.in_force(con, max(dates)).id != options[0].id:
         options = structures.candidates_for(con, max(dates))
         first = _prepare_in(con, data, file_name, options[0].id, **kw)
     if first.ok or not first.rows_read:
         return first
+    tried = [first]
     for older in options[1:]:
         attempt = _prepare_in(con, data, file_name, older.id, **kw)
         if attempt.ok:
             _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
                  structure=older.label("vi"), current=options[0].label("vi"))
             return attempt
-    return first
+        tried.append(attempt)
+    # refused in every structure: report the problems of the one that knows most of its communes (a file
+    # with one misspelt name is shown against its own list, not against one where nothing matches)
+    return max(tried, key=lambda p: p.communes_matched)
 
 
 def _prepare_in(
@@ -701,13 +707,14 @@ class _Checker:
                 dm = self.match_district(raw_district)
                 if dm.code is None:
                     code_of = {f"{n} ({c})": c for c, n in index.district_names.items()}  # match_district's labels
+                    codes = [code_of[c] for c in dm.candidates if c in code_of]
+                    labels = [f"{index.district_names[c]} ({display_code(c)})" for c in codes]  # codes as written
                     _add(prep, row_no, label["district"], raw_district, f"check.{dm.reason}_district",
-                         "fix.pick_unit" if any(c in code_of for c in dm.candidates) else "fix.check_name",
-                         candidates="; ".join(dm.candidates) or "–")
+                         "fix.pick_unit" if codes else "fix.check_name",
+                         candidates="; ".join(labels or dm.candidates) or "–")
                     prep.unmatched.append({"row": row_no, "name": cell_text(raw_district), "level": "district",
                                            "district_code": None, "alias_key": name_key(raw_district),
-                                           "codes": [code_of[c] for c in dm.candidates if c in code_of],
-                                           "candidates": [c for c in dm.candidates if c in code_of]})
+                                           "codes": codes, "candidates": labels})
                     district_failed = True
                 district_code = dm.code
             else:

@@ -298,7 +298,8 @@ def test_clerk_day_in_the_browser(page, clerk_url, screenshots_dir, tmp_path):
     ws = wb.active
     first = templates.HEADER_ROW + 1
     rows = range(first, ws.max_row + 1)
-    assert len(rows) == 13
+    n = len(rows)
+    assert n >= 10
     ws["B2"] = datetime(2025, 3, 6)
     for r in rows:
         ws.cell(r, 4, 1000)
@@ -318,7 +319,7 @@ def test_clerk_day_in_the_browser(page, clerk_url, screenshots_dir, tmp_path):
     page.get_by_text(re.compile(r"bị từ chối: 2 lỗi")).wait_for(timeout=60_000)
     wait_idle(page)
     text = _main_text(page)
-    assert "xã khớp: 11" in text and not ENGLISH_ON_PAGE.search(text)
+    assert f"xã khớp: {n - 2}" in text and not ENGLISH_ON_PAGE.search(text)
     # the candidates are shown whole, as choices under the problems
     whole = page.get_by_text("Phường Tân Thạnh, Thành phố Tam Kỳ (20335)", exact=True)
     assert whole.is_visible()
@@ -334,14 +335,14 @@ def test_clerk_day_in_the_browser(page, clerk_url, screenshots_dir, tmp_path):
     assert "toàn bộ dữ liệu mẫu" in _main_text(page)  # said before the confirmation
     _shoot(page, screenshots_dir, "tai-len-xem-truoc", at=page.get_by_text("Số liệu từng xã: trước → sau", exact=True))
     page.get_by_role("button", name="Xác nhận nạp số liệu").click()
-    page.get_by_text(re.compile(r"Đã nạp 13 dòng \(13 xã\)")).wait_for(timeout=60_000)
+    page.get_by_text(f"Đã nạp {n} dòng ({n} xã)", exact=False).wait_for(timeout=60_000)
     wait_idle(page)
     with store.session(db) as con:
-        assert not store.is_demo(con) and store.report_count(con) == 13
+        assert not store.is_demo(con) and store.report_count(con) == n
     # the next day's file: each commune's figures before → after, a jump and a drop flagged
     day2 = tmp_path / "bao_cao_07_03.csv"
     day2.write_text("Ngày báo cáo,Mã xã,Tổng số sổ,Số sổ đã số hóa\n07/03/2025,20335,1000,950\n"
-                    "07/03/2025,20338,1000,650\n07/03/2025,20341,1000,720\n", encoding="utf-8")
+                    "07/03/2025,20341,1000,650\n07/03/2025,20344,1000,720\n", encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(day2))
     page.get_by_text(re.compile(r"2 xã cần xem lại")).wait_for(timeout=60_000)
     wait_idle(page)
