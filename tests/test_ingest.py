@@ -563,26 +563,32 @@ def test_two_digitized_columns(con):
 
 
 def test_the_shipped_template_filled_in_part(con):
-    """The template lists every commune; a clerk fills in a few and leaves the rest: those are skipped and
-    counted (one note), and the plain-file fast path leaves the file to the row checks."""
+    """The template lists every commune; a clerk writes the day on its date line, fills in a few communes and
+    leaves the rest: those are skipped and counted (one note), and the plain-file fast path leaves the file
+    to the row checks."""
     from analytics import bulk, templates
 
     text = templates.template_csv(store.all_communes(con)).decode("utf-8-sig")
     lines = text.split("\r\n")
+    assert lines[1] == "Ngày báo cáo:,__/__/____"
+    lines[1] = "Ngày báo cáo:,25/02/2025"
+    head = templates.HEADER_ROW  # lines[head:] are the communes
     filled = []
-    communes = len([line for line in lines[1:] if line])
-    for i, line in enumerate(lines[1:], start=1):
-        if line and line.split(",")[2] in ("20335", "20338", "20729"):
+    communes = len([line for line in lines[head:] if line])
+    for i, line in enumerate(lines[head:], start=head):
+        if line and line.split(",")[1] in ("20335", "20338", "20729"):
             cells = line.split(",")
-            cells[0], cells[4], cells[5] = "25/02/2025", "120", "60"
+            cells[3], cells[4] = "120", "60"
             lines[i] = ",".join(cells)
-            filled.append(cells[2])
+            filled.append(cells[1])
     data = "\r\n".join(lines).encode("utf-8-sig")
     assert not bulk.try_prepare_csv(con, ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
                                     report_date=None, province=None, sheet=None, today=date(2025, 3, 1))
     prep = ingest.prepare(con, data, "mau_bao_cao.csv", today=date(2025, 3, 1))
     assert prep.errors == [] and sorted(prep.rows["commune_code"]) == sorted(filled)
+    assert prep.report_dates == ["2025-02-25"] and prep.date_source == "title"
     [note] = prep.warnings
     assert note.problem_key == "check.rows_without_figures" and note.params["count"] == communes - 3
-    blank = ingest.prepare(con, templates.template_csv(store.all_communes(con)), "mau.csv", today=date(2025, 3, 1))
+    dated = templates.template_csv(store.all_communes(con)).decode("utf-8-sig").replace("__/__/____", "25/02/2025")
+    blank = ingest.prepare(con, dated.encode("utf-8-sig"), "mau.csv", today=date(2025, 3, 1))
     assert [p.problem_key for p in blank.errors] == ["read.no_rows"]

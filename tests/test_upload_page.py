@@ -194,8 +194,10 @@ def test_clerk_day_district_template_fix_names_demo_confirm_withdraw(monkeypatch
     template, codes, district_id = _district_template(db)
     n = len(codes)
     assert n >= 10
-    # every commune of the district filled; row 0 typed by hand (no code, a misspelt name), row 1 a misspelt district
-    data = _fill(template, datetime(2025, 3, 6), {i: (1000, 600) for i in range(len(codes))},
+    # the template filled in part (the last 3 communes have not reported); row 0 typed by hand (no code, a
+    # misspelt name), row 1 with a misspelt district
+    filled = n - 3
+    data = _fill(template, datetime(2025, 3, 6), {i: (1000, 600) for i in range(filled)},
                  {(0, 2): None, (0, 3): "Phường Tân Thanh Mới", (1, 2): None, (1, 1): "TP Tam Kyy"})
     digest = hashlib.sha256(data).hexdigest()
     at = upload_page(monkeypatch, db)
@@ -206,7 +208,7 @@ def test_clerk_day_district_template_fix_names_demo_confirm_withdraw(monkeypatch
     at.file_uploader(key="upload_files").set_value([("mau_tam_ky.xlsx", data, XLSX)]).run()
     assert any("bị từ chối: 2 lỗi" in e.value for e in at.error)
     # matched by code or name, even with the file refused: not "0"
-    assert any(f"xã khớp: {n - 2}" in c.value and "06/03/2025 (dòng tiêu đề)" in c.value for c in at.caption)
+    assert any(f"xã khớp: {filled - 2}" in c.value and "06/03/2025 (dòng tiêu đề)" in c.value for c in at.caption)
     [errors] = _frames(at, "problems")
     assert all("--" not in fix and t("upload.pick_title") in fix for fix in errors[t("col.fix")])
     # the candidates are listed whole, the district first
@@ -224,11 +226,15 @@ def test_clerk_day_district_template_fix_names_demo_confirm_withdraw(monkeypatch
     [preview] = _frames(at, "preview")
     from analytics.units import display_code
 
-    assert sorted(preview[t("col.commune_code")]) == sorted(display_code(c) for c in codes)
+    assert sorted(preview[t("col.commune_code")]) == sorted(display_code(c) for c in codes[:filled])
+    [warnings] = _frames(at, "problems")  # the communes left blank: skipped, said once
+    assert list(warnings[t("col.problem")]) == [t("check.rows_without_figures", count=3)]
+    assert at.button(key=f"confirm_{digest}").disabled
+    at.checkbox(key=f"warn_{digest}").check().run()
     at.button(key=f"confirm_{digest}").click().run()
-    assert any(f"Đã nạp {n} dòng ({n} xã)" in s.value and "06/03/2025" in s.value for s in at.success)
+    assert any(f"Đã nạp {filled} dòng ({filled} xã)" in s.value and "06/03/2025" in s.value for s in at.success)
     with store.session(db) as con:
-        assert not store.is_demo(con) and store.report_count(con) == n
+        assert not store.is_demo(con) and store.report_count(con) == filled
         upload_id = int(store.uploads(con)["upload_id"].iloc[0])
     # withdrawing it leaves nothing in force: every page says why; an admin may load the demo again
     at.selectbox(key="withdraw_pick").select(upload_id).run()
