@@ -13,7 +13,7 @@ from analytics import demo, metrics, present, store
 from analytics.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py"]
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
 
 def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
     at = app(monkeypatch, demo_file)
-    at.switch_page("pages/localities.py").run()
+    at.switch_page("views/localities.py").run()
     ok(at)
     with store.session(demo_file) as con:
         v = metrics.view(con)
@@ -171,7 +171,7 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
 
 def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/underperformers.py").run()
+    at.switch_page("views/underperformers.py").run()
     ok(at)
     with store.session(own_demo) as con:
         expected = metrics.underperformers_full(con, metrics.view(con))
@@ -194,7 +194,7 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
 
 def test_settings_saved_through_the_store(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("views/settings.py").run()
     ok(at)
     at.number_input(key="set_amber").set_value(5.0)
     at.number_input(key="set_window").set_value(4)

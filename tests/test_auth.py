@@ -338,7 +338,7 @@ def _paths(at) -> set[str]:
 
 
 def _sign_in(at, name, password):
-    at.switch_page("pages/login.py").run()
+    at.switch_page("views/login.py").run()
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(password)
     [b for b in at.button if b.label in ("Đăng nhập", "Sign in")][0].click().run()
@@ -370,7 +370,7 @@ def test_app_roles_through_real_sign_in(db_path, monkeypatch, accounts):
 
     at = _sign_in(_app(db_path, monkeypatch).run(), "boss", "boss-password")
     assert {"upload", "admin"} <= _paths(at)
-    at.switch_page("pages/admin.py").run()
+    at.switch_page("views/admin.py").run()
     assert not at.exception
     tables = [d.value for d in at.dataframe]
     assert set(tables[0].iloc[:, 0]) == {"boss", "mot", "le", "xem"}
@@ -383,7 +383,7 @@ def test_pages_refuse_even_when_reached_directly(db_path, monkeypatch, accounts)
 
     monkeypatch.setenv("HOTICH_DB", str(db_path))
     for who in ("xem", "mot", None):
-        at = AppTest.from_file(str(APP.parent / "pages" / "admin.py"), default_timeout=60)
+        at = AppTest.from_file(str(APP.parent / "views" / "admin.py"), default_timeout=60)
         if who:
             at.session_state["auth_user"] = who
         at.run()
@@ -432,7 +432,7 @@ def _page_alone(db_path, monkeypatch, page: str, who: str | None):
     import ui
 
     monkeypatch.setenv("HOTICH_DB", str(db_path))
-    at = AppTest.from_file(str(APP.parent / "pages" / f"{page}.py"), default_timeout=60)
+    at = AppTest.from_file(str(APP.parent / "views" / f"{page}.py"), default_timeout=60)
     at.session_state["view"] = ui.Sidebar(str(db_path), 1, "99", date(2025, 3, 1), "vi", False)
     if who:
         at.session_state["auth_user"] = who
@@ -451,7 +451,7 @@ def test_uploader_cannot_load_another_communes_file_through_the_page(db_path, mo
     at = _app(db_path, monkeypatch)
     at.session_state["auth_user"] = "mot"
     at.run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     assert not at.exception
     other = csv_bytes(HEADER, [["2025-03-01", "90001", 10, 5], ["2025-03-01", "90004", 10, 5]])
     at.file_uploader(key="upload_files").set_value([("other.csv", other, "text/csv")]).run()
