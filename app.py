@@ -15,7 +15,10 @@ if viewing:
     st.session_state["view"] = state
 
 pages = [] if not viewing else [
-    st.Page("views/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("views/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", default=True),
+    # the default page lives at "/"; /tong-quan (its name in links and screenshots) opens it too
+    st.Page("views/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
+            visibility="hidden"),
     st.Page("views/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
     st.Page("views/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
     *([st.Page("views/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
