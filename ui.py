@@ -570,6 +570,25 @@ def sign_in_state() -> "auth.User | None":
     return user
 
 
+def client_address() -> str | None:
+    """The browser's IP address as the server saw it (None on localhost): the key of sign-in throttling.
+
+    Behind a reverse proxy on the same machine, the server (uvicorn) takes it from the proxy's
+    X-Forwarded-For header; it trusts that header from 127.0.0.1 only, so a browser cannot choose it."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session (tests, bare mode)
+        return None
+    return address if isinstance(address, str) else None  # AppTest has no connection (a stand-in object)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_communes(path: str, version: int) -> dict[int, frozenset[str]]:
+    """The communes of every upload (what an uploader may see and withdraw on the Upload page)."""
+    with store.session(path) as con:
+        return store.upload_communes_all(con)
+
+
 def can_view(user: "auth.User | None") -> bool:
     from analytics import auth
 

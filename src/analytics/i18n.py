@@ -476,13 +476,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "db.waiting": ("Cơ sở dữ liệu đang được ghi bởi tiến trình khác; đang chờ…",
                    "Another process is writing to the database; waiting…"),
     "auth.sign_in_needed": ("Cần đăng nhập để thực hiện thao tác này.", "Sign in to do this."),
-    "auth.forbidden": ("Tài khoản {user} (vai trò {role}) không được phép thực hiện: {action}.",
-                       "Account {user} (role {role}) may not do this: {action}."),
-    "auth.outside_scope": ("Tài khoản {user} không được giao {count} xã trong tệp: {communes}. Không ghi gì.",
-                           "Account {user} is not assigned {count} commune(s) of the file: {communes}. Nothing written."),
     "auth.bad_login": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
-    "auth.locked": ("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau {minutes} phút.",
-                    "Account locked after repeated failed sign-ins. Try again in {minutes} minutes."),
     "auth.bad_name": ("Tên đăng nhập không hợp lệ: {name} (chữ thường, số, . _ - @ +).",
                       "Invalid user name: {name} (lower-case letters, digits, . _ - @ +)."),
     "auth.bad_role": ("Vai trò không hợp lệ: {role} (chọn: {roles}).", "Invalid role: {role} (one of: {roles})."),
@@ -547,7 +541,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.role": ("Vai trò", "Role"),
     "col.scopes": ("Phạm vi", "Assigned units"),
     "col.active": ("Hoạt động", "Active"),
-    "col.locked_until": ("Khóa đến", "Locked until"),
+    "col.locked_until": ("Tạm dừng đăng nhập đến", "Sign-in paused until"),
     "col.last_login": ("Đăng nhập gần nhất", "Last sign-in"),
     "backup.done": ("Đã sao lưu vào {path}", "Backed up to {path}"),
     "backup.restored": ("Đã khôi phục {db} từ {source}", "Restored {db} from {source}"),
@@ -647,6 +641,49 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fix.column_chosen": ("Kiểm tra đúng cột của ngày báo cáo; nếu không, xóa cột cũ rồi tải lại",
                           "Check that this is the report date's column; if not, delete the other one and upload "
                           "again"),
+    # sign-in throttling and refused writes: every refusal names what was refused
+    "auth.bad_login_wait": ("Chưa đăng nhập được: sai tên đăng nhập hoặc mật khẩu, hoặc đã sai nhiều lần. "
+                            "Hãy thử lại sau {seconds} giây.",
+                            "Not signed in: wrong user name or password, or too many failures. "
+                            "Try again in {seconds} seconds."),
+    "auth.unlocked": ("Đã bỏ thời gian chờ đăng nhập của {name} ({rows} mục).",
+                      "Sign-in waits of {name} lifted ({rows} entries)."),
+    "auth.forbidden.view": ("Tài khoản {user} (vai trò {role}) không được xem số liệu.",
+                            "Account {user} (role {role}) may not see the figures."),
+    "auth.forbidden.upload": ("Tài khoản {user} (vai trò {role}) không được tải lên số liệu. Không ghi gì.",
+                              "Account {user} (role {role}) may not upload figures. Nothing written."),
+    "auth.forbidden.withdraw": ("Tài khoản {user} (vai trò {role}) không được rút lần tải lên. Không rút gì.",
+                                "Account {user} (role {role}) may not withdraw uploads. Nothing withdrawn."),
+    "auth.forbidden.explain": ("Tài khoản {user} (vai trò {role}) không được ghi hoặc xóa giải trình.",
+                               "Account {user} (role {role}) may not record or delete explanations."),
+    "auth.forbidden.alias": ("Tài khoản {user} (vai trò {role}) không được lưu tên gọi của đơn vị.",
+                             "Account {user} (role {role}) may not save names of units."),
+    "auth.forbidden.settings": ("Tài khoản {user} (vai trò {role}) không được thay đổi cài đặt.",
+                                "Account {user} (role {role}) may not change the settings."),
+    "auth.forbidden.campaign": ("Tài khoản {user} (vai trò {role}) không được thay đổi đợt cao điểm.",
+                                "Account {user} (role {role}) may not change the campaign."),
+    "auth.forbidden.units": ("Tài khoản {user} (vai trò {role}) không được thay đổi danh mục đơn vị.",
+                             "Account {user} (role {role}) may not change the unit list."),
+    "auth.forbidden.users": ("Tài khoản {user} (vai trò {role}) không được quản lý tài khoản.",
+                             "Account {user} (role {role}) may not manage accounts."),
+    "auth.forbidden.audit": ("Tài khoản {user} (vai trò {role}) không được xem nhật ký.",
+                             "Account {user} (role {role}) may not read the audit log."),
+    "auth.forbidden.demo": ("Tài khoản {user} (vai trò {role}) không được tạo dữ liệu mẫu.",
+                            "Account {user} (role {role}) may not create demo data."),
+    "auth.forbidden.restore": ("Tài khoản {user} (vai trò {role}) không được khôi phục bản sao lưu.",
+                               "Account {user} (role {role}) may not restore a backup."),
+    "auth.outside.upload": ("Tài khoản {user} không được giao {count} xã trong tệp: {communes}. Không ghi gì.",
+                            "Account {user} is not assigned {count} commune(s) of the file: {communes}. "
+                            "Nothing written."),
+    "auth.outside.withdraw": ("Tài khoản {user} không được giao {count} xã của lần tải lên số {upload_id}: "
+                              "{communes}. Không rút gì.",
+                              "Account {user} is not assigned {count} commune(s) of upload {upload_id}: "
+                              "{communes}. Nothing withdrawn."),
+    "auth.outside.explain": ("Tài khoản {user} không được giao xã {communes}: giải trình không được ghi hoặc xóa.",
+                             "Account {user} is not assigned commune {communes}: the explanation is not recorded "
+                             "or deleted."),
+    "auth.outside.alias": ("Tài khoản {user} không được giao xã {communes}: tên gọi không được lưu.",
+                           "Account {user} is not assigned commune {communes}: the name is not saved."),
 }
 
 

@@ -863,7 +863,8 @@ def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: s
     if prep.errors:
         raise ValueError("commit() needs a file without errors")
     if isinstance(user, auth.User):
-        auth.require(user, "upload", set(prep.rows["commune_code"]))
+        auth.check(con, user, "upload", set(prep.rows["commune_code"]), target=prep.province_code,
+                   file_name=prep.file_name)  # a refusal is logged in the audit, nothing else is written
     user, source = _acting(user, source)
     upload_id, unchanged = store.commit_reports(
         con,
