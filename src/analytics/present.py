@@ -6,10 +6,12 @@ No Streamlit here; pages and exports call these so they show the same thing.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pandas as pd
 
+from analytics import safetext
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 
 
@@ -59,11 +61,30 @@ def _round(x: Any) -> float | None:
     return round(float(x), 1)
 
 
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*%?")
+
+
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text made safe for a spreadsheet cell, for every export and every table on screen (whose toolbar
+    downloads CSV and copies to the clipboard): characters a workbook cannot hold are taken out
+    (``safetext.clean``; one of them made openpyxl refuse the whole file), and text that a spreadsheet
+    would run as a formula (=, +, -, @, tab, CR or LF first) is prefixed with a quote. A plain number
+    written as text ("-5", "+1.234") runs nothing and is left as it is."""
+    if not isinstance(value, str):
+        return value
+    value = safetext.clean(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
+
+
+def shown_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as every page shows it (``ui.table``): text cells neutralized, numbers and lists untouched."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(neutralize)
+    return out
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
