@@ -77,7 +77,8 @@ def hostile_db(tmp_path, monkeypatch):
             store.add_explanation(con, "99", "90002", date(2025, 3, 5), "=HYPERLINK(\"http://evil\") **bold**",
                                   None, "@SUM(A1) [link](http://x)")
         # control characters, as a database written before they were refused at input may hold them
-        con.execute("UPDATE units SET name = ? WHERE level = 'commune' AND code = '90004'", ["Phường\x00Tân\x0bThạnh"])
+        con.execute("UPDATE units SET name = ? WHERE level = 'commune' AND code = '90004'",
+                    ["Phường\x00Tân\x0bThạnh"])
         con.execute("UPDATE uploads SET file_name = ? WHERE file_name = '=1+1.csv'", ["=1+1\x1b[31m.csv"])
     return path
 
@@ -198,7 +199,8 @@ def test_pages_draw_tables_only_through_ui_table():
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"\.(dataframe|data_editor|table)\(", line) and "ui.table(" not in line:
                 offenders.append(f"{path.name}:{no}: {line.strip()}")
-    assert offenders == ["ui.py:" + str(_ui_table_line()) + ": return st.dataframe(present.shown_table(data), **kwargs)"]
+    line = "return st.dataframe(present.shown_table(data), **kwargs)"
+    assert offenders == [f"ui.py:{_ui_table_line()}: {line}"]
 
 
 def _ui_table_line() -> int:
