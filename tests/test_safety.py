@@ -269,3 +269,40 @@ def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
         for raw in RAW_PATTERNS:
             assert raw not in body, f"upload: {kind} renders {raw!r} as Markdown: {body[:200]!r}"
     assert any("\\[link\\]\\(http\\:\u2060//x\\)" in body for _, body, _ in bodies)  # the file name is shown, escaped
+
+
+def test_explanation_form_refuses_control_characters(hostile_db, monkeypatch):
+    """Word's line break (U+000B) pasted into the reason: a message saying which character and where, nothing
+    saved (it used to be saved, and then the Excel report could not be made for anyone)."""
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.i18n import t
+
+    monkeypatch.setenv("HOTICH_DB", str(hostile_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/underperformers.py").run()
+    with store.session(hostile_db) as con:
+        before = len(store.explanations(con, "99"))
+    at.selectbox(key="explain_commune").set_value("90001")
+    at.text_area(key="explain_reason").input("Thiếu máy quét\x0bđang mượn")
+    next(b for b in at.button if b.label == t("explain.save")).click().run()
+    assert not at.exception
+    assert any("U\\+000B" in e.value and "15" in e.value for e in at.error), [e.value for e in at.error]
+    with store.session(hostile_db) as con:
+        assert len(store.explanations(con, "99")) == before
+
+
+def test_unit_list_upload_refuses_control_characters(hostile_db, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTICH_DB", str(hostile_db))
+    units = [u if u[4] != "90003" else (*u[:5], "Thị trấn\x00Cẩm Lệ", u[6]) for u in TINY_UNITS]
+    data = write_units_csv(tmp_path / "units.csv", units).read_bytes()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/settings.py").run()
+    at.file_uploader(key="set_units_file").set_value([("danh_muc.csv", data, "text/csv")]).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    wanted = ["danh\\_muc\\.csv", "4", "commune\\_name", "U\\+0000"]  # file, row, column, character (escaped)
+    assert any(all(w in e for w in wanted) for e in errors), errors
+    assert not [b for b in at.button if b.key == "set_units_apply"]  # nothing to apply
