@@ -109,3 +109,11 @@ def test_shown_table_neutralizes_text_cells_only(text):
 @pytest.mark.parametrize("text", ["-5", "+1.234", "-12,5 %", "-", "- 3"])
 def test_plain_numbers_written_as_text_are_left_alone(text):
     assert present.neutralize(text) == text
+
+
+def test_shown_table_reaches_text_in_mixed_columns():
+    df = pd.DataFrame({"mixed": pd.Series(["=1+1", None, [1.0], 5, "Xã\x00An"], dtype=object),
+                       "text": pd.Series(["@SUM(A1)", None, "a", "b", "@SUM(A1)"], dtype="str")})
+    shown = present.shown_table(df)
+    assert shown["mixed"].tolist() == ["'=1+1", None, [1.0], 5, "XãAn"]
+    assert shown["text"].tolist()[::4] == ["'@SUM(A1)", "'@SUM(A1)"] and pd.isna(shown["text"].iloc[1])

@@ -63,6 +63,7 @@ def _round(x: Any) -> float | None:
 
 
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*%?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralize(value: Any) -> Any:
@@ -74,17 +75,35 @@ def neutralize(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     value = safetext.clean(value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") and not _PLAIN_NUMBER_RE.fullmatch(value):
+    if value[:1] in _FORMULA_START and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
+
+
+def _needs_neutralizing(text: str) -> bool:
+    return text[:1] in _FORMULA_START or safetext.has_control(text)
 
 
 def shown_table(df: pd.DataFrame) -> pd.DataFrame:
     """A table as every page shows it (``ui.table``): text cells neutralized, numbers and lists untouched."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
-            out[col] = out[col].map(neutralize)
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if values.dtype != object:  # a text column (an upload's preview has 100,000 rows): each distinct text once
+            fixes = {x: neutralize(x) for x in values.dropna().unique() if _needs_neutralizing(x)}
+            if fixes:
+                out[col] = values.replace(fixes)
+            continue
+        cells = values.to_numpy(dtype=object, copy=True)  # mixed cells (lists of a sparkline, None)
+        changed = False
+        for i, x in enumerate(cells):
+            if isinstance(x, str) and _needs_neutralizing(x):
+                cells[i] = neutralize(x)
+                changed = True
+        if changed:
+            out[col] = cells
     return out
 
 

@@ -35,6 +35,11 @@ def clean(text: str) -> str:
     return _CONTROL_RE.sub("", text.translate(_BREAKS))
 
 
+def has_control(text: str) -> bool:
+    """Whether ``clean`` would change ``text``."""
+    return _CONTROL_RE.search(text) is not None
+
+
 def control_char(text: str | None, *, multiline: bool = False) -> tuple[int, str] | None:
     """The first control character in ``text`` as (1-based position, "U+000B"), None when there is none.
 
