@@ -419,10 +419,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "The report date is before the campaign start ({start}): loaded as a baseline"),
     "fix.confirm_date": ("Nếu đây là số liệu đầu kỳ, hãy xác nhận; nếu không, sửa lại ngày",
                          "If this is the baseline, confirm; otherwise correct the date"),
-    "check.total_mismatch": ("Dòng tổng '{text}' ghi {value}, tổng các xã trong tệp là {computed}",
-                             "The total row '{text}' states {value}; the communes of the file add up to {computed}"),
-    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {value}, tổng các xã của huyện trong tệp là {computed}",
-                                "The subtotal '{text}' states {value}; the district's communes add up to {computed}"),
+    "check.total_mismatch": ("Dòng tổng '{text}' ghi {stated}, tổng các xã trong tệp là {computed}",
+                             "The total row '{text}' states {stated}; the communes of the file add up to {computed}"),
+    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {stated}, tổng các xã của huyện trong tệp là {computed}",
+                                "The subtotal '{text}' states {stated}; the district's communes add up to {computed}"),
     "check.pct_mismatch": ("Tỷ lệ ghi trong tệp khác tỷ lệ tính từ số liệu ({computed} %)",
                            "The percentage stated differs from the one the figures give ({computed} %)"),
     "fix.check_total": ("Kiểm tra lại số liệu hoặc công thức tính tổng trong tệp",
@@ -621,6 +621,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sidebar.structure": ("Danh mục đơn vị", "Unit structure"),
     "structure.newer_reports": ("{count} báo cáo lập theo danh mục mới hơn không được tính trong danh mục này.",
                                 "{count} reports made in a newer unit list are not counted in this one."),
+    # import: files as offices make them (district's own report, blank template rows, two columns of a figure)
+    "check.district_from_title": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo dòng tiêu đề "
+                                  "«{text}»",
+                                  "The file has no district column: its communes are read as those of {district}, "
+                                  "from the title line «{text}»"),
+    "check.district_from_file_name": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo tên tệp "
+                                      "«{text}»",
+                                      "The file has no district column: its communes are read as those of "
+                                      "{district}, from the file name «{text}»"),
+    "fix.district_from_file": ("Kiểm tra đúng huyện; nếu không, thêm cột Huyện (hoặc Mã xã) vào tệp",
+                               "Check that this is the right district; if not, add a Huyện (district) or Mã xã "
+                               "(commune code) column"),
+    "check.rows_without_figures": ("{count} dòng có tên hoặc mã xã nhưng không có số liệu: bỏ qua",
+                                   "{count} rows with a commune name or code but no figures: skipped"),
+    "fix.rows_without_figures": ("Không cần làm gì nếu các xã này chưa báo cáo; nếu có, điền số liệu rồi tải lại",
+                                 "Nothing to do if these communes have not reported; otherwise fill in their "
+                                 "figures and upload again"),
+    "check.columns_same_kind": ("Có nhiều cột «{kind}»: {columns}; không rõ lấy cột nào",
+                                "Several «{kind}» columns: {columns}; it is not clear which one to read"),
+    "fix.columns_same_kind": ("Xóa cột cũ, hoặc ghi ngày vào tiêu đề cột (ví dụ «Đã số hóa đến 25/02»)",
+                              "Delete the old column, or put its date in the header (e.g. «Đã số hóa đến 25/02»)"),
+    "check.column_chosen": ("Có nhiều cột «{kind}» ({columns}): đã đọc cột {chosen}",
+                            "Several «{kind}» columns ({columns}): read {chosen}"),
+    "fix.column_chosen": ("Kiểm tra đúng cột của ngày báo cáo; nếu không, xóa cột cũ rồi tải lại",
+                          "Check that this is the report date's column; if not, delete the other one and upload "
+                          "again"),
     # hostile input: control characters refused where text comes in
     "units.control_char": ("Tệp danh mục {file}, dòng {row}, cột {column}: có ký tự điều khiển không in được "
                            "({char}, ký tự thứ {position}). Hãy xoá ký tự đó (thường lẫn vào khi sao chép từ "
