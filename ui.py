@@ -88,6 +88,29 @@ def same_place(path: str, version: int, province: str, structure_key: str) -> st
             return None
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def country(path: str, version: int, structure: str | None, as_of: date) -> "national.Country":
+    """Every province of a structure on D (the national page)."""
+    from analytics import national
+
+    with store.session(path) as con:
+        return national.country(con, structure, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def country_map(path: str, version: int, structure: str | None, as_of: date) -> pd.DataFrame:
+    from analytics import national
+
+    with store.session(path) as con:
+        return national.map_frame(con, national.country(con, structure, as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def province_map(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.map_frame(con, metrics.view(con, province, as_of, exact=True), district)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def newer_reports(path: str, version: int, province: str) -> int:
     with store.session(path) as con:
@@ -158,6 +181,8 @@ class Sidebar:
     demo: bool
     district: str | None = None  # the sidebar's district filter (None: the whole province)
     measure: str = "books"       # "books", or "records" when records are reported
+    structure: str | None = None  # the unit structure the figures are shown in (its key)
+    provinces_in_structure: int = 1
 
 
 # --- cached calls of the dashboard pages (issue 4) -----------------------------------
@@ -381,7 +406,9 @@ def sidebar() -> Sidebar:
         if newer:
             st.caption(tr("structure.newer_reports", count=fmt_int(newer, lang())))
     demo_flag = is_demo(path, version)
-    return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure)
+    own = provs.loc[provs["province_code"] == province, "structure_key"]
+    return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure,
+                   str(own.iloc[0]) if len(own) else None, len(provs))
 
 
 def demo_banner(state: Sidebar) -> None:
@@ -433,7 +460,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True, on_select: str = "ignore") -> Any:
+         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -453,6 +480,8 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     # the chart on screen is stamped with the time its data version was first read, not "now": a stamp
     # that changed every minute would make Streamlit see a new chart and drop the user's selection
     meta = dataclasses.replace(image_meta(state, title), made_at=version_read_at(state.path, state.version))
+    if place is not None:  # a chart of another area than the sidebar's (the whole country)
+        meta = dataclasses.replace(meta, place=place)
     shown = images.annotate(fig, meta)
     event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
                             on_select=on_select, selection_mode="points")
@@ -627,6 +656,13 @@ def require_role(action: str) -> "auth.User":
         st.stop()
     assert user is not None
     return user
+
+
+def open_province(province: str) -> None:
+    """Drill from the country into one province: the sidebar takes it, the Overview opens."""
+    st.session_state["province_select"] = province
+    st.session_state.pop("district_select", None)
+    st.switch_page("views/overview.py")
 
 
 def num_format(pattern: str) -> str:

@@ -705,6 +705,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                     "ký tự thứ {position}); hãy xoá ký tự đó rồi lưu lại",
                                     "The responsible person's name holds an invisible control character "
                                     "({char}, character {position}); delete it and save again"),
+    # the country and the maps
+    "nav.national": ("Toàn quốc", "Country"),
+    "nav.map": ("Bản đồ", "Map"),
+    "national.title": ("Tiến độ toàn quốc", "Progress across the country"),
+    "national.place": ("Toàn quốc", "Whole country"),
+    "national.scope": ("Các tỉnh, thành phố theo {structure}; số liệu đến ngày {date}.",
+                       "Provinces in the {structure}; figures as of {date}."),
+    "national.provinces_reporting": ("Tỉnh có số liệu", "Provinces with figures"),
+    "national.of_total": ("trên {total}", "of {total}"),
+    "national.pick": ("Xem chi tiết một tỉnh", "Open one province"),
+    "national.open": ("Mở tỉnh", "Open"),
+    "national.trend": ("Tiến độ toàn quốc so với kế hoạch", "Country progress against plan"),
+    "national.ranking": ("Xếp hạng các tỉnh, thành phố", "Provinces ranked"),
+    "national.map": ("Bản đồ các xã toàn quốc", "Communes across the country"),
+    "map.title": ("Bản đồ tiến độ", "Progress map"),
+    "map.province_title": ("Bản đồ tiến độ các xã", "Progress of the communes"),
+    "map.missing": ("{count} xã chưa có tọa độ nên không hiện trên bản đồ.",
+                    "{count} communes have no coordinates and are not on the map."),
+    "col.province": ("Tỉnh/thành phố", "Province"),
+    "col.reporting_rate": ("Tỷ lệ báo cáo (%)", "Reporting rate (%)"),
+    "col.communes_reporting": ("Xã báo cáo trong ngày", "Communes reporting on the day"),
+
 }
 
 

@@ -416,6 +416,17 @@ def communes_json(con: store.Connection, province: str | None = None, as_of: dat
     return out
 
 
+def map_frame(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
+    """The province's communes with their centroid, target and status on D (the map)."""
+    df = commune_status(con, v)
+    if district is not None:
+        df = df[df["district_code"] == district]
+    coords = con.execute(queries.CENTROIDS_OF_PROVINCE, [v.province]).df()
+    out = df.merge(coords, on="commune_code", how="left")
+    out["books_total"] = out["books_total"].fillna(0)
+    return out
+
+
 def _ref_of(con: store.Connection, level: str, code: Any) -> Any:
     if code is None or (isinstance(code, float) and code != code):
         return None

@@ -562,3 +562,13 @@ ORDER BY coalesce(r.reports, 0) > 0 DESC, s.effective_from NULLS FIRST, p.sort_o
 """
 
 
+# communes with their centroids (the maps), of one structure or of one province
+COMMUNES_WITH_CENTROIDS = """
+SELECT c.code AS commune_code, c.name AS commune, p.name AS province, d.name AS district, c.lat, c.lon
+FROM units c
+LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
+LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+WHERE c.level = 'commune' AND c.structure_id = ?
+ORDER BY c.sort_order
+"""
+CENTROIDS_OF_PROVINCE = "SELECT code AS commune_code, lat, lon FROM units WHERE level = 'commune' AND province_code = ?"
