@@ -110,11 +110,10 @@ def cmd_setup(con: store.Connection, args: argparse.Namespace) -> int:
     """Set a database up for any province: the shipped unit lists, and the province to show first."""
     from analytics import structures
 
-    loaded = structures.load_shipped(con)
-    province = structures.resolve_province(con, args.province, args.structure or date.today())
-    store.set_default_province(con, province)
-    result = {"province": province, "province_name": metrics._unit_name(con, "province", province),
-              "structure": structures.of_province(con, province).key, **loaded}
+    if not args.province:
+        raise InvalidArgument("setup.province_needed")
+    result = structures.setup(con, args.province, args.structure)
+    loaded = result
     if args.json:
         print(_dump(result))
     else:

@@ -727,6 +727,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.reporting_rate": ("Tỷ lệ báo cáo (%)", "Reporting rate (%)"),
     "col.communes_reporting": ("Xã báo cáo trong ngày", "Communes reporting on the day"),
 
+    "setup.province_needed": ("Cần chọn tỉnh: setup --province \"Tên tỉnh\".", "Give the province: setup --province \"Name\"."),
+
 }
 
 
