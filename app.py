@@ -18,6 +18,9 @@ pages = [] if not viewing else [
     st.Page("pages/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan", default=True),
     st.Page("pages/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
     st.Page("pages/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
+    st.Page("pages/cutoff.py", title=ui.tr("nav.cutoff", time=ui.cutoff_label(state.path, state.version, state.province,
+                                                                         state.lang)),
+            icon=":material/schedule:", url_path="bao-cao-17h"),
     *([st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
       if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
     *([st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]

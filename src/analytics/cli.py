@@ -230,9 +230,32 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The report to the Chairman (Word, Nghị định 30/2020 form): figures read in a short session, then built."""
+    import time
+
+    from analytics import report_docx
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        raise InvalidArgument("report.bad_out", file=args.out)
+    started = time.perf_counter()
+    with store.session(config.db_path(args.db)) as con:
+        data = report_docx.gather(con, args.province, args.as_of)
+    payload = report_docx.render(data, args.lang)
+    out.write_bytes(payload)
+    seconds = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(_dump({"file": str(out), "bytes": len(payload), "seconds": seconds,
+                     "as_of": data.view.as_of.isoformat()}))
+    else:
+        print(t("report.written", args.lang, file=str(out), size=round(len(payload) / 1024), seconds=seconds))
+    return 0
+
+
 # commands that open the database themselves (a backup/restore must not sit inside another session)
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore,
-                                                               "brief": cmd_brief}
+                                                               "brief": cmd_brief, "report": cmd_report}
 
 
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
@@ -296,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("brief", parents=[common, reading],
                        help="one-page daily brief: FILE.png (phone portrait) or FILE.pdf (A4)")
     p.add_argument("--out", required=True, metavar="FILE.png|FILE.pdf")
+    p = sub.add_parser("report", parents=[common, reading],
+                       help="the report to the Chairman after the period: FILE.docx (Word, Nghị định 30/2020 form)")
+    p.add_argument("--out", required=True, metavar="FILE.docx")
     return parser
 
 

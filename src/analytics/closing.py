@@ -47,8 +47,10 @@ def cutoff_setting(value: time) -> str:
 
 
 def format_cutoff(value: time, lang: str = "vi") -> str:
-    """17h00 in Vietnamese (as the province writes "số liệu đến 17h"), 17:00 in English."""
-    return f"{value.hour}h{value.minute:02d}" if lang == "vi" else f"{value.hour:02d}:{value.minute:02d}"
+    """17h (17h30) in Vietnamese, as the province writes "số liệu đến 17h"; 17:00 in English."""
+    if lang == "vi":
+        return f"{value.hour}h" if value.minute == 0 else f"{value.hour}h{value.minute:02d}"
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def cutoff_time(con: store.Connection, province: str) -> time:
@@ -95,7 +97,7 @@ def arrivals(con: store.Connection, v: metrics.View, district: str | None = None
         else:
             status.append("late")
     df["status"] = status
-    df["arrived_local"] = [to_local(x) for x in first]
+    df["arrived_local"] = pd.Series([to_local(x) for x in first], index=df.index, dtype=object)
     df["done_before"] = df["commune_code"].isin(done_codes)
     return df
 
@@ -108,12 +110,11 @@ def cutoff_panel(con: store.Connection, v: metrics.View, district: str | None = 
     df = arrivals(con, v, district, cut)
     owing = df[~df["done_before"]]
     pending = owing[owing["status"] != "on_time"].reset_index(drop=True)
-    moment = now or datetime.now(timezone.utc).replace(tzinfo=None)
     return {
         "day": v.as_of,
         "cutoff": cut,
         "cutoff_at": cutoff_utc(v.as_of, cut),
-        "passed": moment >= cutoff_utc(v.as_of, cut),
+        "passed": cutoff_passed(cutoff_utc(v.as_of, cut), now),
         "units_total": int(len(df)),
         "done_before": int(df["done_before"].sum()),
         "on_time": int((df["status"] == "on_time").sum()),
@@ -122,6 +123,11 @@ def cutoff_panel(con: store.Connection, v: metrics.View, district: str | None = 
         "not_in": pending,
         "two_level": not df["district_code"].notna().any(),
     }
+
+
+def cutoff_passed(cutoff_at: datetime, now: datetime | None = None) -> bool:
+    """Whether the cut-off (naive UTC) is past: before it, the list of communes without a report is provisional."""
+    return (now or datetime.now(timezone.utc).replace(tzinfo=None)) >= cutoff_at
 
 
 def cutoff_text(panel: dict[str, Any], province_name: str, lang: str = "vi") -> str:
@@ -138,9 +144,9 @@ def cutoff_text(panel: dict[str, Any], province_name: str, lang: str = "vi") -> 
         return "\n".join(lines)
 
     def line(r: dict[str, Any]) -> str:
-        if r["status"] == "late" and r["arrived_local"] is not None:
+        if r["status"] == "late" and _moment(r["arrived_local"]) is not None:
             return "- " + t("cutoff.text_late_item", lang, commune=r["commune"],
-                            time=r["arrived_local"].strftime("%H:%M"))
+                            time=_moment(r["arrived_local"]).strftime("%H:%M"))
         return f"- {r['commune']}"
 
     if panel["two_level"]:
@@ -165,7 +171,7 @@ def cutoff_table(pending: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.commune_code", lang): list(pending["commune_code"]),
         t("col.commune", lang): list(pending["commune"]),
         t("cutoff.col_status", lang): [t("cutoff.status." + s, lang) for s in pending["status"]],
-        t("cutoff.col_arrived", lang): [fmt_date(x, lang) if x is not None else "–" for x in pending["arrived_local"]],
+        t("cutoff.col_arrived", lang): [fmt_date(_moment(x), lang) for x in pending["arrived_local"]],
     })
 
 
@@ -426,6 +432,10 @@ def weekly_csv(df: pd.DataFrame, lang: str = "vi") -> bytes:
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
+
+def _moment(x: Any) -> datetime | None:
+    return None if x is None or pd.isna(x) else pd.Timestamp(x).to_pydatetime()
+
 
 def _none(x: Any) -> Any:
     if x is None or (not isinstance(x, (list, str)) and pd.isna(x)):
