@@ -13,7 +13,7 @@ from analytics import demo, metrics, present, store
 from analytics.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py"]
+PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py", "pages/cutoff.py"]
 
 
 @pytest.fixture(scope="module")
