@@ -588,9 +588,17 @@ def report_button(state: Sidebar) -> None:
     from analytics import report_docx
 
     def run() -> bytes:
+        from analytics import images
+
         with store.session(state.path) as con:
             data = report_docx.gather(con, state.province, state.as_of)
-        return report_docx.render(data, state.lang)
+        pictures: list[bytes] = []
+        if images.renderer_ready():  # charts in the annex when the server can draw them; optional
+            try:
+                pictures = report_docx.chart_images(data, state.lang)
+            except HotichError:
+                pictures = []
+        return report_docx.render(data, state.lang, pictures)
 
     st.download_button(tr("report.button"), data=run, file_name=report_docx.file_name(state.as_of),
                        mime=report_docx.DOCX_MIME, key="report_docx", on_click="ignore", icon=":material/description:",

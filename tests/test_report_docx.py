@@ -37,7 +37,8 @@ def all_paragraphs(document) -> list:
 
 
 def texts(document) -> list[str]:
-    return [p.text for p in all_paragraphs(document)]
+    """The text of every paragraph (the no-break space before "%" read as a space)."""
+    return [p.text.replace("\u00a0", " ") for p in all_paragraphs(document)]
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_figures_of_the_summary_at_start_and_end(demo_report):
     # the district table of section I: one row per district and the total
     district_table = d.tables[1]
     assert len(district_table.rows) == 1 + len(end["districts"]) + 1
-    assert district_table.rows[-1].cells[5].text == fmt_pct(end["completion_pct"])
+    assert district_table.rows[-1].cells[5].text == fmt_pct(end["completion_pct"]).replace(" ", "\u00a0")
 
 
 def test_annex_has_one_row_per_commune_in_a_landscape_section(demo_report):
@@ -232,3 +233,24 @@ def test_cli_report(demo_con, db_path, run_cli, tmp_path):
     assert docx.Document(str(out)).sections[-1].orientation == WD_ORIENT.LANDSCAPE
     code, _, stderr = run_cli("report", "--out", str(tmp_path / "x.pdf"))
     assert code == 1 and ".docx" in stderr
+
+
+def _png(width: int = 40, height: int = 20) -> bytes:
+    """A small valid PNG (white), so the test needs no renderer."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    raw = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_charts_go_in_the_annex_when_given(demo_report):
+    _, data, plain, d = demo_report
+    assert len(d.inline_shapes) == 0  # the report is complete without them
+    with_charts = docx.Document(io.BytesIO(report_docx.render(data, charts=[_png(), _png()])))
+    assert len(with_charts.inline_shapes) == 2
+    assert "BIỂU ĐỒ" in texts(with_charts)

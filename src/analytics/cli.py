@@ -242,7 +242,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
         data = report_docx.gather(con, args.province, args.as_of)
-    payload = report_docx.render(data, args.lang)
+    images_: list[bytes] = []
+    if args.charts:  # optional: the report is complete without them
+        try:
+            images_ = report_docx.chart_images(data, args.lang)
+        except HotichError as exc:
+            print(t("report.no_charts", args.lang, reason=exc.render(args.lang)), file=sys.stderr)
+    payload = report_docx.render(data, args.lang, images_)
     out.write_bytes(payload)
     seconds = round(time.perf_counter() - started, 2)
     if args.json:
@@ -322,6 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[common, reading],
                        help="the report to the Chairman after the period: FILE.docx (Word, Nghị định 30/2020 form)")
     p.add_argument("--out", required=True, metavar="FILE.docx")
+    p.add_argument("--charts", action="store_true",
+                   help="add the burn-up chart and the district ranking to the annex (needs Chromium)")
     return parser
 
 

@@ -753,6 +753,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.expl_no_person": ("chưa xác định", "not named"),
     "report.not_explained": ("Các đơn vị còn lại ({count}) chưa gửi giải trình.",
                              "The other units ({count}) have not explained yet."),
+    "report.none_explained": ("Chưa có đơn vị nào gửi giải trình.", "No unit has explained yet."),
     "report.unit_in_district": ("{commune} ({district})", "{commune} ({district})"),
     "report.sec2_3": ("3. Các đơn vị không thực hiện đúng cam kết", "3. Commitments not kept"),
     "report.no_missed": ("Không có đơn vị nào không thực hiện đúng cam kết.", "Every commitment that fell due was kept."),
@@ -802,6 +803,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "ngày trước đó.",
                            "Completion = books digitized / books of the communes that reported; a week starts "
                            "from the figures at the end of the day before."),
+    "report.annex_charts": ("BIỂU ĐỒ", "CHARTS"),
+    "report.no_charts": ("Báo cáo được tạo không kèm biểu đồ: {reason}", "The report was made without charts: {reason}"),
     "report.button": ("Báo cáo Chủ tịch UBND (Word)", "Report to the Chairman (Word)"),
     "report.help": ("Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP, số liệu đến ngày đang xem; mở bằng Word để "
                     "hoàn thiện phần nguyên nhân và đề xuất.",

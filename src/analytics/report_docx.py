@@ -53,6 +53,7 @@ class ReportData:
     signed_on: date
     two_level: bool
     demo: bool
+    trend: pd.DataFrame         # metrics.trend up to D (the burn-up chart of the annex)
 
 
 def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
@@ -73,7 +74,22 @@ def gather(con: store.Connection, province: str | None = None, as_of: date | str
         communes_start=communes_start, communes_end=communes_end, unfinished=closing.unfinished(con, v),
         commitments=closing.commitments(con, v), weekly=closing.weekly(con, v),
         signed_on=signed_on or min(v.as_of + timedelta(days=1), date.today()),
-        two_level=not communes_end["district_code"].notna().any(), demo=store.is_demo(con))
+        two_level=not communes_end["district_code"].notna().any(), demo=store.is_demo(con),
+        trend=metrics.trend(con, v))
+
+
+def chart_images(data: ReportData, lang: str = "vi") -> list[bytes]:
+    """The burn-up chart and (with districts) the district ranking as PNG for the annex. Needs the image
+    renderer (``images.renderer_ready()``; raises ``images.RendererMissing`` otherwise): the report is
+    complete without them."""
+    from analytics import charts, images
+
+    v = data.view
+    meta = images.ImageMeta(as_of=v.as_of, place=images.place_text(data.province_name), demo=data.demo, lang=lang)
+    figures = [charts.burnup(data.trend, v, data.end, lang)]
+    if not data.two_level and data.end["districts"]:
+        figures.append(charts.district_ranking(metrics.districts_frame(data.end), v, lang))
+    return [images.chart_png(f, meta) for f in figures]
 
 
 # --- the province's name in the document -----------------------------------------------------------------
@@ -116,6 +132,11 @@ def file_name(as_of: date) -> str:
 
 # --- building blocks ---------------------------------------------------------------------------------------
 
+def _nbsp(text: str) -> str:
+    """"45,3 %" never breaks before the % sign (a no-break space)."""
+    return text.replace(" %", "\u00a0%")
+
+
 def _fonts(element: Any) -> None:
     """Times New Roman for every script (Word picks the East Asian / complex-script font otherwise)."""
     rpr = element.get_or_add_rPr()
@@ -129,7 +150,7 @@ def _fonts(element: Any) -> None:
 
 def _run(p: Any, text: str, *, size: float | None = None, bold: bool = False, italic: bool = False,
          underline: bool = False, color: RGBColor | None = None) -> Any:
-    r = p.add_run(text)
+    r = p.add_run(_nbsp(text))
     r.bold, r.italic, r.underline = bold or None, italic or None, underline or None
     if size:
         r.font.size = Pt(size)
@@ -252,15 +273,15 @@ def _cell(cell: Any, text: str, style: Any, *, bold: bool = False, align: Any = 
     p._p.style = style.style_id  # by id: ``p.style = style`` searches the style list for every cell
     if align != WD_ALIGN_PARAGRAPH.LEFT:
         p.alignment = align
-    r = p.add_run(text)
+    r = p.add_run(_nbsp(text))
     if bold:
         r.bold = True
 
 
 def _grid(doc: Any, header: list[str], rows: list[tuple[list[str], bool]], widths_cm: list[float],
-          size: float = 11, numeric_from: int = 2) -> Any:
+          size: float = 11, numeric_from: int = 2, centred: tuple[int, ...] = ()) -> Any:
     """A bordered table with a repeated, shaded header; ``rows`` are (cells, bold). Columns from
-    ``numeric_from`` on are right-aligned (numbers)."""
+    ``numeric_from`` on are right-aligned (numbers), those in ``centred`` centred."""
     style = _table_style(doc, size)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -275,7 +296,7 @@ def _grid(doc: Any, header: list[str], rows: list[tuple[list[str], bool]], width
         _cell(c, h, style, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _shade(c, "E7EEF5")
     _repeat_header(table.rows[0])
-    aligns = [WD_ALIGN_PARAGRAPH.CENTER if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT if i >= numeric_from
+    aligns = [WD_ALIGN_PARAGRAPH.CENTER if i == 0 or i in centred else WD_ALIGN_PARAGRAPH.RIGHT if i >= numeric_from
               else WD_ALIGN_PARAGRAPH.LEFT for i in range(len(header))]
     for values, bold in rows:
         cells = table.add_row().cells  # add_row gives each cell its column's width
@@ -304,8 +325,9 @@ def _points(x: Any, lang: str) -> str:
 
 # --- the document ------------------------------------------------------------------------------------------
 
-def render(data: ReportData, lang: str = "vi") -> bytes:
-    """The report as .docx bytes (editable in Word or LibreOffice)."""
+def render(data: ReportData, lang: str = "vi", charts: list[bytes] | None = None) -> bytes:
+    """The report as .docx bytes (editable in Word or LibreOffice); ``charts`` (PNG, from ``chart_images``)
+    go at the end of the annex."""
     doc = Document()
     _setup(doc)
     kind, _ = province_parts(data.province_name)
@@ -327,6 +349,12 @@ def render(data: ReportData, lang: str = "vi") -> bytes:
     _section_proposals(doc, data, lang, k)
     _signature(doc, lang)
     _annex(doc, data, lang)
+    for i, png in enumerate(charts or []):
+        if i == 0:
+            doc.add_page_break()
+            _center(doc, t("report.annex_charts", lang), size=13, bold=True, after=6, keep=True)
+        doc.add_picture(io.BytesIO(png), width=Cm(21))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -493,7 +521,9 @@ def _section_issues(doc: Any, data: ReportData, lang: str) -> None:
                            t("report.expl_no_person", lang)))
             _para(doc, "- " + "; ".join(parts) + ".")
         silent = un[un["explanation_reason"].isna()]
-        if len(silent):  # named in 1. above: a count is enough here
+        if len(silent) == len(un):
+            _para(doc, t("report.none_explained", lang))
+        elif len(silent):  # named in 1. above: a count is enough here
             _para(doc, t("report.not_explained", lang, count=len(silent)))
     _para(doc, t("report.sec2_3", lang), bold=True, keep=True)
     missed = data.commitments[data.commitments["status"] == "missed"] if len(data.commitments) else data.commitments
@@ -600,7 +630,7 @@ def _annex(doc: Any, data: ReportData, lang: str) -> None:
     kind, _ = province_parts(data.province_name)
     rows.append((total_row(t("report.total_" + ("city" if kind == "thành phố" else "province"), lang),
                            data.start, data.end), True))
-    _grid(doc, header, rows, [1.2, 5.2, 2.0, 2.3, 2.0, 2.3, 2.0, 2.0, 2.3, 3.4], size=10.5)
+    _grid(doc, header, rows, [1.2, 5.2, 2.0, 2.3, 2.0, 2.3, 2.0, 2.0, 2.3, 3.4], size=10.5, centred=(8, 9))
     _weekly_annex(doc, data, lang)
 
 
@@ -608,7 +638,8 @@ def _weekly_annex(doc: Any, data: ReportData, lang: str) -> None:
     wk = data.weekly
     if wk.empty:
         return
-    _center(doc, t("report.annex_weekly", lang), size=13, bold=True, before=12, after=6).paragraph_format.keep_with_next = True
+    doc.add_page_break()  # the roll-up on a page of its own: a table split across pages reads badly
+    _center(doc, t("report.annex_weekly", lang), size=13, bold=True, after=6, keep=True)
     weeks = wk[["week", "from", "to"]].drop_duplicates().sort_values("week").to_records(index=False)
     header = [t("report.col_no", lang), t("report.col_unit", lang), t("report.col_period_start", lang)]
     for n, a, b in weeks:
