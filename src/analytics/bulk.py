@@ -228,12 +228,12 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
 
     cols: dict[str, int] = meta["cols"]
     n = len(row_numbers)
-    communes = store.all_communes(con)
-    if province:
-        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
-    codes = communes["commune_code"].tolist()
-    official = dict(zip(codes, communes["commune"].tolist()))
-    province_of = dict(zip(codes, communes["province_code"].tolist()))
+    communes = ingest.unit_list(con, province, prep.structure_id)
+    # files write official codes; a unit's id differs when another structure uses the same code
+    refs = [r if isinstance(r, str) and r else c for r, c in zip(communes["ref_code"], communes["commune_code"])]
+    official = dict(zip(refs, communes["commune"].tolist()))
+    province_of = dict(zip(refs, communes["province_code"].tolist()))
+    unit_id = dict(zip(refs, communes["commune_code"].tolist()))
 
     # unit: by code, known; its name (if given) agrees; nothing looks like a total or a heading
     def code_of(u: Any) -> str:
@@ -287,7 +287,7 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
         raise _NotPlain
     frame = pd.DataFrame({
         "row_no": row_numbers.astype(np.int64),
-        "commune_code": canon_of_code[code_idx],
+        "commune_code": np.array([unit_id[c] for c in code_values], dtype=object)[code_idx],
         "report_date": day_values[day_idx],
         "books_total": total,
         "books_digitized": digitized,

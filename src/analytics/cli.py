@@ -85,20 +85,64 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
 
 
 def cmd_summary(con: store.Connection, args: argparse.Namespace) -> int:
-    print(_dump(metrics.summary_json(con, args.province, args.as_of)))
+    print(_dump(metrics.summary_json(con, args.province, args.as_of, args.structure)))
     return 0
 
 
 def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
-    print(_dump(metrics.underperformers_json(con, args.province, args.as_of)))
+    print(_dump(metrics.underperformers_json(con, args.province, args.as_of, args.structure)))
+    return 0
+
+
+def cmd_communes(con: store.Connection, args: argparse.Namespace) -> int:
+    """Every commune of the province's list in the chosen structure, one JSON object each."""
+    rows = metrics.communes_json(con, args.province, args.as_of, args.structure)
+    if args.json:
+        print(_dump(rows))
+    else:
+        for r in rows:
+            pct = "–" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}"
+            print(f"{r['commune_code']}\t{r['commune']}\t{r['district'] or ''}\t{pct}\t{r['status']}")
+    return 0
+
+
+def cmd_setup(con: store.Connection, args: argparse.Namespace) -> int:
+    """Set a database up for any province: the shipped unit lists, and the province to show first."""
+    from analytics import structures
+
+    loaded = structures.load_shipped(con)
+    province = structures.resolve_province(con, args.province, args.structure or date.today())
+    store.set_default_province(con, province)
+    result = {"province": province, "province_name": metrics._unit_name(con, "province", province),
+              "structure": structures.of_province(con, province).key, **loaded}
+    if args.json:
+        print(_dump(result))
+    else:
+        print(t("cli.setup_done", args.lang, province=result["province_name"], structure=result["structure"],
+                structures=", ".join(f"{k}: {v}" for k, v in loaded["structures"].items())))
     return 0
 
 
 def cmd_units(con: store.Connection, args: argparse.Namespace) -> int:
+    from analytics import structures
+
     if not Path(args.file).exists():
         raise InvalidArgument("file.not_found", file=args.file)
-    result = store.replace_units(con, store.read_units_csv(args.file), user=_operator(), source="cli",
-                                 file_name=Path(args.file).name)
+    rows = store.read_units_csv(args.file)
+    if args.mapping and not args.from_date:
+        raise InvalidArgument("units.mapping_needs_from")
+    if args.from_date:
+        mapping = None
+        if args.mapping:
+            if not Path(args.mapping).exists():
+                raise InvalidArgument("file.not_found", file=args.mapping)
+            mapping = structures.read_mapping_csv(args.mapping)
+        result = structures.add_version(con, rows, args.from_date, mapping, user=_operator(), source="cli",
+                                        file_name=Path(args.file).name)
+        print(_dump(result) if args.json else t("cli.version_loaded", args.lang, day=args.from_date.isoformat(),
+                                                 **result))
+        return 0
+    result = store.replace_units(con, rows, user=_operator(), source="cli", file_name=Path(args.file).name)
     if args.json:
         print(_dump(result))
     else:
@@ -218,7 +262,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise InvalidArgument("brief.bad_out", file=args.out)
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
-        data = brief.gather(con, args.province, args.as_of)
+        data = brief.gather(con, args.province, args.as_of, args.structure)
     payload = brief.render(data, fmt, args.lang)
     out.write_bytes(payload)
     seconds = round(time.perf_counter() - started, 2)
@@ -268,6 +312,8 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "summary": cmd_summary,
     "underperformers": cmd_underperformers,
+    "communes": cmd_communes,
+    "setup": cmd_setup,
     "units": cmd_units,
     "campaign": cmd_campaign,
     "demo": cmd_demo,
@@ -287,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--province", help="province code (default: the only one, else the most reported)")
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("--as-of", type=_date, dest="as_of", help="YYYY-MM-DD (default: latest report)")
+    reading.add_argument("--structure", type=_date, metavar="DATE",
+                         help="show figures in the unit list in force on DATE (default: the one in force on the as-of date)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="validate and load report files")
@@ -302,8 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("summary", parents=[common, reading], help="where the province stands (JSON)")
     sub.add_parser("underperformers", parents=[common, reading], help="communes behind or not reporting (JSON)")
+    sub.add_parser("communes", parents=[common, reading], help="every commune of the province's list with its figures")
+    p = sub.add_parser("setup", parents=[common], help="load the shipped unit lists and choose the province")
+    p.add_argument("--structure", type=_date, metavar="DATE", help="the unit list in force on DATE (default today)")
     p = sub.add_parser("units", parents=[common], help="load a unit list (CSV)")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", type=_date, dest="from_date", metavar="DATE",
+                   help="add the list as a new version from DATE (without: replace the province's list for all dates)")
+    p.add_argument("--mapping", metavar="FILE", help="with --from: old_commune_code,new_commune_code[,is_default]")
     p = sub.add_parser("campaign", parents=[common], help="show or change the campaign")
     p.add_argument("--name")
     p.add_argument("--start", type=_date)

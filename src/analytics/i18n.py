@@ -812,6 +812,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "write the causes and proposals."),
     "report.written": ("Đã ghi {file} ({size} KB, {seconds} giây).", "Wrote {file} ({size} KB, {seconds} s)."),
     "report.bad_out": ("Tệp báo cáo phải có đuôi .docx: {file}", "The report file must end in .docx: {file}"),
+    # gazetteer: official unit lists by date (structures) and their conversion
+    "gazetteer.unknown_province": ("Không tìm thấy tỉnh “{province}” trong danh mục {structure}. Gần giống: {candidates}",
+                                   "No province “{province}” in the {structure} list. Closest: {candidates}"),
+    "gazetteer.unknown_structure": ("Không có danh mục đơn vị hành chính “{structure}” (có: {known})",
+                                    "No administrative unit list “{structure}” (available: {known})"),
+    "gazetteer.no_conversion": ("Không có bảng chuyển đổi từ danh mục {source} sang {target} (có: {known})",
+                                "No conversion from the {source} list to the {target} list (available: {known})"),
+    # map chart
+    "chart.commune_map": ("Bản đồ tiến độ các xã", "Communes on the map"),
+    "chart.map_missing": ("{count} xã không có tọa độ nên không hiện trên bản đồ",
+                          "{count} communes without coordinates are not on the map"),
+    "chart.map_records_total": ("Tổng số trường hợp", "Records in total"),
+    "chart.map_off_frame": ("Ngoài khung (thu phóng để xem): {names}", "Outside the frame (zoom out to see): {names}"),
+    # unit structures (versions of the unit list in time)
+    "structure.unknown": ("Không có danh mục đơn vị {structure}.", "There is no unit list {structure}."),
+    "structure.no_provinces": ("Danh mục đơn vị {structure} chưa có tỉnh nào.", "The unit list {structure} holds no province."),
+    "structure.no_province": ("Không tìm thấy đơn vị tương ứng với {province} trong danh mục {structure}.",
+                              "No unit corresponds to {province} in the unit list {structure}."),
+    "units.mapping_columns": ("Tệp đối chiếu {file} cần các cột old_commune_code và new_commune_code.",
+                              "The mapping file {file} needs the columns old_commune_code and new_commune_code."),
+    "units.mapping_row": ("Tệp đối chiếu {file}, dòng {row}: thiếu mã xã cũ hoặc mới.",
+                          "Mapping file {file}, row {row}: the old or the new commune code is missing."),
+    "units.version_exists": ("Đã có danh mục đơn vị áp dụng từ {day}; dùng lệnh units không có --from để thay.",
+                             "A unit list from {day} is already in force; use units without --from to replace it."),
+    "units.mapping_needs_from": ("--mapping chỉ dùng cùng --from NGÀY.", "--mapping is used only with --from DATE."),
+    "cli.setup_done": ("Đã thiết lập: {province} (danh mục {structure}). Các danh mục: {structures}.",
+                       "Set up: {province} (unit list {structure}). Unit lists: {structures}."),
+    "cli.version_loaded": ("Đã thêm danh mục áp dụng từ {day}: {communes} xã; {links} xã nối với danh mục {from_structure}.",
+                           "Added the unit list from {day}: {communes} communes; {links} linked to the list {from_structure}."),
+    "check.older_structure": ("Tệp được đọc theo {structure} (mã và tên xã khớp danh mục này), không theo {current} đang áp dụng cho ngày báo cáo.",
+                              "The file was read in the {structure} (its codes and names fit it), not in the {current} in force on its report date."),
+    "fix.older_structure": ("Kiểm tra lại các xã đã sáp nhập; lần sau dùng mẫu báo cáo mới.",
+                            "Check the merged communes; next time use the current template."),
+    "sidebar.structure": ("Danh mục đơn vị", "Unit structure"),
+    "structure.newer_reports": ("{count} báo cáo lập theo danh mục mới hơn không được tính trong danh mục này.",
+                                "{count} reports made in a newer unit list are not counted in this one."),
+
 }
 
 

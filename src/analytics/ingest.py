@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import bulk, config, layout, queries, store
+from analytics import bulk, config, layout, queries, store, structures
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
 from analytics.readers import RawTable, ReadError, cell_text, read_table
@@ -62,6 +62,7 @@ class Prepared:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # headings, subtotals, totals: row, kind, text
     unmatched: list[dict[str, Any]] = field(default_factory=list)  # names to pick a unit for: row, name, codes
     ignored_columns: list[str] = field(default_factory=list)
+    structure_id: int | None = None  # the unit structure the file was read in (None: the only one)
 
     @property
     def ok(self) -> bool:
@@ -123,13 +124,51 @@ def prepare(
 ) -> Prepared:
     """Read and check a file without writing: every problem found, and the rows that would load.
 
+    The file is read in the unit structure in force on its report date, unless its codes and names fit
+    an older structure (last year's template): then in that one, with a warning that says so. See
+    ``_prepare_in`` for the parameters.
+    """
+    kw = dict(report_date=report_date, province=province, sheet=sheet, today=today, size=size)
+    options = structures.candidates_for(con, report_date or today or date.today())
+    if len(options) == 1:
+        return _prepare_in(con, data, file_name, None, **kw)
+    first = _prepare_in(con, data, file_name, options[0].id, **kw)
+    dates = [date.fromisoformat(d) for d in first.report_dates] if not first.rows.empty else []
+    if dates and report_date is None and structures.in_force(con, max(dates)).id != options[0].id:
+        options = structures.candidates_for(con, max(dates))
+        first = _prepare_in(con, data, file_name, options[0].id, **kw)
+    if first.ok or not first.rows_read:
+        return first
+    for older in options[1:]:
+        attempt = _prepare_in(con, data, file_name, older.id, **kw)
+        if attempt.ok:
+            _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
+                 structure=older.label("vi"), current=options[0].label("vi"))
+            return attempt
+    return first
+
+
+def _prepare_in(
+    con: store.Connection,
+    data: bytes,
+    file_name: str,
+    structure_id: int | None,
+    *,
+    report_date: date | None = None,
+    province: str | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+    size: int | None = None,
+) -> Prepared:
+    """Read and check a file without writing: every problem found, and the rows that would load.
+
     ``report_date`` is the date the user gave (CLI ``--date`` or the upload
     form); ``today`` (default: the real date) bounds report dates; ``size`` is
     the file's real size when the caller read only the first bytes of a file
     over the limit (the CLI does, so a huge file is never read whole).
     """
     digest = sha256_of(data)
-    prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy())
+    prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy(), structure_id=structure_id)
     size = len(data) if size is None else size
     if size > config.MAX_UPLOAD_BYTES or len(data) > config.MAX_UPLOAD_BYTES:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
@@ -193,16 +232,26 @@ def _fmt(d: date) -> str:
 _UNITS_CACHE: dict[tuple, tuple] = {}
 
 
-def _units(con: store.Connection, province: str | None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
+def unit_list(con: store.Connection, province: str | None, structure_id: int | None) -> pd.DataFrame:
+    """The communes a file may name: one structure's (all when None), of one province when given."""
+    communes = store.all_communes(con)
+    if structure_id is not None:
+        communes = communes[communes["structure_id"] == structure_id]
+    if province:
+        code = store.canonical_code(province, "province")
+        communes = communes[(communes["province_code"] == code) | (communes["province_ref"] == code)]
+    return communes
+
+
+def _units(con: store.Connection, province: str | None,
+           structure_id: int | None = None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
     """The unit list and its matching index, built once per state of the unit list and aliases (a
     fingerprint query), so a national file, the next upload or a page rerun does not rebuild it."""
     path = con.execute(queries.DATABASE_PATH).fetchone()[0]
-    key = (path, con.execute(queries.UNITS_FINGERPRINT).fetchone(), province) if path else None
+    key = (path, con.execute(queries.UNITS_FINGERPRINT).fetchone(), province, structure_id) if path else None
     if key is not None and key in _UNITS_CACHE:
         return _UNITS_CACHE[key]
-    communes = store.all_communes(con)
-    if province:
-        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
+    communes = unit_list(con, province, structure_id)
     built = (communes, UnitIndex(communes, store.aliases(con)),
              dict(zip(communes["commune_code"], communes["target_books_total"])),
              dict(zip(communes["commune_code"], communes["province_code"])))
@@ -226,7 +275,7 @@ class _Checker:
         prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
         used = set(self.cols.values()) | set(self.extras.values())
         prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
-        self.communes, self.index, self.targets, self.province_of = _units(con, province)
+        self.communes, self.index, self.targets, self.province_of = _units(con, province, prep.structure_id)
 
     def get(self, row: list[Any], canon: str) -> Any:
         i = self.cols.get(canon)

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from analytics.units import display_code
 
 
 def reason_text(row: dict[str, Any], lang: str = "vi") -> str:
@@ -31,7 +32,7 @@ def underperformers_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     rows = df.to_dict("records")
     out = pd.DataFrame({
         t("col.rank", lang): range(1, len(rows) + 1),
-        t("col.commune_code", lang): [r["commune_code"] for r in rows],
+        t("col.commune_code", lang): [display_code(r["commune_code"]) for r in rows],
         t("col.commune", lang): [r["commune"] for r in rows],
         t("col.district", lang): [r["district"] for r in rows],
         t("col.completion", lang): [_round(r["completion_pct"]) for r in rows],
@@ -138,7 +139,7 @@ def preview_table(prep: Any, communes: pd.DataFrame, lang: str = "vi") -> pd.Dat
     rows = prep.rows
     return pd.DataFrame({
         t("col.row", lang): rows["row_no"].astype("Int64"),
-        t("col.commune_code", lang): rows["commune_code"],
+        t("col.commune_code", lang): rows["commune_code"].map(display_code),
         t("col.commune", lang): [names.at[c, "commune"] if c in names.index else c for c in rows["commune_code"]],
         t("col.district", lang): [names.at[c, "district"] if c in names.index else "" for c in rows["commune_code"]],
         t("col.report_date", lang): [fmt_date(d) for d in rows["report_date"]],
@@ -308,7 +309,7 @@ def underperformers_full_table(df: pd.DataFrame, lang: str = "vi", amber: float 
     return pd.DataFrame({
         t("col.rank", lang): range(1, len(rows) + 1),
         t("col.district", lang): [r["district"] or "–" for r in rows],
-        t("col.commune_code", lang): [r["commune_code"] for r in rows],
+        t("col.commune_code", lang): [display_code(r["commune_code"]) for r in rows],
         t("col.commune", lang): [r["commune"] for r in rows],
         t("col.status", lang): [status_text(r["status"], lang, amber) for r in rows],
         t("col.completion", lang): [_round(r["completion_pct"]) for r in rows],

@@ -11,9 +11,13 @@ INSERT_UNIT = """INSERT INTO units (level, code, name, unit_type, parent_code, p
 DELETE_UNITS_OF_PROVINCE = "DELETE FROM units WHERE province_code = ?"
 COMMUNE_CODES_OF_PROVINCE = "SELECT code FROM units WHERE level = 'commune' AND province_code = ?"
 COUNT_UNITS_OF_CODES = "SELECT count(*) FROM units WHERE level = ? AND list_contains(?, code)"
+STRUCTURE_KEY = "SELECT key FROM structures WHERE id = ?"
+UNIT_IDS_OF_STRUCTURE = "SELECT level, ref_code, code FROM units WHERE structure_id = ?"
+UNIT_IDS_TAKEN = "SELECT level, code FROM units WHERE structure_id <> ? AND list_contains(?, code)"
 DELETE_UNITS_OF_CODES = "DELETE FROM units WHERE level = ? AND list_contains(?, code)"
 COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
+UNIT_REF = "SELECT ref_code FROM units WHERE level = ? AND code = ?"
 UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
 PROVINCES = """
 SELECT p.code AS province_code, p.name AS province_name, coalesce(c.communes, 0) AS communes
@@ -36,7 +40,8 @@ ORDER BY c.sort_order
 """
 ALL_COMMUNES = """
 SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type, c.province_code,
-       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total
+       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total,
+       c.ref_code, c.structure_id, p.ref_code AS province_ref
 FROM units c
 LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
 LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
@@ -102,17 +107,17 @@ CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uplo
 # --- metrics ------------------------------------------------------------
 # Parameters: $province, $as_of, $start, $deadline, $window (not-reporting window in days).
 # One row per commune of the province's unit list, with its figures as of $as_of.
-COMMUNE_STATUS = """
+_COMMUNE_STATUS = """
 WITH u AS (
-    SELECT c.code AS commune_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
+    SELECT c.code AS commune_code, c.ref_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
     FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
     WHERE c.level = 'commune' AND c.province_code = $province
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
            CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $as_of
+    FROM rolled r
 ),
 latest AS (
     SELECT commune_code,
@@ -137,7 +142,7 @@ planned AS (
            CASE WHEN pre_date IS NOT NULL THEN CAST($start AS DATE) ELSE first_date END AS base_date
     FROM latest
 )
-SELECT u.commune_code, u.commune, u.district_code, u.district,
+SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
        p.last_report, p.books_total, p.books_digitized, p.records_digitized,
        CASE WHEN p.books_total IS NULL THEN NULL
             WHEN p.books_total = 0 THEN 100.0
@@ -157,20 +162,21 @@ SELECT u.commune_code, u.commune, u.district_code, u.district,
 FROM u LEFT JOIN planned p USING (commune_code)
 ORDER BY u.sort_order
 """
+COMMUNE_STATUS_AT = [_COMMUNE_STATUS.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 # Province totals for each day from $from to $to: each commune's latest report on or before the day,
 # and the books-weighted planned completion of the communes that had reported.
-DAILY_TREND = """
+_DAILY_TREND = """
 WITH u AS (
     SELECT c.code AS commune_code FROM units c
     WHERE c.level = 'commune' AND c.province_code = $province
       AND ($district IS NULL OR c.district_code = $district)
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
            CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $to
+    FROM rolled r
 ),
 base AS (
     SELECT commune_code,
@@ -203,11 +209,14 @@ SELECT day,
        sum(planned_pct * books_total) / 100.0 AS planned_books
 FROM joined GROUP BY day ORDER BY day
 """
+DAILY_TREND_AT = [_DAILY_TREND.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
-FIRST_REPORT_DATE = """
-SELECT min(r.report_date), max(r.report_date) FROM reports r
-JOIN units c ON c.level = 'commune' AND c.code = r.commune_code WHERE c.province_code = ?
+_FIRST_REPORT_DATE = """
+WITH u AS (SELECT c.code AS commune_code FROM units c WHERE c.level = 'commune' AND c.province_code = $province),
+{ROLLED}
+SELECT min(report_date), max(report_date) FROM rolled
 """
+FIRST_REPORT_DATE_AT = [_FIRST_REPORT_DATE.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 COMMUNE_HISTORY = """
 SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.upload_id, u.file_name
@@ -253,17 +262,17 @@ REPORT_COUNTS_OF_CODES = """SELECT commune_code, count(*) AS reports FROM report
 
 # Books (or records) digitized per commune and day from $from to $to: each commune's latest report on or
 # before the day, minus the same the day before (the heat map and the 14-day sparklines).
-COMMUNE_DAILY = """
+_COMMUNE_DAILY = """
 WITH u AS (
     SELECT c.code AS commune_code FROM units c
     WHERE c.level = 'commune' AND c.province_code = $province
       AND ($district IS NULL OR c.district_code = $district)
       AND ($commune IS NULL OR c.code = $commune)
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $to
+    FROM rolled r
 ),
 days AS (
     SELECT CAST(unnest(generate_series(CAST($from AS DATE) - 1, CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
@@ -284,6 +293,7 @@ diffed AS (
 SELECT commune_code, day, books_day, records_day, completion_pct, report_date = day AS reported
 FROM diffed WHERE day >= $from ORDER BY commune_code, day
 """
+COMMUNE_DAILY_AT = [_COMMUNE_DAILY.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 # One commune's figures in force, all dates (its report history), with the upload each came from.
 COMMUNE_REPORTS = """
@@ -445,9 +455,10 @@ SELECT (SELECT count(*) FROM units), (SELECT coalesce(sum(hash(level, code, name
         commune_code)), 0) FROM aliases)
 """
 INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, parent_code, province_code,
-                             district_code, books_total, sort_order)
+                             district_code, books_total, sort_order, structure_id, ref_code, lat, lon, area_km2)
                              SELECT level, code, name, unit_type, parent_code, province_code, district_code,
-                                    books_total, sort_order FROM _units_in"""
+                                    books_total, sort_order, structure_id, ref_code, lat, lon, area_km2
+                             FROM _units_in"""
 CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"
 
 # --- closing the campaign: the daily cut-off, commitments --------------------------
@@ -477,3 +488,151 @@ FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
 WHERE c.province_code = $province AND r.report_date <= $as_of AND r.books_digitized >= r.books_total
 GROUP BY r.commune_code
 """
+# --- unit structures (versions in time) -----------------------------------------------------------
+STRUCTURES_ALL = """SELECT id, key, effective_from, label_vi, label_en FROM structures
+                    ORDER BY effective_from NULLS FIRST, id"""
+STRUCTURES_WITH_UNITS = """SELECT s.id, s.key, s.effective_from, s.label_vi, s.label_en FROM structures s
+                           WHERE EXISTS (SELECT 1 FROM units u WHERE u.structure_id = s.id AND u.level = 'commune')
+                           ORDER BY s.effective_from NULLS FIRST, s.id"""
+STRUCTURE_GET = "SELECT id, key, effective_from, label_vi, label_en FROM structures WHERE id = ?"
+STRUCTURE_BY_KEY = "SELECT id FROM structures WHERE key = ?"
+STRUCTURE_BY_DATE = "SELECT id FROM structures WHERE effective_from = ?"
+STRUCTURE_NEXT_ID = "SELECT coalesce(max(id), 0) + 1 FROM structures"
+STRUCTURE_INSERT = """INSERT INTO structures (id, key, effective_from, label_vi, label_en, source, created_at)
+                      VALUES (?, ?, ?, ?, ?, ?, ?)"""
+STRUCTURE_OF_UNIT = "SELECT structure_id FROM units WHERE level = ? AND code = ?"
+COMMUNES_IN_STRUCTURE = "SELECT count(*) FROM units WHERE level = 'commune' AND structure_id = ?"
+COMMUNE_REFS_OF_STRUCTURE = "SELECT ref_code FROM units WHERE level = 'commune' AND structure_id = ?"
+COUNT_LINKS_BETWEEN = """
+SELECT count(*) FROM unit_links l
+JOIN units o ON o.level = 'commune' AND o.code = l.from_id AND o.structure_id = $from_s
+JOIN units n ON n.level = 'commune' AND n.code = l.to_id AND n.structure_id = $to_s
+"""
+# the links into the new units a mapping names are replaced; links into other units stay
+DELETE_LINKS_INTO = """
+DELETE FROM unit_links
+WHERE from_id IN (SELECT code FROM units WHERE level = 'commune' AND structure_id = $from_s)
+  AND to_id IN (SELECT code FROM units WHERE level = 'commune' AND structure_id = $to_s
+                AND ref_code IN (SELECT new_commune_code FROM _map_in))
+"""
+INSERT_LINKS_FROM_MAP = """
+INSERT INTO unit_links (from_id, to_id, is_default)
+SELECT o.code, n.code, bool_or(m.is_default)
+FROM _map_in m
+JOIN units o ON o.level = 'commune' AND o.structure_id = $from_s AND o.ref_code = m.old_commune_code
+JOIN units n ON n.level = 'commune' AND n.structure_id = $to_s AND n.ref_code = m.new_commune_code
+GROUP BY o.code, n.code
+"""
+LINKS_FROM = """
+SELECT l.to_id AS commune_code, n.ref_code, n.name AS commune, l.is_default
+FROM unit_links l JOIN units n ON n.level = 'commune' AND n.code = l.to_id
+WHERE l.from_id = ? ORDER BY l.is_default DESC, n.sort_order
+"""
+# how far back (in structures) the default links reach from a province's communes
+LINEAGE_DEPTH = """
+WITH RECURSIVE chain(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION ALL
+    SELECT l.from_id, c.d + 1 FROM unit_links l JOIN chain c ON l.to_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+SELECT max(d) FROM chain
+"""
+_DOWN = """
+WITH RECURSIVE down(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.to_id, c.d + 1 FROM unit_links l JOIN down c ON l.from_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+"""
+_UP = """
+WITH RECURSIVE up(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.from_id, c.d + 1 FROM unit_links l JOIN up c ON l.to_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+"""
+NEWER_REPORTS = _DOWN + """
+SELECT count(*) FROM reports WHERE commune_code IN (SELECT DISTINCT id FROM down WHERE d > 0)
+"""
+PROVINCE_SUCCESSOR = _DOWN + """
+SELECT u.province_code FROM (SELECT DISTINCT id FROM down WHERE d > 0) x
+JOIN units u ON u.level = 'commune' AND u.code = x.id
+WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
+"""
+PROVINCE_PREDECESSOR = _UP + """
+SELECT u.province_code FROM (SELECT DISTINCT id FROM up WHERE d > 0) x
+JOIN units u ON u.level = 'commune' AND u.code = x.id
+WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
+"""
+# provinces (all structures, or one), those with reports first
+PROVINCES_OF_STRUCTURE = """
+SELECT p.code AS province_code, p.ref_code AS province_ref, p.name AS province_name, p.structure_id,
+       s.key AS structure_key, s.effective_from, coalesce(c.communes, 0) AS communes,
+       coalesce(r.reports, 0) AS reports
+FROM units p JOIN structures s ON s.id = p.structure_id
+LEFT JOIN (SELECT province_code, count(*) AS communes FROM units WHERE level = 'commune' GROUP BY province_code) c
+       ON c.province_code = p.code
+LEFT JOIN (SELECT u.province_code, count(*) AS reports FROM reports r
+           JOIN units u ON u.level = 'commune' AND u.code = r.commune_code GROUP BY u.province_code) r
+       ON r.province_code = p.code
+WHERE p.level = 'province' AND ($structure IS NULL OR p.structure_id = $structure)
+ORDER BY coalesce(r.reports, 0) > 0 DESC, s.effective_from NULLS FIRST, p.sort_order
+"""
+
+
+def _rolled(depth: int) -> str:
+    """The figures in force as seen in one structure, as a CTE named ``rolled`` over the communes of a CTE
+    ``u``: each commune's own reports, and before its first own report, for each date a predecessor
+    reported, the sum of its predecessors' figures on that date (the same rule ``depth`` structures back).
+    Built once per depth from constant text: names come from the depth, values are parameters ($to)."""
+    links = ["lin%d AS (SELECT from_id, to_id FROM unit_links WHERE is_default AND to_id IN (SELECT %s))"
+             % (i, "commune_code FROM u" if i == 1 else "from_id FROM lin%d" % (i - 1))
+             for i in range(1, depth + 1)]
+    own = ("{g}_own AS (SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, "
+           "r.records_digitized FROM reports r WHERE r.commune_code IN (SELECT {units}) AND r.report_date <= $to)")
+    steps: list[str] = []
+    deepest = "g%d" % depth
+    steps.append(own.format(g=deepest, units=("from_id FROM lin%d" % depth) if depth else "commune_code FROM u"))
+    steps.append("%s AS (SELECT * FROM %s_own)" % (deepest, deepest))
+    for level in range(depth - 1, -1, -1):
+        g, prev, lin = "g%d" % level, "g%d" % (level + 1), "lin%d" % (level + 1)
+        units = ("from_id FROM lin%d" % level) if level else "commune_code FROM u"
+        steps.append(own.format(g=g, units=units))
+        steps.append(f"""{g}_first AS (SELECT commune_code, min(report_date) AS first_own FROM {g}_own GROUP BY commune_code)""")
+        steps.append(f"""{g}_days AS (
+    SELECT DISTINCT l.to_id AS commune_code, p.report_date FROM {prev} p JOIN {lin} l ON l.from_id = p.commune_code
+    LEFT JOIN {g}_first f ON f.commune_code = l.to_id WHERE f.first_own IS NULL OR p.report_date < f.first_own)""")
+        steps.append(f"""{g}_grid AS (SELECT d.commune_code, d.report_date AS day, l.from_id
+    FROM {g}_days d JOIN {lin} l ON l.to_id = d.commune_code)""")
+        steps.append(f"""{g}_synth AS (
+    SELECT g.commune_code, g.day AS report_date, sum(p.books_total) AS books_total,
+           sum(p.books_digitized) AS books_digitized, sum(p.records_digitized) AS records_digitized
+    FROM {g}_grid g ASOF LEFT JOIN {prev} p ON p.commune_code = g.from_id AND g.day >= p.report_date
+    GROUP BY g.commune_code, g.day)""")
+        steps.append(f"""{g} AS (SELECT * FROM {g}_own UNION ALL
+    SELECT commune_code, report_date, CAST(books_total AS BIGINT), CAST(books_digitized AS BIGINT),
+           CAST(records_digitized AS BIGINT) FROM {g}_synth)""")
+    steps.append("rolled AS (SELECT * FROM g0)")
+    return ",\n".join(links + steps)
+
+
+ROLLED_REPORTS = [_rolled(d) for d in range(5)]
+
+
+def _with_rolled(templates: list[str]) -> list[str]:
+    out = []
+    for d, text in enumerate(templates):
+        out.append(text.replace("{ROLLED_%d}" % d, ROLLED_REPORTS[d]))
+    return out
+
+
+COMMUNE_STATUS_AT = _with_rolled(COMMUNE_STATUS_AT)
+DAILY_TREND_AT = _with_rolled(DAILY_TREND_AT)
+FIRST_REPORT_DATE_AT = _with_rolled(FIRST_REPORT_DATE_AT)
+COMMUNE_DAILY_AT = _with_rolled(COMMUNE_DAILY_AT)
+COMMUNE_STATUS = COMMUNE_STATUS_AT[0]
+DAILY_TREND = DAILY_TREND_AT[0]
+COMMUNE_DAILY = COMMUNE_DAILY_AT[0]

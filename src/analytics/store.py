@@ -158,6 +158,33 @@ MIGRATIONS: list[list[str]] = [
             detail VARCHAR,                    -- JSON
             file_name VARCHAR)""",
     ],
+    # unit lists as versions in time: a structure takes effect on a date (the first, "2024", has none and
+    # holds the lists loaded without a date); a unit is one row of one structure, its id unique across
+    # structures (the official code, or code@structure when another structure already uses the code), so
+    # a code reused by a different unit in a later list never inherits the old unit's reports
+    [
+        """CREATE TABLE structures (
+            id INTEGER PRIMARY KEY,
+            key VARCHAR NOT NULL UNIQUE,       -- 2024 | 2025-01 | 2025-07 | a date given to `units --from`
+            effective_from DATE,               -- NULL: the first list, in force until the next one
+            label_vi VARCHAR,
+            label_en VARCHAR,
+            source VARCHAR,
+            created_at TIMESTAMP)""",
+        """INSERT INTO structures VALUES (1, '2024', NULL, 'Danh mục đơn vị trước 01/01/2025',
+            'Unit list before 1 Jan 2025', 'data/quang_nam_units_2024.csv', NULL)""",
+        "ALTER TABLE units ADD COLUMN structure_id INTEGER DEFAULT 1",
+        "ALTER TABLE units ADD COLUMN ref_code VARCHAR",  # the official code, as files write it
+        "ALTER TABLE units ADD COLUMN lat DOUBLE",
+        "ALTER TABLE units ADD COLUMN lon DOUBLE",
+        "ALTER TABLE units ADD COLUMN area_km2 DOUBLE",
+        "UPDATE units SET ref_code = code, structure_id = 1",
+        """CREATE TABLE unit_links (           -- commune of one structure -> commune of the next that took it in
+            from_id VARCHAR NOT NULL,
+            to_id VARCHAR NOT NULL,
+            is_default BOOLEAN NOT NULL,       -- a commune split between several counts once, for this one
+            PRIMARY KEY (from_id, to_id))""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -379,10 +406,7 @@ def ensure_schema(con: Connection) -> None:
         con.execute(queries.META_SET, ["schema_version", str(SCHEMA_VERSION)])
         if current == 0:
             con.execute(queries.META_SET, ["data_version", "0"])
-            rows = read_units_csv(config.UNITS_FILE)
-            _replace_units(con, rows)
-            for province_code in sorted({r["province_code"] for r in rows}):
-                _ensure_campaign(con, province_code)
+            _replace_units(con, read_units_csv(config.UNITS_FILE))
 
 
 # --- meta / data version -------------------------------------------------
@@ -458,8 +482,37 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
-    provinces = sorted({r["province_code"] for r in rows})
+BASE_STRUCTURE = 1  # the list loaded without a date (`units FILE`): in force until the first dated one
+
+
+def _unit_ids(con: Connection, structure_id: int, key: str, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The id of each (level, official code) in a structure: the one it already has there (so its reports
+    stay attached), else the code itself when no other unit uses it, else ``code@key``."""
+    mine = {(lvl, ref): uid for lvl, ref, uid in con.execute(queries.UNIT_IDS_OF_STRUCTURE, [structure_id]).fetchall()}
+    wanted = sorted({ref for _, ref in refs} | {f"{ref}@{key}" for _, ref in refs})
+    taken = {(lvl, uid) for lvl, uid in con.execute(queries.UNIT_IDS_TAKEN, [structure_id, wanted]).fetchall()}
+    out: dict[tuple[str, str], str] = {}
+    for lvl, ref in refs:
+        if (lvl, ref) in mine:
+            out[(lvl, ref)] = mine[(lvl, ref)]
+        elif (lvl, ref) not in taken:
+            out[(lvl, ref)] = ref
+        else:
+            out[(lvl, ref)] = f"{ref}@{key}"
+    return out
+
+
+def _replace_units(con: Connection, rows: list[dict[str, Any]], structure_id: int = BASE_STRUCTURE) -> dict[str, int]:
+    """Put the provinces the rows name into one structure, replacing their earlier list there."""
+    key = con.execute(queries.STRUCTURE_KEY, [structure_id]).fetchone()[0]
+    refs: list[tuple[str, str]] = []
+    for r in rows:
+        refs.append(("province", r["province_code"]))
+        if r["district_code"]:
+            refs.append(("district", r["district_code"]))
+        refs.append(("commune", r["commune_code"]))
+    ids = _unit_ids(con, structure_id, key, refs)
+    provinces = sorted({ids[("province", r["province_code"])] for r in rows})
     before = set()
     for p in provinces:
         before |= {c for (c,) in con.execute(queries.COMMUNE_CODES_OF_PROVINCE, [p]).fetchall()}
@@ -468,27 +521,30 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
     seen: set[tuple[str, str]] = set()
     order = 0
     for r in rows:
-        p = r["province_code"]
+        p = ids[("province", r["province_code"])]
         if ("province", p) not in seen:
             seen.add(("province", p))
-            records.append(("province", p, r["province_name"], None, None, p, None, None, order))
+            records.append(("province", p, r["province_name"], None, None, p, None, None, order,
+                            structure_id, r["province_code"], None, None, None))
             order += 1
-        d = r["district_code"]
+        d = ids[("district", r["district_code"])] if r["district_code"] else None
         if d and ("district", d) not in seen:
             seen.add(("district", d))
             dtype = r["district_name"].split(" ")[0] if r["district_name"] else None
-            records.append(("district", d, r["district_name"], dtype, p, p, d, None, order))
+            records.append(("district", d, r["district_name"], dtype, p, p, d, None, order,
+                            structure_id, r["district_code"], None, None, None))
             order += 1
-        key = ("commune", r["commune_code"])
-        if key in seen:
+        c = ids[("commune", r["commune_code"])]
+        if ("commune", c) in seen:
             raise InvalidArgument("units.duplicate_code", code=r["commune_code"])
-        seen.add(key)
+        seen.add(("commune", c))
         records.append(
-            ("commune", r["commune_code"], r["commune_name"], r["commune_type"] or None,
-             d or p, p, d, r.get("books_total"), order)
+            ("commune", c, r["commune_name"], r["commune_type"] or None, d or p, p, d, r.get("books_total"), order,
+             structure_id, r["commune_code"], _float(r.get("lat")), _float(r.get("lon")), _float(r.get("area_km2")))
         )
         order += 1
-    # a code listed here leaves any other province's list: the newest list says where a unit belongs
+    # a code listed here leaves any other province's list of the same structure: the newest list says
+    # where a unit belongs
     moved = 0
     for level in ("district", "commune"):
         codes = sorted({rec[1] for rec in records if rec[0] == level})
@@ -497,16 +553,21 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
             con.execute(queries.DELETE_UNITS_OF_CODES, [level, codes])
     if records:  # one set-based insert (executemany costs seconds for a national list of 11,000 units)
         frame = pd.DataFrame.from_records(records, columns=_UNIT_FRAME_COLUMNS)
-        for col in ("books_total", "sort_order"):
+        for col in ("books_total", "sort_order", "structure_id"):
             frame[col] = pd.array(frame[col], dtype="Int64")
-        for col in ("level", "code", "name", "unit_type", "parent_code", "province_code", "district_code"):
+        for col in ("lat", "lon", "area_km2"):
+            frame[col] = pd.array(frame[col], dtype="Float64")
+        for col in ("level", "code", "name", "unit_type", "parent_code", "province_code", "district_code",
+                    "ref_code"):
             frame[col] = frame[col].astype(object)
         con.register("_units_in", frame)
         try:
             con.execute(queries.INSERT_UNITS_FROM_FRAME)
         finally:
             con.unregister("_units_in")
-    after = {r["commune_code"] for r in rows}
+    for p in provinces:
+        _ensure_campaign(con, p)
+    after = {ids[("commune", r["commune_code"])] for r in rows}
     gone = before - after
     orphaned = 0
     if gone:
@@ -521,14 +582,22 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
     }
 
 
+def _float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if out != out else out
+
+
 @retry_conflicts
 def replace_units(con: Connection, rows: list[dict[str, Any]], *, user: str | None = None,
                   source: str | None = None, file_name: str | None = None) -> dict[str, int]:
     """Replace the unit lists of the provinces the rows name; communes that disappear keep their reports."""
     with transaction(con):
         result = _replace_units(con, rows)
-        for p in sorted({r["province_code"] for r in rows}):
-            _ensure_campaign(con, p)
         bump_version(con)
         record_audit(con, user, "units", ",".join(sorted({r["province_code"] for r in rows})), result,
                      file_name=file_name, source=source)
@@ -541,23 +610,23 @@ def provinces(con: Connection) -> pd.DataFrame:
 
 
 def default_province(con: Connection) -> str:
-    """The only province, else the one with the most reports (the lowest code on a tie)."""
-    df = provinces(con)
-    if df.empty:
-        raise NotFoundError("province.none")
-    if len(df) == 1:
-        return str(df.iloc[0]["province_code"])
-    counts = dict(con.execute(queries.PROVINCE_REPORT_COUNTS).fetchall())
-    return min(df["province_code"], key=lambda code: (-counts.get(code, 0), code))
+    """The province chosen at set-up, else the only one, else the one with the most reports."""
+    return resolve_province(con, None)
 
 
 def resolve_province(con: Connection, province: str | None) -> str:
-    if not province:
-        return default_province(con)
-    code = canonical_code(province, "province")
-    if not con.execute(queries.UNIT_EXISTS, ["province", code]).fetchone()[0]:
-        raise NotFoundError("province.unknown", province=province)
-    return code  # type: ignore[return-value]
+    """A province's id from a code, a name or an id, in whichever unit structure holds it
+    (``structures.resolve_province``, which also knows the structure in force on a day)."""
+    from analytics import structures
+
+    return structures.resolve_province(con, province)
+
+
+def set_default_province(con: Connection, province: str) -> None:
+    """The province a fresh session shows first (``setup --province``)."""
+    with transaction(con):
+        set_meta(con, "default_province", province)
+        bump_version(con)
 
 
 def units_frame(con: Connection, province: str) -> pd.DataFrame:
@@ -1237,7 +1306,7 @@ def cache_key(con: Connection) -> tuple[str, int] | None:
 
 
 _UNIT_FRAME_COLUMNS = ["level", "code", "name", "unit_type", "parent_code", "province_code", "district_code",
-                       "books_total", "sort_order"]
+                       "books_total", "sort_order", "structure_id", "ref_code", "lat", "lon", "area_km2"]
 
 
 def campaign_starts(con: Connection) -> dict[str, date]:

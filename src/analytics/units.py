@@ -51,6 +51,14 @@ def _syllable_key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + (f"|{tone}" if tone else "")
 
 
+def display_code(unit_id: object) -> object:
+    """The official code of a unit id, as people and files write it: an id is the code, or
+    ``code@structure`` when another unit structure already uses the code (``store._unit_ids``)."""
+    if isinstance(unit_id, str) and "@" in unit_id:
+        return unit_id.split("@", 1)[0]
+    return unit_id
+
+
 def strip_type(name: str) -> str:
     """Drop one leading type word ("Xã", "Phường", "TT.", "Huyện", "phuong", ...).
 
@@ -109,6 +117,7 @@ class UnitIndex:
     def __init__(self, communes: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
         self.communes = communes.reset_index(drop=True)
         self.by_code: dict[str, dict] = {}
+        self.by_ref: dict[str, dict] = {}  # by the official code files write (a unit's id may differ)
         self.district_by_key: dict[str, set[str]] = {}
         self.district_by_plain: dict[str, set[str]] = {}
         self.district_names: dict[str, str] = {}
@@ -119,6 +128,8 @@ class UnitIndex:
         for rec in self.communes.to_dict("records"):
             code = rec["commune_code"]
             self.by_code[code] = rec
+            ref = rec.get("ref_code")
+            self.by_ref[ref if isinstance(ref, str) and ref else code] = rec
             d = rec.get("district_code")
             d = None if d is None or (isinstance(d, float) and d != d) else d
             rec["district_code"] = d
@@ -146,7 +157,8 @@ class UnitIndex:
     def label(self, code: str) -> str:
         rec = self.by_code[code]
         district = f", {rec['district']}" if rec.get("district") else ""
-        return f"{rec['commune']}{district} ({code})"
+        ref = rec.get("ref_code")
+        return f"{rec['commune']}{district} ({ref if isinstance(ref, str) and ref else code})"
 
     def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
         """Codes of the closest names (fuzzy, accent-free), best first."""
@@ -177,13 +189,13 @@ class UnitIndex:
         """By code when present (its name, if given, must agree); else by name within the district."""
         canon = canonical_code(code, "commune")
         if canon is not None:
-            rec = self.by_code.get(canon)
+            rec = self.by_ref.get(canon)
             if rec is None:
                 pool = list(self.by_code) if not name else self._pool(district_code)
                 return self._candidates(self._suggest(str(name), pool) if name else [], "unknown")
             if name is not None and str(name).strip() and not self.names_agree(str(name), rec["commune"]):
-                return self._candidates([canon], "name_mismatch")
-            return Match(canon)
+                return self._candidates([rec["commune_code"]], "name_mismatch")
+            return Match(rec["commune_code"])
         if name is None or not str(name).strip():
             return Match(None, [], "unknown")
         key = name_key(name)
