@@ -729,7 +729,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.col_books": ("Tổng số sổ", "Books"),
     "report.col_start_pct": ("Tỷ lệ đến {date}", "% on {date}"),
     "report.col_end_pct": ("Tỷ lệ đến {date}", "% on {date}"),
-    "report.col_points": ("Tăng (điểm %)", "Change (points)"),
+    "report.col_points": ("Tăng (điểm)", "Change (points)"),
     "report.total_province": ("Toàn tỉnh", "Province total"),
     "report.total_city": ("Toàn thành phố", "City total"),
     "report.sec2": ("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", "II. SHORTCOMINGS AND CAUSES"),

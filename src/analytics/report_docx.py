@@ -389,11 +389,11 @@ def _setup(doc: Any) -> None:
 def _header_block(doc: Any, data: ReportData, lang: str) -> None:
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
-    _widths(table, [6.0, 10.5])
+    _widths(table, [6.5, 10.0])
     left, right = table.rows[0].cells
     left.paragraphs[0].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].paragraph_format.space_after = Pt(0)
-    _run(left.paragraphs[0], parent_body(data.province_name, lang), size=13)
+    _run(left.paragraphs[0], parent_body(data.province_name, lang), size=12)
     _center(left, t("report.issuer", lang), size=13, bold=True)
     _short_rule(left, 2.0)
     _center(left, t("report.number", lang), size=13, before=6)
@@ -658,6 +658,6 @@ def _weekly_annex(doc: Any, data: ReportData, lang: str) -> None:
         rows.append((cells, u["level"] == "province"))
     n = len(weeks)
     rest = (25.7 - 1.1 - 5.0 - 2.0) / max(n, 1)
-    widths = [1.1, 5.0, 2.0] + [rest * 0.42, rest * 0.58] * n
+    widths = [1.1, 5.0, 2.0] + [rest * 0.5, rest * 0.5] * n
     _grid(doc, header, rows, widths, size=10)
     _para(doc, t("report.weekly_note", lang), size=11, italic=True, indent=False, before=4)
