@@ -245,3 +245,18 @@ def test_weekly_roll_up_hand_computed(tiny):
     table = closing.weekly_table(closing.weekly(tiny, v))
     assert table.iloc[0]["Tuần"] == "Tuần 1 (01/03–07/03)"
     assert closing.weekly(tiny, metrics.view(tiny, "99", date(2025, 2, 28))).empty  # before the start
+
+
+def test_cli_cutoff(tiny, db_path, run_cli, monkeypatch):
+    import json
+
+    upload(tiny, [("90001", "2025-03-05", 100, 40)], "a.csv", datetime(2025, 3, 5, 10, 30), monkeypatch)
+    tiny.close()
+    code, out, _ = run_cli("cutoff", "--as-of", "2025-03-05")
+    assert code == 0 and out.splitlines()[1] == "(số liệu đến 17h ngày 05/03/2025)"
+    assert "- Xã An Hòa (báo cáo lúc 17:30)" in out
+    code, out, _ = run_cli("cutoff", "--as-of", "2025-03-05", "--json")
+    data = json.loads(out)
+    assert (data["late"], data["missing"], data["cutoff"]) == (1, 4, "17:00")
+    assert data["not_reported"][0] == {"commune_code": "90001", "commune": "Xã An Hòa", "district": "Huyện Một",
+                                       "status": "late", "arrived_at": "2025-03-05T17:30:00"}

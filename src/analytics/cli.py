@@ -274,6 +274,27 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cutoff(con: store.Connection, args: argparse.Namespace) -> int:
+    """The day's cut-off: the communes without a report by it, as the text for the chat group (or JSON)."""
+    from analytics import closing
+
+    v = metrics.view(con, args.province, args.as_of)
+    panel = closing.cutoff_panel(con, v)
+    if args.json:
+        from analytics.units import display_code
+
+        pending = [{"commune_code": display_code(r["commune_code"]), "commune": r["commune"], "district": r["district"],
+                    "status": r["status"], "arrived_at": r["arrived_local"]}
+                   for r in panel["not_in"].to_dict("records")]
+        out = {k: panel[k] for k in ("day", "on_time", "late", "missing", "done_before", "units_total")}
+        out["cutoff"] = closing.cutoff_setting(panel["cutoff"])
+        out["not_reported"] = pending
+        print(_dump(metrics.to_jsonable(out)))
+    else:
+        print(closing.cutoff_text(panel, metrics.summary(con, v.province, v.as_of)["province_name"], args.lang))
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The report to the Chairman (Word, Nghị định 30/2020 form): figures read in a short session, then built."""
     import time
@@ -319,6 +340,7 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "users": cmd_users,
     "withdraw": cmd_withdraw,
+    "cutoff": cmd_cutoff,
 }
 
 
@@ -379,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("brief", parents=[common, reading],
                        help="one-page daily brief: FILE.png (phone portrait) or FILE.pdf (A4)")
     p.add_argument("--out", required=True, metavar="FILE.png|FILE.pdf")
+    sub.add_parser("cutoff", parents=[common, reading],
+                   help="communes without a report by the day's cut-off (17:00): text for the chat group, or JSON")
     p = sub.add_parser("report", parents=[common, reading],
                        help="the report to the Chairman after the period: FILE.docx (Word, Nghị định 30/2020 form)")
     p.add_argument("--out", required=True, metavar="FILE.docx")

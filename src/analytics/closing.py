@@ -18,6 +18,7 @@ import pandas as pd
 from analytics import metrics, queries, store
 from analytics.errors import InvalidArgument
 from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
+from analytics.units import display_code
 
 # Vietnam has no daylight-saving time: local time is always UTC+7. Upload times are stored in UTC.
 VN_OFFSET = timedelta(hours=7)
@@ -168,7 +169,7 @@ def cutoff_table(pending: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The communes without a report by the cut-off, as users read them."""
     return pd.DataFrame({
         t("col.district", lang): [d if isinstance(d, str) and d else "–" for d in pending["district"]],
-        t("col.commune_code", lang): list(pending["commune_code"]),
+        t("col.commune_code", lang): [display_code(c) for c in pending["commune_code"]],
         t("col.commune", lang): list(pending["commune"]),
         t("cutoff.col_status", lang): [t("cutoff.status." + s, lang) for s in pending["status"]],
         t("cutoff.col_arrived", lang): [fmt_date(_moment(x), lang) for x in pending["arrived_local"]],
@@ -325,7 +326,7 @@ def summon_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame({
         t("col.rank", lang): list(range(1, len(df) + 1)),
         t("col.district", lang): [x if isinstance(x, str) and x else "–" for x in df["district"]],
-        t("col.commune_code", lang): list(df["commune_code"]),
+        t("col.commune_code", lang): [display_code(c) for c in df["commune_code"]],
         t("col.commune", lang): list(df["commune"]),
         t("summon.col_deadline", lang): [d(x) for x in df["deadline"]],
         t("summon.col_total", lang): [_int(x) for x in df["books_total"]],
@@ -367,10 +368,11 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
     if not spans:
         return pd.DataFrame(columns=cols)
     days = sorted({s[1] - timedelta(days=1) for s in spans} | {s[2] for s in spans})
-    states = {d: metrics.summary(con, v.province, d) for d in days}
+    # every day read in the structure of D's view, so the province stays the same unit list
+    states = {d: metrics.summary(con, v.province, d, structure=v.as_of) for d in days}
     two_level = not any(states[d]["districts"] for d in days)
     # a two-level province has no districts: its communes are the rows
-    communes = ({d: _commune_states(con, v.province, d) for d in days} if two_level else {})
+    communes = ({d: _commune_states(con, v, d) for d in days} if two_level else {})
     rows = []
     for n, first, last in spans:
         a, b = states[first - timedelta(days=1)], states[last]
@@ -395,9 +397,9 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def _commune_states(con: store.Connection, province: str, day: date) -> dict[str, dict[str, Any]]:
+def _commune_states(con: store.Connection, v: metrics.View, day: date) -> dict[str, dict[str, Any]]:
     """Each commune's figures on ``day`` in the shape of a summary (for the two-level roll-up)."""
-    df = metrics.commune_status(con, metrics.view(con, province, day))
+    df = metrics.commune_status(con, metrics.view(con, v.province, day, structure=v.as_of))
     out = {}
     for r in df.to_dict("records"):
         reported = r["last_report"] is not None and not pd.isna(r["last_report"])

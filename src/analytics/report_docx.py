@@ -61,14 +61,15 @@ def gather(con: store.Connection, province: str | None = None, as_of: date | str
     """Read the figures of the report. The start of the period is the eve of the campaign start (the figures
     before the period began), or the start day itself when nothing was reported before it."""
     v = metrics.view(con, province, as_of)
+    pin = v.as_of  # every day read in the structure of D's view: the same province and unit list
     eve = v.start - timedelta(days=1)
-    start = metrics.summary(con, v.province, eve)
+    start = metrics.summary(con, v.province, eve, structure=pin)
     if start["units_reporting"] == 0:
         eve = v.start
-        start = metrics.summary(con, v.province, eve)
-    end = metrics.summary(con, v.province, v.as_of)
+        start = metrics.summary(con, v.province, eve, structure=pin)
+    end = metrics.summary(con, v.province, v.as_of, structure=pin)
     communes_end = metrics.commune_status(con, v)
-    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve))
+    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve, structure=pin))
     return ReportData(
         view=v, province_name=end["province_name"], start_day=eve, start=start, end=end,
         communes_start=communes_start, communes_end=communes_end, unfinished=closing.unfinished(con, v),
