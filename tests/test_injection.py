@@ -5,6 +5,7 @@ with f-strings, ``.format`` or ``%`` in the analytics package."""
 from __future__ import annotations
 
 import ast
+import re
 import json
 import pathlib
 from datetime import date
@@ -250,6 +251,21 @@ def test_queries_are_constants():
         with pytest.raises(ValueError):
             queries._ident(bad)
     assert queries.count_rows("reports") == 'SELECT count(*) FROM "reports"'
+
+
+def test_rolled_up_queries_hold_only_constant_text():
+    """The queries composed per depth of the unit-structure chain are the constant templates with constant
+    CTE text in place: no value is ever part of the text."""
+    from analytics import queries, rollup
+
+    for composed, template in [(rollup.COMMUNE_STATUS, queries.COMMUNE_STATUS),
+                               (rollup.DAILY_TREND, queries.DAILY_TREND),
+                               (rollup.COMMUNE_DAILY, queries.COMMUNE_DAILY)]:
+        assert len(composed) == rollup.MAX_DEPTH + 1
+        for depth, sql in enumerate(composed):
+            assert "{" not in sql and set(re.findall(r"'[^']*'", sql)) <= {"'commune'", "'district'", "'day'"}
+            assert sql == template.replace("{ROLLED}", rollup.ROLLED_REPORTS[depth])
+    assert "lin%d" % rollup.MAX_DEPTH in rollup.ROLLED_REPORTS[rollup.MAX_DEPTH]
 
 
 def test_pages_hold_no_sql():

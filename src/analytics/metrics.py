@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import config, queries, store, structures
+from analytics import config, queries, rollup, store, structures
 from analytics.errors import NotFoundError
 from analytics.units import display_code
 
@@ -47,7 +47,7 @@ _FAR = date(9999, 12, 31)
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
     """First and last report dates among the province's communes (with the reports they roll up from)."""
     depth = structures.depth(con, province) if depth is None else depth
-    first, last = con.execute(queries.FIRST_REPORT_DATE_AT[depth], {"province": province, "to": _FAR}).fetchone()
+    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()
     return first, last
 
 
@@ -131,7 +131,7 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
 
 
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
-    df = con.execute(queries.COMMUNE_STATUS_AT[v.depth], v.params()).df()
+    df = con.execute(rollup.COMMUNE_STATUS[v.depth], v.params()).df()
     df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
     df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
     has_week = df["digitized_week_ago"].notna()
@@ -322,7 +322,7 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
         first = v.as_of
     params = {"province": v.province, "district": district, "from": first, "to": v.as_of,
               "start": v.start, "deadline": v.deadline}
-    df = con.execute(queries.DAILY_TREND_AT[v.depth], params).df()
+    df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
     df["day"] = _dates(df["day"])
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)
@@ -502,7 +502,7 @@ def commune_daily(con: store.Connection, v: View, days: int = 14, district: str 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                    commune: str | None = None) -> pd.DataFrame:
     first = v.as_of - timedelta(days=days - 1)
-    df = con.execute(queries.COMMUNE_DAILY_AT[v.depth], {"province": v.province, "district": district, "commune": commune,
+    df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of}).df()
     df["day"] = _dates(df["day"])
     return df

@@ -107,7 +107,7 @@ CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uplo
 # --- metrics ------------------------------------------------------------
 # Parameters: $province, $as_of, $start, $deadline, $window (not-reporting window in days).
 # One row per commune of the province's unit list, with its figures as of $as_of.
-_COMMUNE_STATUS = """
+COMMUNE_STATUS = """
 WITH u AS (
     SELECT c.code AS commune_code, c.ref_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
     FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
@@ -162,11 +162,10 @@ SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
 FROM u LEFT JOIN planned p USING (commune_code)
 ORDER BY u.sort_order
 """
-COMMUNE_STATUS_AT = [_COMMUNE_STATUS.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 # Province totals for each day from $from to $to: each commune's latest report on or before the day,
 # and the books-weighted planned completion of the communes that had reported.
-_DAILY_TREND = """
+DAILY_TREND = """
 WITH u AS (
     SELECT c.code AS commune_code FROM units c
     WHERE c.level = 'commune' AND c.province_code = $province
@@ -209,14 +208,12 @@ SELECT day,
        sum(planned_pct * books_total) / 100.0 AS planned_books
 FROM joined GROUP BY day ORDER BY day
 """
-DAILY_TREND_AT = [_DAILY_TREND.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
-_FIRST_REPORT_DATE = """
+FIRST_REPORT_DATE = """
 WITH u AS (SELECT c.code AS commune_code FROM units c WHERE c.level = 'commune' AND c.province_code = $province),
 {ROLLED}
 SELECT min(report_date), max(report_date) FROM rolled
 """
-FIRST_REPORT_DATE_AT = [_FIRST_REPORT_DATE.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 COMMUNE_HISTORY = """
 SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.upload_id, u.file_name
@@ -262,7 +259,7 @@ REPORT_COUNTS_OF_CODES = """SELECT commune_code, count(*) AS reports FROM report
 
 # Books (or records) digitized per commune and day from $from to $to: each commune's latest report on or
 # before the day, minus the same the day before (the heat map and the 14-day sparklines).
-_COMMUNE_DAILY = """
+COMMUNE_DAILY = """
 WITH u AS (
     SELECT c.code AS commune_code FROM units c
     WHERE c.level = 'commune' AND c.province_code = $province
@@ -293,7 +290,6 @@ diffed AS (
 SELECT commune_code, day, books_day, records_day, completion_pct, report_date = day AS reported
 FROM diffed WHERE day >= $from ORDER BY commune_code, day
 """
-COMMUNE_DAILY_AT = [_COMMUNE_DAILY.replace("{ROLLED}", "{ROLLED_%d}" % d) for d in range(5)]
 
 # One commune's figures in force, all dates (its report history), with the upload each came from.
 COMMUNE_REPORTS = """
@@ -538,31 +534,36 @@ WITH RECURSIVE chain(id, d) AS (
 )
 SELECT max(d) FROM chain
 """
-_DOWN = """
+NEWER_REPORTS = """
 WITH RECURSIVE down(id, d) AS (
     SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
     UNION
     SELECT l.to_id, c.d + 1 FROM unit_links l JOIN down c ON l.from_id = c.id
     WHERE l.is_default AND c.d < $max_depth
 )
+
+SELECT count(*) FROM reports WHERE commune_code IN (SELECT DISTINCT id FROM down WHERE d > 0)
 """
-_UP = """
+PROVINCE_SUCCESSOR = """
+WITH RECURSIVE down(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.to_id, c.d + 1 FROM unit_links l JOIN down c ON l.from_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+
+SELECT u.province_code FROM (SELECT DISTINCT id FROM down WHERE d > 0) x
+JOIN units u ON u.level = 'commune' AND u.code = x.id
+WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
+"""
+PROVINCE_PREDECESSOR = """
 WITH RECURSIVE up(id, d) AS (
     SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
     UNION
     SELECT l.from_id, c.d + 1 FROM unit_links l JOIN up c ON l.to_id = c.id
     WHERE l.is_default AND c.d < $max_depth
 )
-"""
-NEWER_REPORTS = _DOWN + """
-SELECT count(*) FROM reports WHERE commune_code IN (SELECT DISTINCT id FROM down WHERE d > 0)
-"""
-PROVINCE_SUCCESSOR = _DOWN + """
-SELECT u.province_code FROM (SELECT DISTINCT id FROM down WHERE d > 0) x
-JOIN units u ON u.level = 'commune' AND u.code = x.id
-WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
-"""
-PROVINCE_PREDECESSOR = _UP + """
+
 SELECT u.province_code FROM (SELECT DISTINCT id FROM up WHERE d > 0) x
 JOIN units u ON u.level = 'commune' AND u.code = x.id
 WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
@@ -583,56 +584,3 @@ ORDER BY coalesce(r.reports, 0) > 0 DESC, s.effective_from NULLS FIRST, p.sort_o
 """
 
 
-def _rolled(depth: int) -> str:
-    """The figures in force as seen in one structure, as a CTE named ``rolled`` over the communes of a CTE
-    ``u``: each commune's own reports, and before its first own report, for each date a predecessor
-    reported, the sum of its predecessors' figures on that date (the same rule ``depth`` structures back).
-    Built once per depth from constant text: names come from the depth, values are parameters ($to)."""
-    links = ["lin%d AS (SELECT from_id, to_id FROM unit_links WHERE is_default AND to_id IN (SELECT %s))"
-             % (i, "commune_code FROM u" if i == 1 else "from_id FROM lin%d" % (i - 1))
-             for i in range(1, depth + 1)]
-    own = ("{g}_own AS (SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, "
-           "r.records_digitized FROM reports r WHERE r.commune_code IN (SELECT {units}) AND r.report_date <= $to)")
-    steps: list[str] = []
-    deepest = "g%d" % depth
-    steps.append(own.format(g=deepest, units=("from_id FROM lin%d" % depth) if depth else "commune_code FROM u"))
-    steps.append("%s AS (SELECT * FROM %s_own)" % (deepest, deepest))
-    for level in range(depth - 1, -1, -1):
-        g, prev, lin = "g%d" % level, "g%d" % (level + 1), "lin%d" % (level + 1)
-        units = ("from_id FROM lin%d" % level) if level else "commune_code FROM u"
-        steps.append(own.format(g=g, units=units))
-        steps.append(f"""{g}_first AS (SELECT commune_code, min(report_date) AS first_own FROM {g}_own GROUP BY commune_code)""")
-        steps.append(f"""{g}_days AS (
-    SELECT DISTINCT l.to_id AS commune_code, p.report_date FROM {prev} p JOIN {lin} l ON l.from_id = p.commune_code
-    LEFT JOIN {g}_first f ON f.commune_code = l.to_id WHERE f.first_own IS NULL OR p.report_date < f.first_own)""")
-        steps.append(f"""{g}_grid AS (SELECT d.commune_code, d.report_date AS day, l.from_id
-    FROM {g}_days d JOIN {lin} l ON l.to_id = d.commune_code)""")
-        steps.append(f"""{g}_synth AS (
-    SELECT g.commune_code, g.day AS report_date, sum(p.books_total) AS books_total,
-           sum(p.books_digitized) AS books_digitized, sum(p.records_digitized) AS records_digitized
-    FROM {g}_grid g ASOF LEFT JOIN {prev} p ON p.commune_code = g.from_id AND g.day >= p.report_date
-    GROUP BY g.commune_code, g.day)""")
-        steps.append(f"""{g} AS (SELECT * FROM {g}_own UNION ALL
-    SELECT commune_code, report_date, CAST(books_total AS BIGINT), CAST(books_digitized AS BIGINT),
-           CAST(records_digitized AS BIGINT) FROM {g}_synth)""")
-    steps.append("rolled AS (SELECT * FROM g0)")
-    return ",\n".join(links + steps)
-
-
-ROLLED_REPORTS = [_rolled(d) for d in range(5)]
-
-
-def _with_rolled(templates: list[str]) -> list[str]:
-    out = []
-    for d, text in enumerate(templates):
-        out.append(text.replace("{ROLLED_%d}" % d, ROLLED_REPORTS[d]))
-    return out
-
-
-COMMUNE_STATUS_AT = _with_rolled(COMMUNE_STATUS_AT)
-DAILY_TREND_AT = _with_rolled(DAILY_TREND_AT)
-FIRST_REPORT_DATE_AT = _with_rolled(FIRST_REPORT_DATE_AT)
-COMMUNE_DAILY_AT = _with_rolled(COMMUNE_DAILY_AT)
-COMMUNE_STATUS = COMMUNE_STATUS_AT[0]
-DAILY_TREND = DAILY_TREND_AT[0]
-COMMUNE_DAILY = COMMUNE_DAILY_AT[0]

@@ -22,11 +22,11 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import queries, store
+from analytics import queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
 
 SHIPPED_ORDER = ("2024", "2025-01", "2025-07")
-MAX_DEPTH = len(queries.ROLLED_REPORTS) - 1
+MAX_DEPTH = rollup.MAX_DEPTH
 
 
 @dataclass(frozen=True)
