@@ -61,7 +61,7 @@ def test_summon_and_commitments_after_the_deadline(monkeypatch, own_demo):
         v = metrics.view(con, None, date(2025, 3, 13))
         called = closing.summon_list(con, v)
         code = called.iloc[0]["commune_code"]
-        store.add_explanation(con, "49", code, date(2025, 3, 1), "Thiếu máy", date(2025, 3, 3), "Ông A")
+        store.add_explanation(con, v.province, code, date(2025, 3, 1), "Thiếu máy", date(2025, 3, 3), "Ông A")
     at = app(monkeypatch, own_demo, "pages/underperformers.py", as_of="2025-03-13")
     subheaders = [s.value for s in at.subheader]
     assert t("summon.title") in subheaders and t("commit.title") in subheaders
@@ -81,8 +81,9 @@ def test_weekly_roll_up_on_localities(monkeypatch, demo_file):
     at = app(monkeypatch, demo_file, "pages/localities.py")
     with store.session(demo_file) as con:
         weeks = closing.weekly(con, metrics.view(con))
+        districts = len(metrics.summary(con)["districts"])
     table = next(df.value for df in at.dataframe if t("weekly.col_week") in df.value.columns)
-    assert len(table) == len(weeks) and len(weeks) == 2 * 19  # 2 weeks × (province + 18 districts)
+    assert len(table) == len(weeks) and len(weeks) == 2 * (1 + districts)  # 2 weeks × (province + districts)
 
 
 def test_cutoff_setting_saved(monkeypatch, own_demo):
@@ -91,7 +92,7 @@ def test_cutoff_setting_saved(monkeypatch, own_demo):
     next(b for b in at.button if b.label == t("settings.save")).click().run()
     assert not at.exception
     with store.session(own_demo) as con:
-        assert closing.cutoff_time(con, "49") == time(16, 30)
+        assert closing.cutoff_time(con, metrics.view(con).province) == time(16, 30)
 
 
 def test_report_button_on_the_overview(monkeypatch, demo_file):

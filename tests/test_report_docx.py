@@ -15,7 +15,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from analytics import demo, metrics, report_docx, store
+from analytics import metrics, report_docx, store
 from analytics.i18n import fmt_int, fmt_pct
 from support import write_units_csv
 
@@ -42,12 +42,11 @@ def texts(document) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_report(tmp_path_factory, template_db):
+def demo_report(tmp_path_factory, demo_template):
     """One demo database and its report for the read-only tests of this module (a report takes seconds)."""
     path = tmp_path_factory.mktemp("report") / "demo.duckdb"
-    shutil.copyfile(template_db, path)
+    shutil.copyfile(demo_template, path)
     con = store.connect(path)
-    demo.load_demo(con)
     data = report_docx.gather(con, None, AS_OF, signed_on=date(2025, 3, 13))
     payload = report_docx.render(data)
     yield con, data, payload, docx.Document(io.BytesIO(payload))
@@ -103,7 +102,7 @@ def test_annex_has_one_row_per_commune_in_a_landscape_section(demo_report):
     con, data, _, d = demo_report
     annex = d.tables[-2]  # the last one is the weekly roll-up
     numbered = [r for r in annex.rows if r.cells[0].text.isdigit()]
-    units = store.units_frame(con, "49")
+    units = store.units_frame(con, data.view.province)
     assert len(numbered) == len(units)
     names = {r.cells[1].text for r in numbered}
     assert names == set(units["commune"])
@@ -145,7 +144,8 @@ def test_vietnamese_text_with_diacritics(demo_report):
 def test_explanations_and_missed_commitments_in_section_two(demo_con):
     v = metrics.view(demo_con, None, AS_OF)
     code = metrics.underperformers_full(demo_con, v).iloc[0]["commune_code"]
-    store.add_explanation(demo_con, "49", code, date(2025, 3, 1), "Thiếu máy quét", date(2025, 3, 3), "Ông Trần Văn A")
+    store.add_explanation(demo_con, v.province, code, date(2025, 3, 1), "Thiếu máy quét", date(2025, 3, 3),
+                          "Ông Trần Văn A")
     data = report_docx.gather(demo_con, None, AS_OF)
     body = "\n".join(texts(docx.Document(io.BytesIO(report_docx.render(data)))))
     assert "Thiếu máy quét; cam kết hoàn thành ngày 03/03/2025; người chịu trách nhiệm: Ông Trần Văn A." in body
