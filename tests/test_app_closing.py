@@ -45,7 +45,7 @@ def app(monkeypatch, path: Path, page: str, **params: str) -> AppTest:
 
 
 def test_cutoff_page_lists_and_gives_the_text(monkeypatch, demo_file):
-    at = app(monkeypatch, demo_file, "pages/cutoff.py")
+    at = app(monkeypatch, demo_file, "views/cutoff.py")
     assert at.title[0].value == t("cutoff.title", time="17h")
     with store.session(demo_file) as con:
         panel = closing.cutoff_panel(con, metrics.view(con))
@@ -62,7 +62,7 @@ def test_summon_and_commitments_after_the_deadline(monkeypatch, own_demo):
         called = closing.summon_list(con, v)
         code = called.iloc[0]["commune_code"]
         store.add_explanation(con, v.province, code, date(2025, 3, 1), "Thiếu máy", date(2025, 3, 3), "Ông A")
-    at = app(monkeypatch, own_demo, "pages/underperformers.py", as_of="2025-03-13")
+    at = app(monkeypatch, own_demo, "views/underperformers.py", as_of="2025-03-13")
     subheaders = [s.value for s in at.subheader]
     assert t("summon.title") in subheaders and t("commit.title") in subheaders
     summon = next(df.value for df in at.dataframe if t("summon.col_missed") in df.value.columns)
@@ -78,7 +78,7 @@ def test_summon_and_commitments_after_the_deadline(monkeypatch, own_demo):
 
 
 def test_weekly_roll_up_on_localities(monkeypatch, demo_file):
-    at = app(monkeypatch, demo_file, "pages/localities.py")
+    at = app(monkeypatch, demo_file, "views/localities.py")
     with store.session(demo_file) as con:
         weeks = closing.weekly(con, metrics.view(con))
         districts = len(metrics.summary(con)["districts"])
@@ -87,7 +87,7 @@ def test_weekly_roll_up_on_localities(monkeypatch, demo_file):
 
 
 def test_cutoff_setting_saved(monkeypatch, own_demo):
-    at = app(monkeypatch, own_demo, "pages/settings.py")
+    at = app(monkeypatch, own_demo, "views/settings.py")
     at.time_input(key="set_cutoff").set_value(time(16, 30))
     next(b for b in at.button if b.label == t("settings.save")).click().run()
     assert not at.exception
@@ -96,5 +96,5 @@ def test_cutoff_setting_saved(monkeypatch, own_demo):
 
 
 def test_report_button_on_the_overview(monkeypatch, demo_file):
-    at = app(monkeypatch, demo_file, "pages/overview.py")
+    at = app(monkeypatch, demo_file, "views/overview.py")
     assert t("report.button") in [b.label for b in at.get("download_button")]

@@ -147,7 +147,7 @@ def test_pages_show_hostile_names_as_text(hostile_db, monkeypatch, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()  # no accounts: open mode
     assert not at.exception
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     for kind, body, allow_html in _markdown_bodies(at):
         for raw in RAW_PATTERNS:
@@ -171,7 +171,7 @@ def test_campaign_name_is_escaped_in_the_sidebar(hostile_db, monkeypatch):
 def test_no_unsafe_html_in_pages():
     """No page or the glue turns on HTML rendering (st.html, unsafe_allow_html=True)."""
     offenders = []
-    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "views").glob("*.py"))]:
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", line):
                 offenders.append(f"{path.name}:{no}: {line.strip()}")
@@ -194,7 +194,7 @@ def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
 
     monkeypatch.setenv("HOTICH_DB", str(hostile_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     header = ["report_date", "district", "commune", "books_total", "books_digitized"]
     good = csv_bytes(header, [["2025-03-05", "[link](http://x)", "**bold**", 100, 50]])
     bad = csv_bytes(header, [["2025-03-05", "**bold**", "![img](http://evil.example/t.png)", 100, 50],

@@ -60,7 +60,7 @@ def try_check_table(con: store.Connection, prep: Any, table: readers.RawTable, *
         cols = dict(table.columns) if table.columns else layout.map_columns(table.header)[0]
         if any(c not in cols for c in REQUIRED):
             return False
-        if any(layout.is_numbering_row(r) for r in table.rows[:2]):
+        if any(layout.is_numbering_row(r) for r in table.rows[:2]) or layout.duplicate_columns(table.header):
             return False
         wanted = {**cols, **{f"extra:{k}": i for k, i in table.extras.items()}}
         columns = {canon: pd.Series([row[i] if i < len(row) else None for row in table.rows], dtype=object)
@@ -102,8 +102,9 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
             or found.title_lines:
         raise _NotPlain
     cols = found.columns
-    if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS:
-        raise _NotPlain
+    if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS \
+            or layout.duplicate_columns(found.header):
+        raise _NotPlain  # two columns of one figure: the row checks say which one counts
     if any(layout.is_numbering_row(r) for r in head[1:3]):
         raise _NotPlain
     import pyarrow as pa
@@ -172,6 +173,8 @@ def _per_unique(col: Any, fn: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _count(u: Any) -> int | None:
+    # a row without figures (a template row left blank: ``ingest.row_has_figures``) makes a required column
+    # hold None, so ``_counts`` gives the file to the row checks, which skip and count such rows
     try:
         return parse_count(u)
     except ValueProblem:

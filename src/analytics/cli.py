@@ -200,6 +200,8 @@ def cmd_users(con: store.Connection, args: argparse.Namespace) -> int:
 
     actor = auth.operator()
     action = args.action
+    if action == "unlock":
+        return _unlock(con, args)
     if action == "list":
         df = store.users(con)
         rows = [{"name": r["name"], "role": r["role"], "active": bool(r["active"]), "scopes": r["scopes"],
@@ -232,6 +234,18 @@ def cmd_users(con: store.Connection, args: argparse.Namespace) -> int:
     elif action in ("disable", "enable"):
         auth.change_user(con, actor, args.name, active=action == "enable")
         print(t("auth.user_changed", args.lang, name=args.name))
+    return 0
+
+
+def _unlock(con: store.Connection, args: argparse.Namespace) -> int:
+    """``users unlock NAME`` (every client of that account) or ``users unlock --all``: the way back in."""
+    from analytics import auth
+
+    if not args.all and not args.name:
+        raise InvalidArgument("auth.bad_name", name="")
+    rows = auth.unlock(con, auth.operator(), None if args.all else args.name)
+    name = "*" if args.all else args.name
+    print(_dump({"name": name, "rows": rows}) if args.json else t("auth.unlocked", args.lang, name=name, rows=rows))
     return 0
 
 
@@ -385,8 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", type=_date)
     p.add_argument("--deadline", type=_date)
     sub.add_parser("demo", parents=[common], help="replace the content with demonstration data")
-    p = sub.add_parser("users", parents=[common], help="accounts: add, passwd, list, assign, role, disable, enable")
-    p.add_argument("action", choices=["add", "passwd", "list", "assign", "role", "disable", "enable"])
+    p = sub.add_parser("users", parents=[common],
+                       help="accounts: add, passwd, list, assign, role, disable, enable, unlock")
+    p.add_argument("action", choices=["add", "passwd", "list", "assign", "role", "disable", "enable", "unlock"])
     p.add_argument("name", nargs="?", help="sign-in name (or the OpenID e-mail)")
     p.add_argument("--role", choices=["viewer", "uploader", "admin"])
     p.add_argument("--scope", action="append", metavar="LEVEL:CODE",
@@ -394,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name", dest="display_name")
     p.add_argument("--no-password", dest="no_password", action="store_true",
                    help="no password: signs in through OpenID Connect only")
+    p.add_argument("--all", action="store_true", help="unlock: lift the sign-in waits of every account and client")
     p = sub.add_parser("backup", parents=[common], help="consistent copy of the database into a folder")
     p.add_argument("--out", required=True, metavar="DIR")
     p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")

@@ -58,17 +58,25 @@ def _day(value: date | str | None) -> date | None:
 
 
 def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-         structure: date | str | None = None) -> View:
+         structure: date | str | None = None, *, exact: bool = False) -> View:
     """Resolve the defaults: the province (only one, else most reports), in the structure in force on
-    ``structure`` (a date; else on D), and D (its latest report, else today)."""
+    ``structure`` (a date; else on D), and D (its latest report, else today).
+
+    ``exact``: ``province`` is a province's id chosen in a structure (the dashboard's sidebar): taken as
+    it is, in its own structure."""
     day = _day(as_of)
     structure_day = _day(structure)
-    code = structures.resolve_province(con, province, structure_day)
+    if exact and province:
+        structures.of_province(con, province)  # NotFoundError when it is not a province
+        code = province
+    else:
+        code = structures.resolve_province(con, province, structure_day)
     depth = structures.depth(con, code)
     if day is None:
         _, last = report_span(con, code, depth)
         day = last or date.today()
-    if structure_day is None and structures.in_force(con, day).id != structures.of_province(con, code).id:
+    if not exact and structure_day is None \
+            and structures.in_force(con, day).id != structures.of_province(con, code).id:
         # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
         try:
             code = structures.province_in(con, code, day)
@@ -205,9 +213,9 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
 
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-            structure: date | str | None = None) -> dict[str, Any]:
+            structure: date | str | None = None, *, exact: bool = False) -> dict[str, Any]:
     """Where the province stands on D, with every district of its unit list (code order)."""
-    v = view(con, province, as_of, structure)
+    v = view(con, province, as_of, structure, exact=exact)
     df = commune_status(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
@@ -295,9 +303,10 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 
 
 def underperformers(con: store.Connection, province: str | None = None,
-                    as_of: date | str | None = None, structure: date | str | None = None) -> pd.DataFrame:
+                    as_of: date | str | None = None, structure: date | str | None = None, *,
+                    exact: bool = False) -> pd.DataFrame:
     """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
-    v = view(con, province, as_of, structure)
+    v = view(con, province, as_of, structure, exact=exact)
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()

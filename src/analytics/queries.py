@@ -338,13 +338,14 @@ USER_INSERT = """INSERT INTO users (name, role, password_hash, display_name, act
 USER_SET_PASSWORD = "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?"
 USER_SET_ROLE = "UPDATE users SET role = ? WHERE name = ?"
 USER_SET_ACTIVE = "UPDATE users SET active = ? WHERE name = ?"
-USER_LOGIN_FAILED = """UPDATE users SET failed_logins = failed_logins + 1,
-                       locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-                       WHERE name = ?"""
+# failures are counted for the administrator's view only; the wait is kept in login_throttle
+USER_LOGIN_FAILED = "UPDATE users SET failed_logins = failed_logins + 1 WHERE name = ?"
 USER_LOGIN_OK = "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = ? WHERE name = ?"
 USER_COUNT = "SELECT count(*) FROM users WHERE active"
 USERS_LIST = """
-SELECT u.name, u.role, u.display_name, u.active, u.failed_logins, u.locked_until, u.last_login, u.created_at,
+SELECT u.name, u.role, u.display_name, u.active, u.failed_logins,
+       (SELECT max(t.next_allowed) FROM login_throttle t WHERE t.account = u.name AND t.next_allowed > ?)
+         AS locked_until, u.last_login, u.created_at,
        u.created_by, u.password_hash IS NOT NULL AS has_password,
        coalesce(string_agg(s.level || ':' || s.code, ', ' ORDER BY s.level, s.code), '') AS scopes
 FROM users u LEFT JOIN user_scopes s ON s.user_name = u.name
@@ -362,6 +363,17 @@ SELECT DISTINCT c.code FROM units c JOIN user_scopes s ON s.user_name = ?
 WHERE c.level = 'commune'
 """
 UPLOAD_COMMUNES = "SELECT DISTINCT commune_code FROM report_rows WHERE upload_id = ?"
+# communes of every upload at once (the Upload page shows an uploader only the uploads of its units)
+UPLOADS_COMMUNES = "SELECT upload_id, list(DISTINCT commune_code) FROM report_rows GROUP BY upload_id"
+# sign-in throttling: one row per (client, name tried) and per client; kept for unknown names too
+THROTTLE_GET = "SELECT failures, last_failure, next_allowed FROM login_throttle WHERE key = ?"
+THROTTLE_PUT = """INSERT OR REPLACE INTO login_throttle (key, account, client, failures, last_failure, next_allowed)
+                  VALUES (?, ?, ?, ?, ?, ?)"""
+THROTTLE_DELETE = "DELETE FROM login_throttle WHERE key = ?"
+THROTTLE_DELETE_ACCOUNT = "DELETE FROM login_throttle WHERE account = ?"
+THROTTLE_DELETE_ALL = "DELETE FROM login_throttle"
+THROTTLE_COUNT_ALL = "SELECT count(*) FROM login_throttle"
+THROTTLE_COUNT_ACCOUNT = "SELECT count(*) FROM login_throttle WHERE account = ?"
 NEXT_AUDIT_ID = "SELECT nextval('audit_seq')"
 AUDIT_INSERT = """INSERT INTO audit (id, logged_at, user_name, source, action, target, detail, file_name)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""

@@ -77,6 +77,28 @@ def strip_type(name: str) -> str:
     return text
 
 
+# the commune-level type a name starts with, as written or without accents (district types are not commune types)
+_COMMUNE_TYPES = [("thị trấn", "thi tran"), ("phường", "phuong"), ("xã", "xa"), ("tt.", "thi tran"),
+                  ("tt", "thi tran"), ("p.", "phuong"), ("x.", "xa")]
+_COMMUNE_TYPES = sorted({*_COMMUNE_TYPES, *((_fold(w), t) for w, t in _COMMUNE_TYPES)}, key=lambda p: -len(p[0]))
+
+
+@functools.lru_cache(maxsize=65536)
+def commune_type(name: str) -> str | None:
+    """"xa", "phuong" or "thi tran" when the name starts with that type word, else None.
+
+    Name keys drop type words so "Hoà Thuận" finds "Phường Hoà Thuận"; the type, when a file gives it, still
+    tells apart units whose names differ only in it ("Phường Phước Hòa" of Tam Kỳ, "Xã Phước Hoà" of Phước Sơn).
+    """
+    text = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", str(name)).strip()).lower()
+    if text.startswith(("thị xã", "thi xa")):
+        return None
+    for word, kind in _COMMUNE_TYPES:
+        if text.startswith(word) and (word.endswith(".") or text[len(word):].startswith(" ")):
+            return kind
+    return None
+
+
 def name_key(name: object) -> str:
     """Accent-keeping key: case, spacing, Unicode form, tone placement and type word removed."""
     if name is None or (isinstance(name, float) and name != name):
@@ -212,11 +234,53 @@ class UnitIndex:
             hits = self.commune_keys.get((scope, key), set())
             if not hits:
                 hits = self.commune_plain.get((scope, plain_key(name)), set())
+        if len(hits) > 1:
+            hits = self._same_type(str(name), hits)
         if len(hits) == 1:
             return Match(next(iter(hits)))
         if hits:
             return self._candidates(sorted(hits), "ambiguous")
         return self._candidates(self._suggest(str(name), self._pool(district_code)), "unknown")
+
+    def _same_type(self, name: str, hits: set[str]) -> set[str]:
+        """Of several units with the name, those of the type the file writes (all of them when it writes none,
+        or when none is of that type: then the name stays ambiguous rather than wrongly unknown)."""
+        kind = commune_type(name)
+        if kind is None:
+            return hits
+        same = {c for c in hits if commune_type(self.by_code[c]["commune"]) == kind}
+        return same or hits
+
+    def districts_in_text(self, text: str, *, typed: bool) -> set[str]:
+        """Codes of the districts a text names: "UBND HUYỆN PHƯỚC SƠN", "... của thị xã Điện Bàn".
+
+        ``typed``: only a name right after a district type word counts (a title line's "Tam Kỳ, ngày 25 tháng
+        02" is where a province office signs, not a district). Accents are compared when the text has them;
+        a text without any (a file name) is compared without them, and "phuocson" is "phuoc son".
+        """
+        words = _PUNCT_RE.sub(" ", unicodedata.normalize("NFC", str(text)).lower().replace("_", " ")).split()
+        plain = [_fold(w) for w in words]
+        accented = any(w != p for w, p in zip(words, plain))
+        keys = [_syllable_key(w) for w in words] if accented else plain
+        found: set[str] = set()
+        for code, name in self.district_names.items():
+            toks = name_key(name).split() if accented else _fold(name_key(name)).replace("|", " ").split()
+            if not accented:
+                toks = [t for t in toks if not t.isdigit()]
+            joined = "".join(toks)
+            for i in range(len(keys)):
+                n = next((k for k in range(1, 5) if not typed and not accented and i + k <= len(keys)
+                          and "".join(keys[i:i + k]) == joined), None)
+                if n is None and keys[i:i + len(toks)] == toks:
+                    n = len(toks)
+                if n is None:
+                    continue
+                before = plain[max(0, i - 2):i]
+                if not typed or (before and before[-1] in ("huyen", "quan", "tx", "tp", "h")) \
+                        or before in (["thi", "xa"], ["thanh", "pho"]):
+                    found.add(code)
+                    break
+        return found
 
     def _pool(self, district_code: str | None) -> list[str]:
         if district_code:

@@ -142,10 +142,12 @@ for f in files or []:
     show_file(f.name, f.getvalue())
 
 st.subheader(ui.tr("upload.history"))
-history = ui.uploads(state.path, state.version)
+# an uploader sees its own attempts and the uploads of its communes, and may pick only what it may withdraw
+upload_units = ui.upload_communes(state.path, state.version)
+history = auth.visible_uploads(user, ui.uploads(state.path, state.version), upload_units)
 st.dataframe(present.history_table(history, lang), hide_index=True, key="upload_history")
 with st.expander(ui.tr("upload.withdraw")):
-    options = upload_report.withdrawable(history, lang)
+    options = upload_report.withdrawable(auth.withdrawable_uploads(user, history, upload_units), lang)
     if not options:
         st.caption(ui.tr("upload.nothing_to_withdraw"))
     else:
