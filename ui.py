@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -395,13 +396,29 @@ def show_error(exc: HotichError) -> None:
 
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=")
+# Where GitHub-style autolinking would start (http://, https://, www., an e-mail's @). Streamlit's Markdown
+# finds bare URLs in the text *after* backslash escapes are resolved, so escaping alone leaves
+# "http\://evil.example" a live link; an invisible WORD JOINER (U+2060) there breaks the pattern.
+_AUTOLINK_RE = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 
 
 def md(text: object) -> str:
     """Text from a file or a user, made inert for Streamlit's Markdown (st.caption/info/error/subheader/labels):
     every Markdown punctuation is backslash-escaped, so ``[link](http://x)``, ``**bold**``, ``:red[x]`` or
-    ``<script>`` show as typed. Tables (st.dataframe) show text as-is and need no escaping."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    ``<script>`` show as typed, and bare URLs and e-mail addresses are not turned into links.
+    Tables are drawn with ``table``, which neutralizes them for spreadsheets instead."""
+    plain = _AUTOLINK_RE.sub("\u2060", str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in plain)
+
+
+def table(data: pd.DataFrame, **kwargs: Any) -> Any:
+    """Draw a table. Every page draws its tables through here, so no page can forget this: anyone who sees
+    a table can download it as CSV from its toolbar or copy its cells, and a spreadsheet would run a name
+    starting with "=" as a formula, so text cells are neutralized first (``present.shown_table``: the same
+    ``present.neutralize`` as our own exports; control characters out). Numbers, bars and sparklines are
+    untouched. ``kwargs`` go to ``st.dataframe`` (the index is hidden unless asked for)."""
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(present.shown_table(data), **kwargs)
 
 
 def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
@@ -461,12 +478,15 @@ def version_read_at(path: str, version: int) -> datetime:
 
 
 def selected_labels(event: Any) -> list[str]:
-    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``."""
+    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``,
+    as the names they show (charts hold names escaped: ``safetext.markup``)."""
+    from analytics import safetext
+
     try:
         points = event.selection.points  # type: ignore[union-attr]
     except AttributeError:
         return []
-    return [str(p["y"]) for p in points if isinstance(p, dict) and p.get("y") is not None]
+    return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]
 
 
 def brief_button(state: Sidebar) -> None:

@@ -911,6 +911,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                              "or deleted."),
     "auth.outside.alias": ("Tài khoản {user} không được giao xã {communes}: tên gọi không được lưu.",
                            "Account {user} is not assigned commune {communes}: the name is not saved."),
+    # hostile input: control characters refused where text comes in
+    "units.control_char": ("Tệp danh mục {file}, dòng {row}, cột {column}: có ký tự điều khiển không in được "
+                           "({char}, ký tự thứ {position}). Hãy xoá ký tự đó (thường lẫn vào khi sao chép từ "
+                           "Word hoặc phần mềm khác) rồi tải lại tệp.",
+                           "Unit list {file}, row {row}, column {column}: an invisible control character "
+                           "({char}, character {position}). Delete it (it usually comes in when copying from "
+                           "Word or another program) and upload the file again."),
+    "campaign.name_control": ("Tên đợt có ký tự điều khiển không in được ({char}, ký tự thứ {position}); "
+                              "hãy xoá ký tự đó rồi lưu lại",
+                              "The campaign name holds an invisible control character ({char}, character "
+                              "{position}); delete it and save again"),
+    "explain.reason_control": ("Lý do có ký tự điều khiển không in được ({char}, ký tự thứ {position}), "
+                               "thường lẫn vào khi sao chép từ Word; hãy xoá ký tự đó (hoặc gõ lại đoạn đó) "
+                               "rồi lưu lại",
+                               "The reason holds an invisible control character ({char}, character "
+                               "{position}), usually from copying out of Word; delete it (or retype that "
+                               "passage) and save again"),
+    "explain.responsible_control": ("Tên người chịu trách nhiệm có ký tự điều khiển không in được ({char}, "
+                                    "ký tự thứ {position}); hãy xoá ký tự đó rồi lưu lại",
+                                    "The responsible person's name holds an invisible control character "
+                                    "({char}, character {position}); delete it and save again"),
 }
 
 

@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import bulk, config, layout, queries, store, structures
+from analytics import bulk, config, layout, queries, safetext, store, structures
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
-from analytics.readers import RawTable, ReadError, cell_text, read_table
+from analytics.readers import RawTable, ReadError, read_table
+from analytics.readers import cell_text as _cell_text
 from analytics.units import UnitIndex, name_key
 from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
                               parse_percent)
@@ -203,6 +204,14 @@ def _prepare_in(
         prep.errors = prep.errors[:MAX_PROBLEMS]
         _add(prep, None, None, None, "check.more_errors", "fix.more_errors", count=more)
     return prep
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as the user reads it in messages, the upload log and the CLI's output, without control
+    characters. A report's names are only matched against the unit list (``units.name_key`` already reads
+    a control character as a space) and never stored as names, so a stray one is cleaned, not refused:
+    refusing a day's figures over an invisible character would leave the officer nothing to look for."""
+    return safetext.clean(_cell_text(cell))
 
 
 def _add(prep: Prepared, row: int | None, column: str | None, value: Any, key: str, fix: str,

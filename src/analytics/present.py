@@ -6,10 +6,12 @@ No Streamlit here; pages and exports call these so they show the same thing.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pandas as pd
 
+from analytics import safetext
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 from analytics.units import display_code
 
@@ -60,11 +62,49 @@ def _round(x: Any) -> float | None:
     return round(float(x), 1)
 
 
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*%?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text made safe for a spreadsheet cell, for every export and every table on screen (whose toolbar
+    downloads CSV and copies to the clipboard): characters a workbook cannot hold are taken out
+    (``safetext.clean``; one of them made openpyxl refuse the whole file), and text that a spreadsheet
+    would run as a formula (=, +, -, @, tab, CR or LF first) is prefixed with a quote. A plain number
+    written as text ("-5", "+1.234") runs nothing and is left as it is."""
+    if not isinstance(value, str):
+        return value
+    value = safetext.clean(value)
+    if value[:1] in _FORMULA_START and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
+
+
+def _needs_neutralizing(text: str) -> bool:
+    return text[:1] in _FORMULA_START or safetext.has_control(text)
+
+
+def shown_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as every page shows it (``ui.table``): text cells neutralized, numbers and lists untouched."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if values.dtype != object:  # a text column (an upload's preview has 100,000 rows): each distinct text once
+            fixes = {x: neutralize(x) for x in values.dropna().unique() if _needs_neutralizing(x)}
+            if fixes:
+                out[col] = values.replace(fixes)
+            continue
+        cells = values.to_numpy(dtype=object, copy=True)  # mixed cells (lists of a sparkline, None)
+        changed = False
+        for i, x in enumerate(cells):
+            if isinstance(x, str) and _needs_neutralizing(x):
+                cells[i] = neutralize(x)
+                changed = True
+        if changed:
+            out[col] = cells
+    return out
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -40,7 +40,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import config, queries
+from analytics import config, queries, safetext
 from analytics.errors import DatabaseBusy, InvalidArgument, NotFoundError
 
 Connection = duckdb.DuckDBPyConnection
@@ -478,6 +478,11 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             row["commune_code"] = canonical_code(row["commune_code"], "commune")
             if not row["province_code"] or not row["commune_code"] or not row["commune_name"]:
                 raise InvalidArgument("units.bad_row", file=str(path), row=i)
+            for column in UNIT_COLUMNS:  # the official names: refused, not silently altered
+                found = safetext.control_char(row[column])
+                if found is not None:
+                    raise InvalidArgument("units.control_char", file=str(path), row=i, column=column,
+                                          position=found[0], char=found[1])
             target = (raw.get("books_total") or "").strip()
             if target:
                 try:
@@ -702,6 +707,9 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
         raise InvalidArgument("campaign.order", start=new.start.isoformat(), deadline=new.deadline.isoformat())
     if not new.name.strip():
         raise InvalidArgument("campaign.name_empty")
+    found = safetext.control_char(new.name.strip())
+    if found is not None:
+        raise InvalidArgument("campaign.name_control", position=found[0], char=found[1])
     with transaction(con):
         con.execute(queries.CAMPAIGN_UPSERT, [province, new.name.strip(), new.start, new.deadline, _now()])
         bump_version(con)
@@ -911,6 +919,12 @@ def add_explanation(con: Connection, province: str, commune_code: str, explained
         raise NotFoundError("explain.unknown_commune", commune=commune_code)
     if new_completion_date is not None and new_completion_date < explained_on:
         raise InvalidArgument("explain.commitment_before", date=new_completion_date.isoformat())
+    # a control character (U+000B from Word, a NUL) would make the Excel report unreadable: refuse it here
+    for key, value, multiline in (("explain.reason_control", text, True),
+                                  ("explain.responsible_control", (responsible or "").strip(), False)):
+        found = safetext.control_char(value, multiline=multiline)
+        if found is not None:
+            raise InvalidArgument(key, position=found[0], char=found[1])
     with transaction(con):
         new_id = int(con.execute(queries.NEXT_EXPLANATION_ID).fetchone()[0])
         con.execute(queries.INSERT_EXPLANATION,
