@@ -254,3 +254,14 @@ def test_charts_go_in_the_annex_when_given(demo_report):
     with_charts = docx.Document(io.BytesIO(report_docx.render(data, charts=[_png(), _png()])))
     assert len(with_charts.inline_shapes) == 2
     assert "BIỂU ĐỒ" in texts(with_charts)
+
+
+def test_control_characters_do_not_break_the_document(demo_report):
+    import dataclasses
+
+    _, data, _, _ = demo_report
+    unfinished = data.unfinished.copy()
+    unfinished.loc[unfinished.index[0], "explanation_reason"] = "Thiếu\x0bmáy\x00 quét"
+    broken = dataclasses.replace(data, unfinished=unfinished)
+    body = "\n".join(texts(docx.Document(io.BytesIO(report_docx.render(broken)))))
+    assert "Thiếu\nmáy quét" in body

@@ -28,7 +28,7 @@ st.subheader(ui.tr("cutoff.list", time=cut, date=fmt_date(panel["day"]), count=l
 if pending.empty:
     st.success(ui.tr("cutoff.all_in"))
 else:
-    st.dataframe(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
+    ui.table(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
 
 s = ui.summary(state.path, state.version, state.province, state.as_of)
 scope = ui.district_name(state) if state.district else s["province_name"]

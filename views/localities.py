@@ -130,6 +130,6 @@ weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:
-    st.dataframe(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
+    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
     st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
                        file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")

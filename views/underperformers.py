@@ -58,7 +58,7 @@ else:
         st.markdown("**" + (ui.tr("summon.count", communes=len(called), districts=len(called_districts))
                             if len(called_districts) else ui.tr("summon.count_two_level", communes=len(called)))
                     + "**")
-        st.dataframe(closing.summon_table(called, lang), hide_index=True, key="summon_table")
+        ui.table(closing.summon_table(called, lang), hide_index=True, key="summon_table")
         d1, d2 = st.columns(2)
         d1.download_button(
             ui.tr("summon.download_xlsx"),
@@ -78,7 +78,7 @@ else:
     counts = promises["status"].value_counts()
     st.markdown(ui.tr("commit.counts", missed=int(counts.get("missed", 0)), due=int(counts.get("due", 0)),
                       kept=int(counts.get("kept", 0))))
-    st.dataframe(closing.commitments_table(promises, lang), hide_index=True, key="commit_table")
+    ui.table(closing.commitments_table(promises, lang), hide_index=True, key="commit_table")
 
 st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)

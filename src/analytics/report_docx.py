@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-from analytics import closing, metrics, store
+from analytics import closing, metrics, safetext, store
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -134,8 +134,9 @@ def file_name(as_of: date) -> str:
 # --- building blocks ---------------------------------------------------------------------------------------
 
 def _nbsp(text: str) -> str:
-    """"45,3 %" never breaks before the % sign (a no-break space)."""
-    return text.replace(" %", "\u00a0%")
+    """Text as the document holds it: no control characters (a .docx is XML, which cannot hold most of them,
+    and one in an explanation would break the whole report), and "45,3 %" never breaks before the % sign."""
+    return safetext.clean(text).replace(" %", "\u00a0%")
 
 
 def _fonts(element: Any) -> None:
