@@ -17,7 +17,7 @@ import pandas as pd
 
 from analytics import metrics, queries, store
 from analytics.errors import InvalidArgument
-from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
+from analytics.i18n import fmt_date, t
 from analytics.units import display_code
 
 # Vietnam has no daylight-saving time: local time is always UTC+7. Upload times are stored in UTC.
@@ -465,11 +465,3 @@ def _round(x: Any) -> float | None:
 
 def _int(x: Any) -> int | None:
     return None if x is None or pd.isna(x) else int(x)
-
-
-def pct_text(x: Any, lang: str = "vi") -> str:
-    return fmt_pct(_float(x) if x is not None and not pd.isna(x) else None, lang)
-
-
-def int_text(x: Any, lang: str = "vi") -> str:
-    return fmt_int(x, lang)

@@ -11,7 +11,6 @@ database (keep the session short); ``render`` only builds the document.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
