@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, metrics, present, store, structures
+from analytics import closing, config, demo, metrics, present, store, structures
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
@@ -263,7 +263,8 @@ def settings_of(path: str, version: int, province: str) -> dict:
     with store.session(path) as con:
         v = metrics.view(con, province, None)
         return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
-                "window": v.window, "calendar": metrics.calendar(con, province)}
+                "window": v.window, "calendar": metrics.calendar(con, province),
+                "cutoff": closing.cutoff_time(con, province)}
 
 
 def read_units_upload(data: bytes, name: str = "units.csv") -> list[dict]:
@@ -669,3 +670,63 @@ def num_format(pattern: str) -> str:
     """The number format of a table column: Vietnamese shows "localized" (12.345,6 in a Vietnamese browser;
     Streamlit's printf formats only write a decimal point), English the printf ``pattern``."""
     return "localized" if lang() == "vi" else pattern
+
+
+# --- closing the campaign: the daily cut-off, commitments, units to summon, weekly roll-up, the report ---------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cutoff_panel(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
+    with store.session(path) as con:
+        return closing.cutoff_panel(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cutoff_label(path: str, version: int, province: str, lang: str) -> str:
+    """The daily cut-off as the menu shows it ("17h00")."""
+    with store.session(path) as con:
+        return closing.format_cutoff(closing.cutoff_time(con, province), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commitments(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return closing.commitments(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def summon(path: str, version: int, province: str, as_of: date, deadline: date,
+           district: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The communes (and their districts) past ``deadline`` on D and not at 100 %."""
+    with store.session(path) as con:
+        v = metrics.view(con, province, as_of)
+        communes_ = closing.summon_list(con, v, deadline, district)
+        return communes_, closing.summon_districts(con, v, communes_)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def weekly(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+    with store.session(path) as con:
+        return closing.weekly(con, metrics.view(con, province, as_of))
+
+
+def report_button(state: Sidebar) -> None:
+    """The report to the Chairman (Word), built only when clicked."""
+    from analytics import report_docx
+
+    def run() -> bytes:
+        from analytics import images
+
+        with store.session(state.path) as con:
+            data = report_docx.gather(con, state.province, state.as_of)
+        pictures: list[bytes] = []
+        if images.renderer_ready():  # charts in the annex when the server can draw them; optional
+            try:
+                pictures = report_docx.chart_images(data, state.lang)
+            except HotichError:
+                pictures = []
+        return report_docx.render(data, state.lang, pictures)
+
+    st.download_button(tr("report.button"), data=run, file_name=report_docx.file_name(state.as_of),
+                       mime=report_docx.DOCX_MIME, key="report_docx", on_click="ignore", icon=":material/description:",
+                       help=tr("report.help"))

@@ -320,6 +320,9 @@ def reasons_text(row: dict[str, Any], lang: str = "vi") -> str:
     if "not_completed" in (row.get("reasons") or []):
         extra = t("reason.not_completed", lang)
         text = f"{text}; {extra}" if text else extra
+    if "missed_commitment" in (row.get("reasons") or []) and not _blank(row.get("missed_commitment_date")):
+        extra = t("reason.missed_commitment", lang, date=pd.Timestamp(row["missed_commitment_date"]).strftime("%d/%m"))
+        text = f"{text}; {extra}" if text else extra
     return text
 
 
