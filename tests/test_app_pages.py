@@ -14,7 +14,7 @@ from analytics.i18n import t
 from analytics.units import display_code
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py", "views/cutoff.py"]
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
 
 def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
     at = app(monkeypatch, demo_file)
-    at.switch_page("pages/localities.py").run()
+    at.switch_page("views/localities.py").run()
     ok(at)
     with store.session(demo_file) as con:
         v = metrics.view(con)
@@ -183,7 +183,7 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
 
 def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/underperformers.py").run()
+    at.switch_page("views/underperformers.py").run()
     ok(at)
     with store.session(own_demo) as con:
         expected = metrics.underperformers_full(con, metrics.view(con))
@@ -206,7 +206,7 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
 
 def test_settings_saved_through_the_store(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("views/settings.py").run()
     ok(at)
     at.number_input(key="set_amber").set_value(5.0)
     at.number_input(key="set_window").set_value(4)
@@ -235,3 +235,26 @@ def test_every_page_on_an_empty_database(monkeypatch, tmp_path):
     for page in PAGES[1:]:
         at.switch_page(page).run()
         ok(at)
+
+
+@pytest.mark.parametrize("url_path", ["cham-tien-do", "dia-ban", "tong-quan"])
+def test_deep_link_as_the_first_request_of_a_process(monkeypatch, demo_file, url_path):
+    """A link such as http://localhost:8501/cham-tien-do opened right after a restart shows its page, with no
+    "Page not found". With a folder named pages/ next to app.py, Streamlit ran the first session of a process
+    in its old folder mode, where these url paths do not exist (the page scripts live in views/)."""
+    import functools
+
+    from streamlit.commands import navigation
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    not_found = []
+    real = navigation.send_page_not_found
+    monkeypatch.setattr(navigation, "send_page_not_found", lambda ctx: not_found.append(url_path) or real(ctx))
+    # the browser's first request names the page by its url path, as a deep link does
+    monkeypatch.setattr(local_script_runner, "RerunData", functools.partial(RerunData, page_name=url_path))
+    at = ok(app(monkeypatch, demo_file))  # AppTest starts from a fresh page registry, as a new process does
+    assert not not_found
+    page = at._registered_pages[at._finished_page_script_hash]  # the page that ran
+    assert page["url_pathname"] == url_path
+    assert not (Path(APP).parent / "pages").exists()

@@ -6,8 +6,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics import charts, metrics
+from analytics import charts, metrics, safetext
 from analytics.metrics import View
+from support import HOSTILE_MARKUP, figure_strings, markup_problems
 
 V = View("99", date(2025, 3, 5), date(2025, 3, 1), date(2025, 3, 11), "Đợt thử")
 
@@ -92,6 +93,46 @@ def test_status_classification_thresholds():
     assert metrics.classify(69.9, 80.0) == "behind"
     assert metrics.classify(69.9, 80.0, amber=15) == "slightly_behind"
     assert metrics.classify(None, 80.0) == "no_data"
+
+
+# --- names from files are text, never plotly markup ------------------------------------------------------
+
+
+@pytest.mark.parametrize("evil", HOSTILE_MARKUP)
+def test_every_chart_shows_hostile_names_as_text(evil):
+    vn = "Xã An Hòa"
+    districts = pd.DataFrame({"district": [evil, "Huyện Điện Bàn"], "completion_pct": [35.0, 100.0],
+                              "planned_pct": [60.0, 60.0], "status": ["behind", "done"]})
+    communes = pd.DataFrame({
+        "commune_code": ["1", "2", "3"], "commune": [evil, vn, evil + "2"], "district_code": ["d1", "d1", "d2"],
+        "district": [evil, evil, "Huyện Điện Bàn"], "books_total": [100, 300, 50], "books_digitized": [100, 30, 0],
+        "completion_pct": [100.0, 10.0, 0.0], "planned_pct": [50.0, 50.0, 50.0],
+        "status": ["done", "behind", "behind"]})
+    days = [date(2025, 3, d) for d in (4, 5)]
+    daily = pd.DataFrame({"commune_code": ["1", "1", "2", "2"], "day": days * 2, "books_day": [1.0, 0, 2, 3],
+                          "records_day": [None] * 4})
+    s = {"completion_pct": 42.0, "recent_per_day": 18.0, "books_total": 450}
+    figures = {
+        "district_ranking": charts.district_ranking(districts, V, "vi"),
+        "treemap": charts.treemap(communes, V, evil, "vi"),
+        "heatmap": charts.heatmap(daily, communes, V, "vi"),
+        "commune_trend": charts.commune_trend(trend_frame(), V, evil, "vi"),
+        "burnup": charts.burnup(trend_frame(), V, s, "vi", title=f"Tiến độ {evil}"),
+        "daily": charts.daily_progress_measure(trend_frame(), V, "vi", "records", title=evil),
+        "commune_map": charts.commune_map(communes.assign(lat=[15.5, 15.6, 15.7], lon=[108.4, 108.5, 108.6]),
+                                          "vi", v=V, title=evil),
+    }
+    for name, fig in figures.items():
+        assert markup_problems(fig) == [], name
+        strings = figure_strings(fig)
+        assert any(safetext.markup(evil) in x for x in strings), name  # the name is there, escaped
+    ranking = figures["district_ranking"]
+    assert list(ranking.layout.yaxis.categoryarray) == [safetext.markup(evil), "Huyện Điện Bàn"]
+    shown = sorted(safetext.unmarkup(y) for tr in ranking.data[:-1] for y in tr.y)
+    assert shown == sorted([evil, "Huyện Điện Bàn"])  # a clicked bar gives the name back
+    tm = figures["treemap"].data[0]
+    assert f"■ {vn}" in tm.labels  # Vietnamese untouched
+    assert figures["heatmap"].data[0].y[-1] == f"{vn} ({safetext.markup(evil)})"
 
 
 # --- the commune map ------------------------------------------------------------------

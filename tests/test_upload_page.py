@@ -33,7 +33,7 @@ def upload_page(monkeypatch, db: Path, *files: tuple[str, bytes, str]) -> AppTes
     monkeypatch.setenv("HOTICH_AUTO_DEMO", "0")
     monkeypatch.setenv("HOTICH_OPEN_MODE", "1")  # no account yet: everyone may upload
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     assert not at.exception, [e.value for e in at.exception]
     if files:
         at.file_uploader(key="upload_files").set_value(list(files)).run()
@@ -240,9 +240,9 @@ def test_clerk_day_district_template_fix_names_demo_confirm_withdraw(monkeypatch
     at.selectbox(key="withdraw_pick").select(upload_id).run()
     at.button(key="withdraw_go").click().run()
     assert any(i.value == t("app.demo_removed", upload_id=upload_id) for i in at.info)
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert any(i.value == t("app.demo_removed", upload_id=upload_id) for i in at.info)
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     at.button(key="demo_reload").click().run()
     assert not at.exception
     with store.session(db) as con:
@@ -267,7 +267,7 @@ def test_demo_reload_is_for_admins_only(monkeypatch, db):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["auth_user"] = "xa_tamky"
     at.run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     assert any(i.value == t("app.demo_removed", upload_id=first.upload_id) for i in at.info)
     assert not [b for b in at.button if b.key == "demo_reload"]
 

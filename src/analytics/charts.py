@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
 from analytics.images import _escape
 from analytics.metrics import STATUS_ORDER, View
+from analytics.safetext import markup
 
 STATUS_COLORS = {
     "done": "#0072B2",            # blue
@@ -37,8 +38,22 @@ def status_label(status: str, lang: str, amber: float = 10.0) -> str:
     return f"{STATUS_ICONS[status]} {t('status.' + status, lang, amber=amber_text)}"
 
 
+def _names(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``df`` whose name columns are safe in a figure (``safetext.markup``).
+
+    Plotly draws labels, ticks and hover text as a subset of HTML, and names come from files: every chart
+    takes its names through here (or ``markup``) before they become a label, a category or hover text, and
+    the hover templates only show those values (``%{y}``, ``%{label}``) next to our own words."""
+    out = df.copy()
+    for col in columns:
+        out[col] = [markup(x) if isinstance(x, str) else x for x in out[col]]
+    return out
+
+
 def _layout(fig: go.Figure, title: str, lang: str, v: View | None = None) -> go.Figure:
+    """Title (escaped: a commune's name or a page's title holding a district name), fonts, legend."""
     subtitle = t("chart.as_of", lang, date=fmt_date(v.as_of)) if v else ""
+    title = markup(title)
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>" if subtitle else title, "x": 0.01},
         font={"family": FONT, "size": 13},
@@ -96,7 +111,7 @@ def burnup(trend: pd.DataFrame, v: View, summary: dict, lang: str = "vi", title:
 
 def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
     """Completion by district, sorted, planned % as a marker, coloured (and patterned) by status."""
-    df = districts.copy()
+    df = _names(districts, "district")
     df["completion_pct"] = df["completion_pct"].astype("float64")
     df = df.sort_values("completion_pct", ascending=True, na_position="first")
     fig = go.Figure()
@@ -155,20 +170,20 @@ def _status_legend(fig: go.Figure, statuses: list[str], lang: str, amber: float)
 def treemap(communes: pd.DataFrame, v: View, province_name: str, lang: str = "vi",
             title: str | None = None) -> go.Figure:
     """Province > district > commune, sized by books in total, coloured (and labelled) by status."""
-    df = communes.copy()
+    df = _names(communes, "district", "commune")
     df["size"] = df["books_total"].astype("float64").fillna(0).clip(lower=0)
     df = df[df["size"] > 0]
     ids, labels, parents, values, colors, texts = [], [], [], [], [], []
     root = "p:" + v.province
     ids.append(root)
-    labels.append(province_name)
+    labels.append(markup(province_name))
     parents.append("")
     values.append(float(df["size"].sum()))
     colors.append("#FFFFFF")
     texts.append("")
     for code, part in df.groupby("district_code", dropna=False, sort=True):
         did = f"d:{code}"
-        name = part["district"].iloc[0] if pd.notna(part["district"].iloc[0]) else province_name
+        name = part["district"].iloc[0] if pd.notna(part["district"].iloc[0]) else markup(province_name)
         digitized, total = float(part["books_digitized"].sum()), float(part["size"].sum())
         pct = 100.0 * digitized / total if total else None
         planned = float((part["planned_pct"].fillna(0) * part["size"]).sum() / total) if total else None
@@ -219,8 +234,8 @@ def heatmap(daily: pd.DataFrame, names: pd.DataFrame, v: View, lang: str = "vi",
     stalled = [len(row) if not row.any() else int(len(row) - 1 - row.nonzero()[0][-1]) for row in moving]
     rank = pd.DataFrame({"stalled": stalled, "total": filled.sum(axis=1)}, index=grid.index)
     grid = grid.loc[rank.sort_values(["stalled", "total"], ascending=[False, True], kind="stable").index]
-    label = names.set_index("commune_code")
-    ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else c
+    label = _names(names, "commune", "district").set_index("commune_code")
+    ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else markup(c)
                for c in grid.index]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=ylabels,

@@ -18,10 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import bulk, config, layout, queries, store, structures
+from analytics import bulk, config, layout, queries, safetext, store, structures
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
-from analytics.readers import RawTable, ReadError, cell_text, read_table
+from analytics.readers import RawTable, ReadError, read_table
+from analytics.readers import cell_text as _cell_text
 from analytics.units import Match, UnitIndex, display_code, name_key
 from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
                               parse_percent)
@@ -214,6 +215,14 @@ def _prepare_in(
         prep.errors = prep.errors[:MAX_PROBLEMS]
         _add(prep, None, None, None, "check.more_errors", "fix.more_errors", count=more)
     return prep
+
+
+def cell_text(cell: Any) -> str:
+    """A cell as the user reads it in messages, the upload log and the CLI's output, without control
+    characters. A report's names are only matched against the unit list (``units.name_key`` already reads
+    a control character as a space) and never stored as names, so a stray one is cleaned, not refused:
+    refusing a day's figures over an invisible character would leave the officer nothing to look for."""
+    return safetext.clean(_cell_text(cell))
 
 
 def _add(prep: Prepared, row: int | None, column: str | None, value: Any, key: str, fix: str,
@@ -914,7 +923,8 @@ def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: s
     if prep.errors:
         raise ValueError("commit() needs a file without errors")
     if isinstance(user, auth.User):
-        auth.require(user, "upload", set(prep.rows["commune_code"]))
+        auth.check(con, user, "upload", set(prep.rows["commune_code"]), target=prep.province_code,
+                   file_name=prep.file_name)  # a refusal is logged in the audit, nothing else is written
     user, source = _acting(user, source)
     upload_id, unchanged = store.commit_reports(
         con,

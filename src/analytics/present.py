@@ -6,10 +6,12 @@ No Streamlit here; pages and exports call these so they show the same thing.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pandas as pd
 
+from analytics import safetext
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
 from analytics.units import display_code
 
@@ -60,11 +62,49 @@ def _round(x: Any) -> float | None:
     return round(float(x), 1)
 
 
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*%?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text made safe for a spreadsheet cell, for every export and every table on screen (whose toolbar
+    downloads CSV and copies to the clipboard): characters a workbook cannot hold are taken out
+    (``safetext.clean``; one of them made openpyxl refuse the whole file), and text that a spreadsheet
+    would run as a formula (=, +, -, @, tab, CR or LF first) is prefixed with a quote. A plain number
+    written as text ("-5", "+1.234") runs nothing and is left as it is."""
+    if not isinstance(value, str):
+        return value
+    value = safetext.clean(value)
+    if value[:1] in _FORMULA_START and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
+
+
+def _needs_neutralizing(text: str) -> bool:
+    return text[:1] in _FORMULA_START or safetext.has_control(text)
+
+
+def shown_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as every page shows it (``ui.table``): text cells neutralized, numbers and lists untouched."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if values.dtype != object:  # a text column (an upload's preview has 100,000 rows): each distinct text once
+            fixes = {x: neutralize(x) for x in values.dropna().unique() if _needs_neutralizing(x)}
+            if fixes:
+                out[col] = values.replace(fixes)
+            continue
+        cells = values.to_numpy(dtype=object, copy=True)  # mixed cells (lists of a sparkline, None)
+        changed = False
+        for i, x in enumerate(cells):
+            if isinstance(x, str) and _needs_neutralizing(x):
+                cells[i] = neutralize(x)
+                changed = True
+        if changed:
+            out[col] = cells
+    return out
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
@@ -281,6 +321,9 @@ def reasons_text(row: dict[str, Any], lang: str = "vi") -> str:
     if "not_completed" in (row.get("reasons") or []):
         extra = t("reason.not_completed", lang)
         text = f"{text}; {extra}" if text else extra
+    if "missed_commitment" in (row.get("reasons") or []) and not _blank(row.get("missed_commitment_date")):
+        extra = t("reason.missed_commitment", lang, date=pd.Timestamp(row["missed_commitment_date"]).strftime("%d/%m"))
+        text = f"{text}; {extra}" if text else extra
     return text
 
 
@@ -386,3 +429,29 @@ def underperformers_by_district(df: pd.DataFrame, lang: str = "vi") -> pd.DataFr
             t("under.col_explained", lang): int(sum(not _blank(x) for x in part["explanation_reason"])),
         })
     return pd.DataFrame(rows)
+
+
+def national_headers(lang: str = "vi") -> dict[str, str]:
+    keys = {"rank": "col.rank", "province": "col.province", "status": "col.status", "completion": "col.completion",
+            "planned": "col.planned", "gap": "col.gap", "pace": "col.pace7", "needed": "col.needed",
+            "projected": "col.projected", "reporting": "col.reporting_rate", "communes": "col.communes_reporting"}
+    return {k: t(v, lang) for k, v in keys.items()}
+
+
+def national_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> pd.DataFrame:
+    """The provinces ranked (``national.country``), with localized headers; numbers stay numeric."""
+    h = national_headers(lang)
+    rows = df.to_dict("records")
+    return pd.DataFrame({
+        h["rank"]: [r["rank"] for r in rows],
+        h["province"]: [r["province"] for r in rows],
+        h["status"]: [status_text(r["status"], lang, amber) for r in rows],
+        h["completion"]: [_round(r["completion_pct"]) for r in rows],
+        h["planned"]: [_round(r["planned_pct"]) for r in rows],
+        h["gap"]: [_round(r["gap_pct"]) for r in rows],
+        h["pace"]: [_round(r["recent_per_day"]) for r in rows],
+        h["needed"]: [_round(r["required_per_day"]) for r in rows],
+        h["projected"]: [_date_or_dash(r["projected_finish"]) for r in rows],
+        h["reporting"]: [_round(r["reporting_rate"]) for r in rows],
+        h["communes"]: [f"{fmt_int(r['units_reported_on_day'], lang)}/{fmt_int(r['units_total'], lang)}" for r in rows],
+    })

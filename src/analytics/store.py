@@ -31,7 +31,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -40,7 +40,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import config, queries
+from analytics import config, queries, safetext
 from analytics.errors import DatabaseBusy, InvalidArgument, NotFoundError
 
 Connection = duckdb.DuckDBPyConnection
@@ -184,6 +184,18 @@ MIGRATIONS: list[list[str]] = [
             to_id VARCHAR NOT NULL,
             is_default BOOLEAN NOT NULL,       -- a commune split between several counts once, for this one
             PRIMARY KEY (from_id, to_id))""",
+    ],
+    # sign-in throttling instead of a lock-out: failures per (client, name tried) and per client, kept the
+    # same way whether the name is an account or not, so no answer tells which accounts exist
+    [
+        """CREATE TABLE login_throttle (
+            key VARCHAR PRIMARY KEY,           -- 'pair:<client>|<name>' or 'client:<client>'
+            account VARCHAR,                   -- the name tried (NULL on a client row); maybe no account
+            client VARCHAR NOT NULL,           -- the browser's IP address, or 'local'
+            failures INTEGER NOT NULL,         -- failures in a row (forgotten after a quiet spell)
+            last_failure TIMESTAMP NOT NULL,   -- UTC
+            next_allowed TIMESTAMP)""",        # UTC; attempts before it are refused unchecked
+        "UPDATE users SET locked_until = NULL",  # the old hard locks are lifted
     ],
     # district names users matched to a district on the Upload page (the commune ones are in aliases)
     [
@@ -476,6 +488,11 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             row["commune_code"] = canonical_code(row["commune_code"], "commune")
             if not row["province_code"] or not row["commune_code"] or not row["commune_name"]:
                 raise InvalidArgument("units.bad_row", file=str(path), row=i)
+            for column in UNIT_COLUMNS:  # the official names: refused, not silently altered
+                found = safetext.control_char(row[column])
+                if found is not None:
+                    raise InvalidArgument("units.control_char", file=str(path), row=i, column=column,
+                                          position=found[0], char=found[1])
             target = (raw.get("books_total") or "").strip()
             if target:
                 try:
@@ -727,6 +744,9 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
         raise InvalidArgument("campaign.order", start=new.start.isoformat(), deadline=new.deadline.isoformat())
     if not new.name.strip():
         raise InvalidArgument("campaign.name_empty")
+    found = safetext.control_char(new.name.strip())
+    if found is not None:
+        raise InvalidArgument("campaign.name_control", position=found[0], char=found[1])
     with transaction(con):
         con.execute(queries.CAMPAIGN_UPSERT, [province, new.name.strip(), new.start, new.deadline, _now()])
         bump_version(con)
@@ -954,6 +974,12 @@ def add_explanation(con: Connection, province: str, commune_code: str, explained
         raise NotFoundError("explain.unknown_commune", commune=commune_code)
     if new_completion_date is not None and new_completion_date < explained_on:
         raise InvalidArgument("explain.commitment_before", date=new_completion_date.isoformat())
+    # a control character (U+000B from Word, a NUL) would make the Excel report unreadable: refuse it here
+    for key, value, multiline in (("explain.reason_control", text, True),
+                                  ("explain.responsible_control", (responsible or "").strip(), False)):
+        found = safetext.control_char(value, multiline=multiline)
+        if found is not None:
+            raise InvalidArgument(key, position=found[0], char=found[1])
     with transaction(con):
         new_id = int(con.execute(queries.NEXT_EXPLANATION_ID).fetchone()[0])
         con.execute(queries.INSERT_EXPLANATION,
@@ -1030,6 +1056,14 @@ def record_audit(con: Connection, user: str | None, action: str, target: str | N
     con.execute(queries.AUDIT_INSERT, [audit_id, _now(), user, source, action, target, text, file_name])
 
 
+@retry_conflicts
+def record_refusal(con: Connection, user: str | None, action: str, target: str | None = None, detail: Any = None,
+                   file_name: str | None = None, source: str | None = None) -> None:
+    """Log a write that was refused (its change is not made): who tried what, and why it was refused."""
+    with transaction(con):
+        record_audit(con, user, action, target, detail, file_name=file_name, source=source)
+
+
 def audit_log(con: Connection, limit: int = 1000) -> pd.DataFrame:
     """The audit log (writes other than uploads, sign-ins, account changes), newest first."""
     return con.execute(queries.AUDIT_LIST, [limit]).df()
@@ -1062,7 +1096,8 @@ def user_count(con: Connection) -> int:
 
 
 def users(con: Connection) -> pd.DataFrame:
-    return con.execute(queries.USERS_LIST).df()
+    """Accounts with their assignments; ``locked_until``: until when sign-ins are paused (any client)."""
+    return con.execute(queries.USERS_LIST, [_now()]).df()
 
 
 @retry_conflicts
@@ -1086,6 +1121,7 @@ def update_user(con: Connection, name: str, *, by: str | None, source: str | Non
         detail: dict[str, Any] = {}
         if password_hash is not None:
             con.execute(queries.USER_SET_PASSWORD, [password_hash, name])
+            con.execute(queries.THROTTLE_DELETE_ACCOUNT, [name])  # a new password lifts any sign-in wait
             detail["password"] = "changed"
         if role is not None:
             con.execute(queries.USER_SET_ROLE, [role, name])
@@ -1101,17 +1137,51 @@ def update_user(con: Connection, name: str, *, by: str | None, source: str | Non
         record_audit(con, by, "user.change", name, detail, source=source)
 
 
+def login_throttle(con: Connection, key: str) -> dict[str, Any] | None:
+    """The throttle state of one key (failures, last_failure, next_allowed), or None when it has none."""
+    row = con.execute(queries.THROTTLE_GET, [key]).fetchone()
+    return None if row is None else dict(zip(["failures", "last_failure", "next_allowed"], row))
+
+
 @retry_conflicts
-def record_login(con: Connection, name: str, ok: bool, *, max_failures: int, lock_until: datetime,
-                 known: bool, source: str | None = None) -> None:
-    """Count a failed sign-in (locking the account after ``max_failures``) or reset the count."""
+def record_login(con: Connection, name: str, outcome: str, *, known: bool, source: str | None = None,
+                 client: str | None = None, throttle: Iterable[tuple[str, str | None, int, datetime | None]] = (),
+                 clear: Iterable[str] = ()) -> None:
+    """Log a sign-in attempt (``ok``, ``failed`` or ``refused``: too early) and store the throttle state.
+
+    ``throttle``: (key, name tried or None, failures, next_allowed) rows to write; ``clear``: keys to drop.
+    The same rows are written whether ``name`` is an account or not; ``known`` only keeps the account's
+    own counters (shown to administrators) up to date."""
+    now = _now()
     with transaction(con):
-        if known:
-            if ok:
-                con.execute(queries.USER_LOGIN_OK, [_now(), name])
-            else:
-                con.execute(queries.USER_LOGIN_FAILED, [max_failures, lock_until, name])
-        record_audit(con, name, "login.ok" if ok else "login.failed", name, None, source=source)
+        if known and outcome == "ok":
+            con.execute(queries.USER_LOGIN_OK, [now, name])
+        elif known and outcome == "failed":
+            con.execute(queries.USER_LOGIN_FAILED, [name])
+        for key, account, failures, next_allowed in throttle:
+            con.execute(queries.THROTTLE_PUT, [key, account, client or "local", failures, now, next_allowed])
+        for key in clear:
+            con.execute(queries.THROTTLE_DELETE, [key])
+        record_audit(con, name, f"login.{outcome}", name, {"client": client} if client else None, source=source)
+
+
+@retry_conflicts
+def clear_login_throttle(con: Connection, account: str | None, *, by: str | None, source: str | None = None) -> int:
+    """Lift the sign-in waits of one name (every client) or, with None, of everyone. Returns rows removed."""
+    with transaction(con):
+        if account is None:
+            count = int(con.execute(queries.THROTTLE_COUNT_ALL).fetchone()[0])
+            con.execute(queries.THROTTLE_DELETE_ALL)
+        else:
+            count = int(con.execute(queries.THROTTLE_COUNT_ACCOUNT, [account]).fetchone()[0])
+            con.execute(queries.THROTTLE_DELETE_ACCOUNT, [account])
+        record_audit(con, by, "user.unlock", account or "*", {"rows": count}, source=source)
+    return count
+
+
+def upload_communes_all(con: Connection) -> dict[int, frozenset[str]]:
+    """The communes of every upload that has rows (rejected attempts have none)."""
+    return {int(uid): frozenset(codes) for uid, codes in con.execute(queries.UPLOADS_COMMUNES).fetchall()}
 
 
 # --- backup and restore (issue 7) --------------------------------------------------------

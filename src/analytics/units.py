@@ -24,7 +24,8 @@ TYPE_WORDS = [
     "thành phố trực thuộc trung ương", "thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "xã", "tỉnh",
     "tp.", "tp", "tx.", "tx", "tt.", "tt", "p.", "q.", "h.", "x.",
 ]
-_SPACE_RE = re.compile(r"\s+")
+# a control character (a NUL, Word's vertical tab, an escape) in a report's name separates words like a space
+_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from analytics import charts, exports, metrics, present
+from analytics import charts, closing, exports, metrics, present
 from analytics.i18n import fmt_pct
 
 state: ui.Sidebar = st.session_state["view"]
@@ -41,7 +41,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
     table = present.league_table(shown, lang, level, average, v.amber)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
-    st.dataframe(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
+    ui.table(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 
@@ -105,11 +105,11 @@ with tab_c:
         if detail["explanations"].empty:
             st.caption(ui.tr("loc.no_explanations"))
         else:
-            st.dataframe(present.explanations_table(detail["explanations"], lang), hide_index=True)
+            ui.table(present.explanations_table(detail["explanations"], lang), hide_index=True)
         st.markdown("**" + ui.tr("loc.history") + "**")
-        st.dataframe(present.report_history_table(detail["history"], lang), hide_index=True)
+        ui.table(present.report_history_table(detail["history"], lang), hide_index=True)
         st.markdown("**" + ui.tr("loc.uploads") + "**")
-        st.dataframe(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
+        ui.table(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
 
 with tab_tree:
     frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of)
@@ -123,3 +123,13 @@ with tab_heat:
     labels = ui.communes(state.path, state.version)
     ui.plot(charts.heatmap(daily, labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
     st.caption(ui.tr("loc.heatmap_help"))
+
+st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
+st.caption(ui.tr("weekly.intro"))
+weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
+if weeks.empty:
+    st.info(ui.tr("weekly.none"))
+else:
+    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
+                       file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")
