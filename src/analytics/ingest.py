@@ -153,8 +153,13 @@ def prepare(
     for older in options[1:]:
         attempt = _prepare_in(con, data, file_name, older.id, **kw)
         if attempt.ok:
-            _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
-                 structure=older.label("vi"), current=options[0].label("vi"))
+            # warned only when the list it fits is older than the one in force on its own date (a file dated
+            # in an earlier list's time, first tried in today's list, is simply in its own)
+            day = max(date.fromisoformat(d) for d in attempt.report_dates) if attempt.report_dates else None
+            current = structures.in_force(con, day) if day and report_date is None else options[0]
+            if current.id != older.id:
+                _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
+                     structure=older.label("vi"), current=current.label("vi"))
             return attempt
         tried.append(attempt)
     # refused in every structure: report the problems of the one that knows most of its communes (a file
