@@ -141,31 +141,34 @@ def prepare(
     if len(options) == 1:
         return _prepare_in(con, data, file_name, None, **kw)
     first = _prepare_in(con, data, file_name, options[0].id, **kw)
-    dates = [date.fromisoformat(d) for d in first.report_dates] if not first.rows.empty else []
-    if not dates and first.date_found is not None:  # every row refused (a typo): the file's own date still says
-        dates = [first.date_found]
-    if dates and report_date is None and structures.in_force(con, max(dates)).id != options[0].id:
-        options = structures.candidates_for(con, max(dates))
-        first = _prepare_in(con, data, file_name, options[0].id, **kw)
+    if report_date is None:
+        # a file without a given date: the structure in force on its own dates (its rows'; when every row was
+        # refused, e.g. for one misspelt name, the date its title or name states)
+        day = max(date.fromisoformat(d) for d in first.report_dates) if first.ok else first.date_found
+        if day is not None:
+            current = structures.in_force(con, day)
+            if current.id == options[0].id and first.ok:
+                return first
+            if current.id != options[0].id:
+                options = structures.candidates_for(con, current.date_hint)
+                first = _prepare_in(con, data, file_name, options[0].id, **kw)
     if first.ok or not first.rows_read:
         return first
     tried = [first]
     for older in options[1:]:
         attempt = _prepare_in(con, data, file_name, older.id, **kw)
-        if attempt.ok:
-            # warned only when the list it fits is older than the one in force on its own date (a file dated
-            # in an earlier list's time, first tried in today's list, is simply in its own)
-            day = max(date.fromisoformat(d) for d in attempt.report_dates) if attempt.report_dates else None
-            current = structures.in_force(con, day) if day and report_date is None else options[0]
-            if current.id != older.id:
-                _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
-                     structure=older.label("vi"), current=current.label("vi"))
-            return attempt
-        tried.append(attempt)
+        if not attempt.ok:
+            tried.append(attempt)
+            continue
+        day = report_date or max(date.fromisoformat(d) for d in attempt.report_dates)
+        current = structures.in_force(con, day)
+        if current.id != older.id:  # last year's template: say which list the file was read in
+            _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
+                 structure=older.label("vi"), current=current.label("vi"))
+        return attempt
     # refused in every structure: report the problems of the one that knows most of its communes (a file
     # with one misspelt name is shown against its own list, not against one where nothing matches)
     return max(tried, key=lambda p: p.communes_matched)
-
 
 def _prepare_in(
     con: store.Connection,
@@ -179,7 +182,7 @@ def _prepare_in(
     today: date | None = None,
     size: int | None = None,
 ) -> Prepared:
-    """Read and check a file without writing: every problem found, and the rows that would load.
+    """The file read and checked in one unit structure (None: the only one), nothing written.
 
     ``report_date`` is the date the user gave (CLI ``--date`` or the upload
     form); ``today`` (default: the real date) bounds report dates; ``size`` is

@@ -39,6 +39,11 @@ class Structure:
     label_vi: str | None
     label_en: str | None
 
+    @property
+    def date_hint(self) -> date:
+        """A day on which this structure is in force (its first day; the first structure: the earliest day)."""
+        return self.effective_from or date.min
+
     def label(self, lang: str = "vi") -> str:
         text = self.label_vi if lang == "vi" else self.label_en
         return text or self.key
