@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from analytics.units import display_code
 
 MEANING = {
     "report_date": "col.report_date", "district": "col.district", "district_code": "col.district",
@@ -100,7 +101,7 @@ def changes_frame(prep: Any, change: dict[str, Any], communes: pd.DataFrame,
         dash = t("upload.no_previous", lang)
         out.append({
             t("col.row", lang): int(r.row_no),
-            t("col.commune_code", lang): r.commune_code,
+            t("col.commune_code", lang): display_code(r.commune_code),  # as files write it, not the unit id
             t("col.commune", lang): names.get(r.commune_code, r.commune_code),
             t("upload.col.flag", lang): "; ".join(flags),  # next to the name: a wide table would hide it
             t("upload.col.for_date", lang): fmt_date(r.report_date),
