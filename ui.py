@@ -473,6 +473,7 @@ def table(data: pd.DataFrame, **kwargs: Any) -> Any:
     ``present.neutralize`` as our own exports; control characters out). Numbers, bars and sparklines are
     untouched. ``kwargs`` go to ``st.dataframe`` (the index is hidden unless asked for)."""
     kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "–")  # a missing figure shows as a dash, never "None"
     return st.dataframe(present.shown_table(data), **kwargs)
 
 

@@ -53,6 +53,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kpi.projected_late": ("Trễ {days} ngày so với hạn", "{days} days after the deadline"),
     "kpi.projected_ontime": ("Đúng hạn", "On the deadline"),
     "kpi.reporting": ("Xã báo cáo hôm nay", "Communes reporting today"),
+    "kpi.reporting_on": ("Xã báo cáo ngày {date}", "Communes reporting on {date}"),
     "kpi.reporting_value": ("{done}/{total}", "{done}/{total}"),
     "kpi.behind": ("Xã chậm tiến độ", "Communes behind plan"),
     "kpi.not_reporting": ("Xã không báo cáo", "Communes not reporting"),
