@@ -585,6 +585,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{moved_from_other_provinces} units moved from another province)."),
     "cli.demo_loaded": ("Đã tạo dữ liệu mẫu: {communes} xã, {reports} báo cáo.",
                         "Demo data created: {communes} communes, {reports} reports."),
+    # hostile workbooks: a sheet's extent is checked before it is read
+    "read.far_cell": ("Trang tính «{sheet}» có dữ liệu ở ô {cell}, vượt giới hạn đọc ({max_rows} dòng, {max_cols} cột)",
+                      "Sheet «{sheet}» has data at cell {cell}, beyond what can be read ({max_rows} rows, "
+                      "{max_cols} columns)"),
+    "read.sheet_area": ("Vùng dữ liệu của trang tính «{sheet}» quá lớn để đọc: từ ô A1 đến ô {cell} ({rows} dòng × "
+                        "{cols} cột; cả tệp tối đa {limit} ô)",
+                        "The data area of sheet «{sheet}» is too large to read: from A1 to {cell} ({rows} rows × "
+                        "{cols} columns; at most {limit} cells in a file)"),
+    "fix.stray_cells": ("Xóa các ô thừa ở xa bảng (chọn các dòng, cột trống sau bảng và xóa hẳn), hoặc chép bảng "
+                        "sang một trang tính mới, rồi gửi lại",
+                        "Delete the stray cells far from the table (select the empty rows and columns after the "
+                        "table and delete them), or copy the table to a new sheet, then send the file again"),
 }
 
 
