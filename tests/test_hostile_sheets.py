@@ -226,3 +226,28 @@ def test_refusal_is_logged_through_ingest(tiny_con):
 def test_table_constant_is_what_the_builders_write():
     table = readers.read_table("a.xlsx", sparse_xlsx([]))
     assert table.header == SHEET_TABLE[0]
+
+
+@pytest.mark.parametrize("variant", ["plain", "no_reference", "prefixed", "reference_in_comment", "tab"])
+def test_quick_bound_never_below_the_real_extent(variant):
+    """The quick .xlsx bound (byte searches) must never be smaller than the exact walk: whatever hides a cell
+    from it sends the file to the exact walk."""
+    data = sparse_xlsx([(7, 3)])
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    far = '<row r="900000"><c r="A900000"/>' + "<c><v>1</v></c>" * 300 + "</row>"
+    sheet = sheet.replace("</sheetData>", {
+        "plain": '<row r="900000"><c r="XFD900000"><v>1</v></c></row>',
+        "no_reference": far,
+        "prefixed": '<x:row r="900000"><x:c r="XFD900000"><x:v>1</x:v></x:c></x:row>',
+        "reference_in_comment": "<!-- <c r=\"A1\"> -->" + far,
+        "tab": '<row r="900000"><c\tr="XFD900000"><v>1</v></c></row>',
+    }[variant] + "</sheetData>").replace("<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/'
+                                         'spreadsheetml/2006/main" ')
+    data = _with_member(data, "xl/worksheets/sheet1.xml", sheet)
+    [exact] = extent.zip_extents(data, max_strings=10, exact=True)
+    [quick] = extent.zip_extents(data, max_strings=10, exact=False)
+    assert quick.rows >= exact.rows and quick.cols >= exact.cols
+    assert exact.rows == 900000 and exact.cols >= 300
+    with pytest.raises(readers.ReadError) as exc:
+        readers.read_table("b.xlsx", data)
+    assert exc.value.problem.problem_key == "read.far_cell"

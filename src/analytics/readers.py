@@ -250,15 +250,28 @@ def _check_zip(name: str, data: bytes) -> None:
 
 
 def _check_extents(name: str, data: bytes, kind: str) -> None:
-    """Refuse a workbook whose sheets reach too far before the reader allocates their grids."""
+    """Refuse a workbook whose sheets reach too far before the reader allocates their grids. An .xlsx is
+    first given a quick upper bound (enough for nearly every file); past the limits, the exact walk decides
+    and names the cell."""
     try:
-        extents = extent.xls_extents(data) if kind == "xls" else extent.zip_extents(data, max_strings=MAX_CELLS)
+        if kind == "xls":
+            _judge_extents(name, extent.xls_extents(data))
+            return
+        try:
+            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=False))
+        except ReadError:
+            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=True))
     except extent.Unreadable as exc:
         if exc.detail == ".xlsb":
             raise ReadError(_problem(name, "read.bad_excel", "fix.save_xlsx", detail=".xlsb")) from None
         raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=exc.detail[:80])) from None
+    except ReadError:
+        raise
     except Exception as exc:  # a structure the walk did not foresee: refused, since its extent is unknown
         raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from None
+
+
+def _judge_extents(name: str, extents: list[extent.Extent]) -> None:
     total = 0
     for ext in extents:
         if ext.rows > MAX_ROWS or ext.cols > MAX_COLS:
