@@ -85,11 +85,13 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
 
 
 def cmd_summary(con: store.Connection, args: argparse.Namespace) -> int:
+    metrics.check_as_of(con, args.province, args.as_of)
     print(_dump(metrics.summary_json(con, args.province, args.as_of)))
     return 0
 
 
 def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
+    metrics.check_as_of(con, args.province, args.as_of)
     print(_dump(metrics.underperformers_json(con, args.province, args.as_of)))
     return 0
 
@@ -218,6 +220,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise InvalidArgument("brief.bad_out", file=args.out)
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
+        metrics.check_as_of(con, args.province, args.as_of)
         data = brief.gather(con, args.province, args.as_of)
     payload = brief.render(data, fmt, args.lang)
     out.write_bytes(payload)

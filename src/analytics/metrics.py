@@ -32,6 +32,7 @@ class View:
     campaign_name: str
     window: int = config.DEFAULT_NOT_REPORTING_DAYS
     amber: float = 10.0  # points behind plan still "slightly behind"
+    requested: date | None = None  # the day asked for, when it lay outside ``date_bounds`` and was moved
 
     def params(self) -> dict[str, Any]:
         return {"province": self.province, "as_of": self.as_of, "start": self.start,
@@ -44,8 +45,25 @@ def report_span(con: store.Connection, province: str) -> tuple[date | None, date
     return first, last
 
 
+def date_bounds(con: store.Connection, province: str, today: date | None = None) -> tuple[date, date]:
+    """The as-of dates that can mean something: from the campaign start or the first report (whichever is
+    earlier) to today, the deadline or the last report (whichever is later). Outside, nothing changes but
+    the per-day work grows with the distance (a URL asking for 9999-12-31 cost 40 s of CPU per tab)."""
+    campaign = store.get_campaign(con, province)
+    first, last = report_span(con, province)
+    today = today or date.today()
+    return min(d for d in (campaign.start, first) if d), max(d for d in (today, campaign.deadline, last) if d)
+
+
+def clamp_day(day: date, bounds: tuple[date, date]) -> date:
+    return min(max(day, bounds[0]), bounds[1])
+
+
 def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> View:
-    """Resolve the defaults: the province (only one, else most reports) and D (its latest report, else today)."""
+    """Resolve the defaults: the province (only one, else most reports) and D (its latest report, else today).
+
+    A D outside ``date_bounds`` is moved to the nearest bound (``requested`` keeps what was asked), so no
+    caller can make the per-day work unbounded; the dashboard and the CLI say so before they get here."""
     code = store.resolve_province(con, province)
     campaign = store.get_campaign(con, code)
     if as_of is None:
@@ -55,9 +73,24 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
         day = date.fromisoformat(as_of)
     else:
         day = as_of
+    bounded = clamp_day(day, date_bounds(con, code))
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
-    return View(code, day, campaign.start, campaign.deadline, campaign.name, window, amber)
+    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber,
+                requested=day if bounded != day else None)
+
+
+def check_as_of(con: store.Connection, province: str | None, as_of: date | None) -> None:
+    """Refuse an as-of date outside ``date_bounds`` (the CLI: a script should hear it, not get another day)."""
+    if as_of is None:
+        return
+    code = store.resolve_province(con, province)
+    low, high = date_bounds(con, code)
+    if not low <= as_of <= high:
+        from analytics.errors import InvalidArgument
+
+        raise InvalidArgument("cli.as_of_out_of_range", as_of=as_of.isoformat(), low=low.isoformat(),
+                              high=high.isoformat())
 
 
 def _pct(num: float, den: float) -> float:
@@ -133,12 +166,21 @@ def _dates(series: pd.Series) -> list[date | None]:
     return [None if pd.isna(x) else pd.Timestamp(x).date() for x in series]
 
 
+PROJECTION_HORIZON_DAYS = 100 * 366  # a finish further away than this is no finish in sight (and no date)
+
+
 def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
     if remaining <= 0:
         return as_of
     if pace is None or pd.isna(pace) or pace <= 0:
         return None
-    return as_of + timedelta(days=math.ceil(remaining / pace))
+    days = remaining / pace
+    if not days <= PROJECTION_HORIZON_DAYS:  # a crawl (or inf) would give a year past 9999
+        return None
+    try:
+        return as_of + timedelta(days=math.ceil(days))
+    except OverflowError:
+        return None
 
 
 def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
@@ -293,9 +335,18 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
-    params = {"province": v.province, "district": district, "from": first, "to": v.as_of,
+    # after the last report and the deadline nothing changes (figures stay, the plan is at 100 %): the days
+    # computed stop there, and D gets that day's row, so the work is bounded by the data, not by D
+    _, last_report = report_span(con, v.province)
+    end = min(v.as_of, max(last_report or v.start, v.deadline, first) + timedelta(days=1))
+    params = {"province": v.province, "district": district, "from": first, "to": end,
               "start": v.start, "deadline": v.deadline}
     df = con.execute(queries.DAILY_TREND, params).df()
+    if end < v.as_of and len(df):
+        tail = df.iloc[[-1]].copy()
+        tail["day"] = pd.Timestamp(v.as_of)
+        tail["units_reported_on_day"] = 0
+        df = pd.concat([df, tail], ignore_index=True)
     df["day"] = _dates(df["day"])
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)
