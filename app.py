@@ -15,17 +15,20 @@ if viewing:
     st.session_state["view"] = state
 
 pages = [] if not viewing else [
-    st.Page("pages/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan", default=True),
-    st.Page("pages/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
-    st.Page("pages/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
-    *([st.Page("pages/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
+    st.Page("views/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", default=True),
+    # the default page lives at "/"; /tong-quan (its name in links and screenshots) opens it too
+    st.Page("views/overview.py", title=ui.tr("nav.overview"), icon=":material/dashboard:", url_path="tong-quan",
+            visibility="hidden"),
+    st.Page("views/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
+    st.Page("views/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
+    *([st.Page("views/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
       if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
-    *([st.Page("pages/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]
+    *([st.Page("views/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]
       if user is not None and user.can("settings") else []),
 ]
 if user is not None and user.can("users"):
-    pages.append(st.Page("pages/admin.py", title=ui.tr("nav.admin"), icon=":material/admin_panel_settings:", url_path="quan-tri"))
+    pages.append(st.Page("views/admin.py", title=ui.tr("nav.admin"), icon=":material/admin_panel_settings:", url_path="quan-tri"))
 if user is None:
-    pages.append(st.Page("pages/login.py", title=ui.tr("nav.login"), icon=":material/login:", url_path="dang-nhap",
+    pages.append(st.Page("views/login.py", title=ui.tr("nav.login"), icon=":material/login:", url_path="dang-nhap",
                          default=not viewing))
 st.navigation(pages).run()

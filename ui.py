@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, metrics, present, store
+from analytics import config, demo, metrics, present, store, structures
 from analytics.errors import HotichError
-from analytics.i18n import LANGS, fmt_date, t
+from analytics.i18n import LANGS, fmt_date, fmt_int, t
+from analytics.units import display_code
 
 
 def db_path() -> str:
@@ -61,8 +62,36 @@ def current_version() -> int:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def provinces(path: str, version: int) -> pd.DataFrame:
+    """Provinces of every unit structure (id, official code, name, structure, reports), reported first."""
     with store.session(path) as con:
-        return store.provinces(con)
+        return structures.provinces(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def structure_list(path: str, version: int) -> pd.DataFrame:
+    """The unit structures that hold units, oldest first."""
+    with store.session(path) as con:
+        return pd.DataFrame([s.__dict__ for s in structures.all_structures(con)],
+                            columns=["id", "key", "effective_from", "label_vi", "label_en"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def same_place(path: str, version: int, province: str, structure_key: str) -> str | None:
+    """The province of another structure that holds the same place (None when none does)."""
+    with store.session(path) as con:
+        target = next((s for s in structures.all_structures(con) if s.key == structure_key), None)
+        if target is None:
+            return None
+        try:
+            return structures.province_in(con, province, target.effective_from or date.min)
+        except HotichError:
+            return None
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def newer_reports(path: str, version: int, province: str) -> int:
+    with store.session(path) as con:
+        return structures.newer_reports(con, province)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -114,25 +143,25 @@ def is_demo(path: str, version: int) -> bool:
 @st.cache_data(show_spinner=False, max_entries=128)
 def summary(path: str, version: int, province: str, as_of: date) -> dict:
     with store.session(path) as con:
-        return metrics.summary(con, province, as_of)
+        return metrics.summary(con, province, as_of, exact=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def view(path: str, version: int, province: str, as_of: date) -> metrics.View:
     with store.session(path) as con:
-        return metrics.view(con, province, as_of)
+        return metrics.view(con, province, as_of, exact=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def trend(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.trend(con, metrics.view(con, province, as_of))
+        return metrics.trend(con, metrics.view(con, province, as_of, exact=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def underperformers(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.underperformers(con, province, as_of)
+        return metrics.underperformers(con, province, as_of, exact=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -165,52 +194,52 @@ class Sidebar:
 @st.cache_data(show_spinner=False, max_entries=128)
 def overview(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
     with store.session(path) as con:
-        return metrics.overview(con, metrics.view(con, province, as_of), district)
+        return metrics.overview(con, metrics.view(con, province, as_of, exact=True), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def district_trend(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.trend(con, metrics.view(con, province, as_of), district)
+        return metrics.trend(con, metrics.view(con, province, as_of, exact=True), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_league(path: str, version: int, province: str, as_of: date, district: str | None,
                    measure: str) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.commune_league(con, metrics.view(con, province, as_of), district, measure)
+        return metrics.commune_league(con, metrics.view(con, province, as_of, exact=True), district, measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def district_league(path: str, version: int, province: str, as_of: date, measure: str) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.district_league(con, metrics.view(con, province, as_of), measure)
+        return metrics.district_league(con, metrics.view(con, province, as_of, exact=True), measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_daily(path: str, version: int, province: str, as_of: date, days: int,
                   district: str | None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.commune_daily(con, metrics.view(con, province, as_of), days, district)
+        return metrics.commune_daily(con, metrics.view(con, province, as_of, exact=True), days, district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def treemap_frame(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.treemap_frame(con, metrics.view(con, province, as_of))
+        return metrics.treemap_frame(con, metrics.view(con, province, as_of, exact=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_detail(path: str, version: int, province: str, as_of: date, commune: str) -> dict:
     with store.session(path) as con:
-        return metrics.commune_detail(con, metrics.view(con, province, as_of), commune)
+        return metrics.commune_detail(con, metrics.view(con, province, as_of, exact=True), commune)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def underperformers_full(path: str, version: int, province: str, as_of: date,
                          district: str | None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.underperformers_full(con, metrics.view(con, province, as_of), district)
+        return metrics.underperformers_full(con, metrics.view(con, province, as_of, exact=True), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -273,6 +302,10 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
     """
     if key not in st.session_state:
         st.session_state[key] = value
+    else:
+        # set again through the Session State API: a rerun that gives the widget a new identity
+        # (st.rerun() from a page) would otherwise bring it back to its first option
+        st.session_state[key] = st.session_state[key]
     if options is not None and st.session_state[key] not in options:
         st.session_state[key] = fallback if fallback in options else options[0]
 
@@ -311,15 +344,30 @@ def sidebar() -> Sidebar:
         _sync_url("lang", choice, "vi")
         provs = provinces(path, version)
         province = default_province(path, version)
+        structs = structure_list(path, version)
+        if len(structs) > 1:  # unit lists in time: figures in the one chosen (default: the province's own)
+            keys = list(structs["key"])
+            own = provs.loc[provs["province_code"] == province, "structure_key"]
+            default_key = str(own.iloc[0]) if len(own) else keys[-1]
+            _seed("structure_select", _url_value("structure", keys, default_key), keys, default_key)
+            labels = dict(zip(structs["key"], structs["label_vi" if lang() == "vi" else "label_en"]))
+            chosen_key = st.selectbox(tr("sidebar.structure"), options=keys,
+                                      format_func=lambda k: str(labels.get(k) or k), key="structure_select")
+            _sync_url("structure", chosen_key, default_key)
+            provs = provs[provs["structure_key"] == chosen_key]
+            if province not in set(provs["province_code"]):
+                province = same_place(path, version, province, chosen_key) or str(provs.iloc[0]["province_code"])
         if len(provs) > 1:
-            codes = list(provs["province_code"])
-            _seed("province_select", st.query_params.get("province", province), codes, province)
+            codes = list(provs["province_code"])  # those with reports first
+            refs = dict(zip(provs["province_ref"], provs["province_code"]))
+            wanted = st.query_params.get("province")
+            _seed("province_select", refs.get(wanted, wanted or province), codes, province)
             province = st.selectbox(
                 tr("sidebar.province"), options=codes,
                 format_func=lambda c: str(provs.set_index("province_code").loc[c, "province_name"]),
                 key="province_select",
             )
-            _sync_url("province", province, default_province(path, version))
+            _sync_url("province", display_code(province), display_code(default_province(path, version)))
         first, last = span(path, version, province)
         low, high = date_bounds(path, version, province, date.today())
         default_day = metrics.clamp_day(last or date.today(), (low, high))
@@ -339,12 +387,13 @@ def sidebar() -> Sidebar:
         if len(districts) > 1:
             codes = [""] + list(districts["district_code"])
             names = dict(zip(districts["district_code"], districts["district"]))
-            _seed("district_select", _url_value("district", codes, ""), codes, "")
+            by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
+            _seed("district_select", by_ref.get(st.query_params.get("district") or "", ""), codes, "")
             picked = st.selectbox(tr("sidebar.district"), options=codes,
                                   format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
                                   key="district_select")
             district = picked or None
-            _sync_url("district", picked, "")
+            _sync_url("district", display_code(picked), "")
         measure = "books"
         if records_reported(path, version, province):
             options = ["books", "records"]
@@ -356,6 +405,9 @@ def sidebar() -> Sidebar:
         v = view(path, version, province, as_of)
         st.caption(tr("sidebar.campaign", name=md(v.campaign_name), start=fmt_date(v.start),
                       deadline=fmt_date(v.deadline)))
+        newer = newer_reports(path, version, province) if len(structs) > 1 else 0
+        if newer:
+            st.caption(tr("structure.newer_reports", count=fmt_int(newer, lang())))
     demo_flag = is_demo(path, version)
     return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure)
 
@@ -371,13 +423,29 @@ def show_error(exc: HotichError) -> None:
 
 
 _MD_SPECIAL = set("\\`*_{}[]()<>#+-.!|~$:=")
+# Where GitHub-style autolinking would start (http://, https://, www., an e-mail's @). Streamlit's Markdown
+# finds bare URLs in the text *after* backslash escapes are resolved, so escaping alone leaves
+# "http\://evil.example" a live link; an invisible WORD JOINER (U+2060) there breaks the pattern.
+_AUTOLINK_RE = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 
 
 def md(text: object) -> str:
     """Text from a file or a user, made inert for Streamlit's Markdown (st.caption/info/error/subheader/labels):
     every Markdown punctuation is backslash-escaped, so ``[link](http://x)``, ``**bold**``, ``:red[x]`` or
-    ``<script>`` show as typed. Tables (st.dataframe) show text as-is and need no escaping."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+    ``<script>`` show as typed, and bare URLs and e-mail addresses are not turned into links.
+    Tables are drawn with ``table``, which neutralizes them for spreadsheets instead."""
+    plain = _AUTOLINK_RE.sub("\u2060", str(text))
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in plain)
+
+
+def table(data: pd.DataFrame, **kwargs: Any) -> Any:
+    """Draw a table. Every page draws its tables through here, so no page can forget this: anyone who sees
+    a table can download it as CSV from its toolbar or copy its cells, and a spreadsheet would run a name
+    starting with "=" as a formula, so text cells are neutralized first (``present.shown_table``: the same
+    ``present.neutralize`` as our own exports; control characters out). Numbers, bars and sparklines are
+    untouched. ``kwargs`` go to ``st.dataframe`` (the index is hidden unless asked for)."""
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(present.shown_table(data), **kwargs)
 
 
 def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
@@ -437,12 +505,15 @@ def version_read_at(path: str, version: int) -> datetime:
 
 
 def selected_labels(event: Any) -> list[str]:
-    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``."""
+    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``,
+    as the names they show (charts hold names escaped: ``safetext.markup``)."""
+    from analytics import safetext
+
     try:
         points = event.selection.points  # type: ignore[union-attr]
     except AttributeError:
         return []
-    return [str(p["y"]) for p in points if isinstance(p, dict) and p.get("y") is not None]
+    return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]
 
 
 def brief_button(state: Sidebar) -> None:
@@ -452,7 +523,7 @@ def brief_button(state: Sidebar) -> None:
     def make(fmt: str) -> Any:
         def run() -> bytes:
             with store.session(state.path) as con:
-                data = brief.gather(con, state.province, state.as_of)
+                data = brief.gather(con, state.province, state.as_of, exact=True)
             return brief.render(data, fmt, state.lang)
         return run
 
@@ -545,6 +616,25 @@ def sign_in_state() -> "auth.User | None":
             if st.button(tr("login.sign_out"), key="sign_out"):
                 st.logout()
     return user
+
+
+def client_address() -> str | None:
+    """The browser's IP address as the server saw it (None on localhost): the key of sign-in throttling.
+
+    Behind a reverse proxy on the same machine, the server (uvicorn) takes it from the proxy's
+    X-Forwarded-For header; it trusts that header from 127.0.0.1 only, so a browser cannot choose it."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session (tests, bare mode)
+        return None
+    return address if isinstance(address, str) else None  # AppTest has no connection (a stand-in object)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def upload_communes(path: str, version: int) -> dict[int, frozenset[str]]:
+    """The communes of every upload (what an uploader may see and withdraw on the Upload page)."""
+    with store.session(path) as con:
+        return store.upload_communes_all(con)
 
 
 def can_view(user: "auth.User | None") -> bool:

@@ -41,7 +41,7 @@ def main(argv: list[str]) -> dict:
     from streamlit.testing.v1 import AppTest
 
     days = [date.fromisoformat(d) for d in days_arg.split(",")]
-    pages = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name not in SKIP_PAGES)
+    pages = sorted(p.name for p in (ROOT / "views").glob("*.py") if p.name not in SKIP_PAGES)
     if len(argv) > 3 and argv[3]:
         pages = [p for p in pages if p in argv[3].split(",")]
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -55,7 +55,7 @@ def main(argv: list[str]) -> dict:
     def rerun(page: str, day: date) -> float:
         t0 = time.perf_counter()
         at.date_input(key="as_of_input").set_value(day)
-        at.switch_page(f"pages/{page}")
+        at.switch_page(f"views/{page}")
         at.run()
         elapsed = time.perf_counter() - t0
         out.setdefault("rss_steps", []).append((page, str(day), round(_current_rss_mb())))
@@ -64,7 +64,7 @@ def main(argv: list[str]) -> dict:
         return elapsed
 
     for page in pages:
-        at.switch_page(f"pages/{page}")
+        at.switch_page(f"views/{page}")
         at.run()
         warm, cached, cold = [], [], []
         for _ in range(repeats):

@@ -44,10 +44,22 @@ def tiny_con(tmp_path: Path, con):
     return con
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory, template_db) -> Path:
+    """One demo database (the shipped unit lists and the demo figures), made once and copied per test."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    shutil.copyfile(template_db, path)
+    with store.session(path) as c:
+        demo.load_demo(c)
+    return path
+
+
 @pytest.fixture
-def demo_con(con):
-    demo.load_demo(con)
-    return con
+def demo_con(db_path: Path, demo_template: Path):
+    shutil.copyfile(demo_template, db_path)
+    c = store.connect(db_path)
+    yield c
+    c.close()
 
 
 @pytest.fixture

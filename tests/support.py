@@ -56,6 +56,60 @@ def fast_bcrypt(rounds: str = "4") -> Iterator[None]:
             os.environ["HOTICH_BCRYPT_ROUNDS"] = old
 
 
+# --- hostile names in charts (plotly draws a subset of HTML in labels, ticks, hover text, annotations) ----------
+
+# every tag plotly knows, a style, a script, a link, entities already escaped, Vietnamese around them
+HOSTILE_MARKUP = [
+    '<a href="http://evil.example/x" target="_blank">EVIL link</a>',
+    '<span style="font-size:90px;color:red">EVIL</span>',
+    "Xã <b>EVIL</b> <i>Hòa</i> & Đông",
+    "<sub>EVIL</sub><sup>x</sup><em>y</em><s>z</s><u>w</u>",
+    "<br>EVIL<br/>",
+    '<script>alert("EVIL")</script>',
+    "&lt;a href=x&gt;EVIL&lt;/a&gt;",
+]
+# the markup our own code writes around text (titles, subtitles, hover templates)
+OUR_TAGS = {"br", "b", "/b", "sup", "/sup", "extra", "/extra"}
+
+
+def figure_strings(fig) -> list[str]:
+    """Every string in a figure as plotly.js receives it: trace text, labels, categories, ticktext,
+    hover templates and text, annotations, titles, legend names."""
+    import json as _json
+
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(_json.loads(fig.to_json()))
+    return out
+
+
+def markup_problems(fig, marker: str = "EVIL") -> list[str]:
+    """Tags in a figure's text that our code did not write, and hover templates holding data."""
+    import re
+
+    problems = []
+    for s in figure_strings(fig):
+        for tag in re.findall(r"<([^<>]*)>", s):  # plotly splits text on <...> and reads each as a tag
+            name = re.match(r"\s*(/?[^ />]*)", tag).group(1).lower()
+            if name not in OUR_TAGS:
+                problems.append(f"<{tag}> in {s[:120]!r}")
+        if re.search(r"<[^<>]*>\s*" + marker, s):
+            problems.append(f"data inside our tag: {s[:120]!r}")
+        if "%{" in s and marker in s:
+            problems.append(f"data in a template: {s[:120]!r}")
+    return problems
+
+
 # --- tiny workbooks with far cells (hostile extents), written byte by byte so they stay a few KB ------------
 
 SHEET_TABLE = [["commune_code", "books_total", "books_digitized", "report_date"],

@@ -11,9 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import demo, metrics, present, store
 from analytics.i18n import t
+from analytics.units import display_code
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/settings.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py"]
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,13 @@ def own_demo(tmp_path) -> Path:
     with store.session(path) as con:
         demo.load_demo(con)
     return path
+
+
+def demo_ids(path: Path) -> tuple[str, dict[str, str]]:
+    """The demo province's id and its districts' ids by official code (ids carry their unit structure)."""
+    with store.session(path) as con:
+        v = metrics.view(con)
+        return v.province, {display_code(c): c for c in metrics.district_options(con, v.province)["district_code"]}
 
 
 def app(monkeypatch, path: Path, auto_demo: str = "0", **params: str) -> AppTest:
@@ -53,6 +61,7 @@ def metric_values(at: AppTest) -> dict[str, str]:
 
 
 def expected_kpis(path: Path, as_of: date | None = None, district: str | None = None, lang: str = "vi"):
+    district = demo_ids(path)[1].get(district, district) if district else None
     with store.session(path) as con:
         v = metrics.view(con, None, as_of)
         return present.overview_kpis(metrics.overview(con, v, district), lang)
@@ -76,7 +85,7 @@ def test_overview_on_demo(monkeypatch, demo_file):
     assert any(w.value == t("app.demo_banner") for w in at.warning)
     k = expected_kpis(demo_file)
     assert_overview(at, k)
-    assert k["completion"] == "71,1 %" and k["books_done"] == "171.618"  # the demo on 05/03/2025
+    assert k["completion"] == "71,6 %" and k["books_done"] == "169.397"  # the demo on 05/03/2025
     assert len(at.get("plotly_chart")) == 3  # burn-up, daily progress, district ranking
     assert at.sidebar.date_input(key="as_of_input").value == date(2025, 3, 5)
 
@@ -88,9 +97,9 @@ def test_sidebar_controls_and_url(monkeypatch, demo_file):
     ok(at)
     assert at.query_params["as_of"] == "2025-03-01"
     assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), lang="en"), "en")
-    at.sidebar.selectbox(key="district_select").set_value("503").run()
+    at.sidebar.selectbox(key="district_select").set_value(demo_ids(demo_file)[1]["503"]).run()
     ok(at)
-    assert at.query_params["district"] == "503"
+    assert at.query_params["district"] == "503"  # the URL holds the code people write
     assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), "503", "en"), "en")
     at.sidebar.radio(key="measure_select").set_value("records").run()
     ok(at)
@@ -109,7 +118,7 @@ def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file):
     at = ok(app(monkeypatch, demo_file, lang="en", as_of="2025-02-27", district="503", measure="records"))
     assert at.sidebar.selectbox(key="lang_select").value == "en"
     assert at.sidebar.date_input(key="as_of_input").value == date(2025, 2, 27)
-    assert at.sidebar.selectbox(key="district_select").value == "503"
+    assert at.sidebar.selectbox(key="district_select").value == demo_ids(demo_file)[1]["503"]
     assert at.sidebar.radio(key="measure_select").value == "records"
     assert_overview(at, expected_kpis(demo_file, date(2025, 2, 27), "503", "en"), "en")
 
@@ -121,16 +130,18 @@ def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
         store.replace_units(con, store.read_units_csv(write_units_csv(tmp_path / "u.csv")))
     at = ok(app(monkeypatch, own_demo))
     box = at.sidebar.selectbox(key="province_select")
-    assert box.value == "49"  # the one with reports
-    box.set_value("99").run()
+    assert box.value == demo_ids(own_demo)[0] and box.options[0] == "Tỉnh Quảng Nam"  # the one with reports
+    at.sidebar.selectbox(key="structure_select").set_value("2024").run()  # the list the tiny province is in
     ok(at)
-    assert at.query_params["province"] == "99"
+    at.sidebar.selectbox(key="province_select").set_value("99").run()
+    ok(at)
+    assert at.query_params["province"] == "99" and at.query_params["structure"] == "2024"
     assert any(i.value == t("app.no_data") for i in at.info)
 
 
 def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
     at = app(monkeypatch, demo_file)
-    at.switch_page("pages/localities.py").run()
+    at.switch_page("views/localities.py").run()
     ok(at)
     with store.session(demo_file) as con:
         v = metrics.view(con)
@@ -148,20 +159,21 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
     assert list(at.dataframe[1].value.iloc[1:, 1]) == list(communes[communes["completion_pct"].notna()]
                                                              .tail(5).iloc[::-1]["commune"])
     # a district clicked on the ranking chart (kept in the session): its communes under the chart
-    at.session_state["loc_drill"] = "503"
+    d503 = demo_ids(demo_file)[1]["503"]
+    at.session_state["loc_drill"] = d503
     at.run()
     ok(at)
     assert any(h.value == "Các xã của Thành phố Hội An" for h in at.subheader)
     drill = at.dataframe[1].value
     assert set(drill.iloc[1:, 2]) == {"Thành phố Hội An"}
-    assert len(drill) == 1 + int((communes["district_code"] == "503").sum())
+    assert len(drill) == 1 + int((communes["district_code"] == d503).sum())
     next(b for b in at.button if b.label == t("loc.drill_clear")).click().run()
     assert not any(h.value.startswith("Các xã của") for h in at.subheader)
     # the select box drills too, then one commune
-    at.selectbox(key="loc_district").set_value("503").run()
+    at.selectbox(key="loc_district").set_value(d503).run()
     ok(at)
     assert set(at.dataframe[1].value.iloc[1:, 2]) == {"Thành phố Hội An"}
-    code = communes[communes["district_code"] == "503"].iloc[0]["commune_code"]
+    code = communes[communes["district_code"] == d503].iloc[0]["commune_code"]
     at.selectbox(key="loc_commune").set_value(code).run()
     ok(at)
     row = communes.set_index("commune_code").loc[code]
@@ -171,13 +183,13 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
 
 def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/underperformers.py").run()
+    at.switch_page("views/underperformers.py").run()
     ok(at)
     with store.session(own_demo) as con:
         expected = metrics.underperformers_full(con, metrics.view(con))
     table = at.dataframe[0].value
     assert len(table) == len(expected)
-    assert list(table[t("col.commune_code")]) == list(expected["commune_code"])
+    assert list(table[t("col.commune_code")]) == [display_code(c) for c in expected["commune_code"]]
     assert len(at.get("download_button")) == 2
     code = expected.iloc[0]["commune_code"]
     at.selectbox(key="explain_commune").set_value(code)
@@ -186,7 +198,7 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
     next(b for b in at.button if b.label == t("explain.save")).click().run()
     ok(at)
     with store.session(own_demo) as con:
-        notes = store.explanations(con, "49", code)
+        notes = store.explanations(con, demo_ids(own_demo)[0], code)
     assert list(notes["reason"]) == ["Thiếu cán bộ"] and notes.iloc[0]["responsible"] == "Bà B"
     assert any(s.value.startswith("Đã lưu giải trình") for s in at.success)
     assert "Thiếu cán bộ" in at.dataframe[0].value.iloc[0][t("col.explanation")]
@@ -194,7 +206,7 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
 
 def test_settings_saved_through_the_store(monkeypatch, own_demo):
     at = app(monkeypatch, own_demo)
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("views/settings.py").run()
     ok(at)
     at.number_input(key="set_amber").set_value(5.0)
     at.number_input(key="set_window").set_value(4)
@@ -203,13 +215,13 @@ def test_settings_saved_through_the_store(monkeypatch, own_demo):
     ok(at)
     with store.session(own_demo) as con:
         v = metrics.view(con)
-        assert (v.amber, v.window, metrics.calendar(con, "49")) == (5.0, 4, "weekdays")
+        assert (v.amber, v.window, metrics.calendar(con, v.province)) == (5.0, 4, "weekdays")
     # a start after the deadline is refused, nothing changes
     at.date_input(key="set_start").set_value(date(2025, 4, 1))
     next(b for b in at.button if b.label == t("settings.save")).click().run()
     assert any("phải trước hạn chót" in e.value for e in at.error)
     with store.session(own_demo) as con:
-        assert store.get_campaign(con, "49").start == date(2025, 2, 21)
+        assert store.get_campaign(con, metrics.view(con).province).start == date(2025, 2, 21)
 
 
 def test_every_page_on_an_empty_database(monkeypatch, tmp_path):
@@ -219,3 +231,26 @@ def test_every_page_on_an_empty_database(monkeypatch, tmp_path):
     for page in PAGES[1:]:
         at.switch_page(page).run()
         ok(at)
+
+
+@pytest.mark.parametrize("url_path", ["cham-tien-do", "dia-ban", "tong-quan"])
+def test_deep_link_as_the_first_request_of_a_process(monkeypatch, demo_file, url_path):
+    """A link such as http://localhost:8501/cham-tien-do opened right after a restart shows its page, with no
+    "Page not found". With a folder named pages/ next to app.py, Streamlit ran the first session of a process
+    in its old folder mode, where these url paths do not exist (the page scripts live in views/)."""
+    import functools
+
+    from streamlit.commands import navigation
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import local_script_runner
+
+    not_found = []
+    real = navigation.send_page_not_found
+    monkeypatch.setattr(navigation, "send_page_not_found", lambda ctx: not_found.append(url_path) or real(ctx))
+    # the browser's first request names the page by its url path, as a deep link does
+    monkeypatch.setattr(local_script_runner, "RerunData", functools.partial(RerunData, page_name=url_path))
+    at = ok(app(monkeypatch, demo_file))  # AppTest starts from a fresh page registry, as a new process does
+    assert not not_found
+    page = at._registered_pages[at._finished_page_script_hash]  # the page that ran
+    assert page["url_pathname"] == url_path
+    assert not (Path(APP).parent / "pages").exists()

@@ -12,6 +12,7 @@ import pytest
 
 from analytics import brief, images, metrics
 from analytics.i18n import fmt_pct
+from support import HOSTILE_MARKUP, markup_problems
 
 MADE = datetime(2025, 3, 5, 17, 30)
 needs_browser = pytest.mark.skipif(not images.renderer_ready(), reason="no chromium to render with")
@@ -32,7 +33,7 @@ def test_gather_takes_the_ten_worst_communes(demo_con):
     assert list(data.worst["commune_code"]) == list(under["commune_code"][:10])
     assert data.behind_total == len(under) > 10
     assert data.demo is True
-    assert len(data.districts) == 18  # Quảng Nam's districts, all ranked
+    assert len(data.districts) == 17  # Quảng Nam's districts on 1 Jan 2025, all ranked
 
 
 @pytest.mark.parametrize("kind, width, height", [("png", 720, brief.PHONE.height), ("pdf", 794, 1123)])
@@ -51,7 +52,7 @@ def test_page_holds_headline_charts_ranking_and_worst(demo_con, kind, width, hei
     names = {tr.name for tr in fig.data}
     assert {"Thực tế", "Kế hoạch"} <= names                              # the burn-up chart
     bars = [tr for tr in fig.data if tr.type == "bar"]
-    assert sum(len(b.y) for b in bars) == 18 and all(b.xaxis == "x2" for b in bars)  # every district ranked
+    assert sum(len(b.y) for b in bars) == 17 and all(b.xaxis == "x2" for b in bars)  # every district ranked
     cells = table(fig).cells.values
     assert list(cells[1]) == list(data.worst["commune"])                 # the ten worst, in order
     assert len(cells[0]) == 10
@@ -103,3 +104,22 @@ def test_cli_writes_one_a4_page_pdf(demo_con, run_cli, tmp_path):
     assert len(boxes) == 1  # one page
     w, h = (float(x) for x in boxes[0])
     assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2  # A4 in points
+
+
+@pytest.mark.parametrize("evil", HOSTILE_MARKUP)
+def test_brief_shows_hostile_names_as_text(demo_con, evil):
+    import dataclasses
+
+    from analytics import safetext
+
+    data = brief.gather(demo_con, None, "2025-03-05")
+    data.summary = {**data.summary, "province_name": evil}
+    data.view = dataclasses.replace(data.view, campaign_name=evil)
+    data.districts = data.districts.assign(district=[evil + str(i) for i in range(len(data.districts))])
+    data.worst = data.worst.assign(commune=evil, district=evil)
+    data.district_name = evil
+    for kind in ("png", "pdf"):
+        fig = brief.figure(data, "vi", kind, MADE)
+        assert markup_problems(fig) == [], kind
+        assert list(table(fig).cells.values[1]) == [safetext.markup(evil)] * len(data.worst)
+        assert f"{safetext.markup(evil)}, {safetext.markup(evil)} · " in annotation_texts(fig)

@@ -1,12 +1,14 @@
 """Charts: the right traces, status colours with labels (never colour alone), legends, Vietnamese formats."""
 
+import math
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from analytics import charts, metrics
+from analytics import charts, metrics, safetext
 from analytics.metrics import View
+from support import HOSTILE_MARKUP, figure_strings, markup_problems
 
 V = View("99", date(2025, 3, 5), date(2025, 3, 1), date(2025, 3, 11), "Đợt thử")
 
@@ -91,3 +93,136 @@ def test_status_classification_thresholds():
     assert metrics.classify(69.9, 80.0) == "behind"
     assert metrics.classify(69.9, 80.0, amber=15) == "slightly_behind"
     assert metrics.classify(None, 80.0) == "no_data"
+
+
+# --- names from files are text, never plotly markup ------------------------------------------------------
+
+
+@pytest.mark.parametrize("evil", HOSTILE_MARKUP)
+def test_every_chart_shows_hostile_names_as_text(evil):
+    vn = "Xã An Hòa"
+    districts = pd.DataFrame({"district": [evil, "Huyện Điện Bàn"], "completion_pct": [35.0, 100.0],
+                              "planned_pct": [60.0, 60.0], "status": ["behind", "done"]})
+    communes = pd.DataFrame({
+        "commune_code": ["1", "2", "3"], "commune": [evil, vn, evil + "2"], "district_code": ["d1", "d1", "d2"],
+        "district": [evil, evil, "Huyện Điện Bàn"], "books_total": [100, 300, 50], "books_digitized": [100, 30, 0],
+        "completion_pct": [100.0, 10.0, 0.0], "planned_pct": [50.0, 50.0, 50.0],
+        "status": ["done", "behind", "behind"]})
+    days = [date(2025, 3, d) for d in (4, 5)]
+    daily = pd.DataFrame({"commune_code": ["1", "1", "2", "2"], "day": days * 2, "books_day": [1.0, 0, 2, 3],
+                          "records_day": [None] * 4})
+    s = {"completion_pct": 42.0, "recent_per_day": 18.0, "books_total": 450}
+    figures = {
+        "district_ranking": charts.district_ranking(districts, V, "vi"),
+        "treemap": charts.treemap(communes, V, evil, "vi"),
+        "heatmap": charts.heatmap(daily, communes, V, "vi"),
+        "commune_trend": charts.commune_trend(trend_frame(), V, evil, "vi"),
+        "burnup": charts.burnup(trend_frame(), V, s, "vi", title=f"Tiến độ {evil}"),
+        "daily": charts.daily_progress_measure(trend_frame(), V, "vi", "records", title=evil),
+        "commune_map": charts.commune_map(communes.assign(lat=[15.5, 15.6, 15.7], lon=[108.4, 108.5, 108.6]),
+                                          "vi", v=V, title=evil),
+    }
+    for name, fig in figures.items():
+        assert markup_problems(fig) == [], name
+        strings = figure_strings(fig)
+        assert any(safetext.markup(evil) in x for x in strings), name  # the name is there, escaped
+    ranking = figures["district_ranking"]
+    assert list(ranking.layout.yaxis.categoryarray) == [safetext.markup(evil), "Huyện Điện Bàn"]
+    shown = sorted(safetext.unmarkup(y) for tr in ranking.data[:-1] for y in tr.y)
+    assert shown == sorted([evil, "Huyện Điện Bàn"])  # a clicked bar gives the name back
+    tm = figures["treemap"].data[0]
+    assert f"■ {vn}" in tm.labels  # Vietnamese untouched
+    assert figures["heatmap"].data[0].y[-1] == f"{vn} ({safetext.markup(evil)})"
+
+
+# --- the commune map ------------------------------------------------------------------
+
+
+def map_frame():
+    return pd.DataFrame({
+        "commune_code": ["20335", "20338", "20341", "20344", "20347", "20350"],
+        "commune": ["Phường <b>Tân</b> & Thạnh", "Xã A", "Xã B", "Xã C", "Xã D", "Xã E"],
+        "district": ["Thành phố Tam Kỳ", "H <i>1</i>", "H1", "H1", "H2", "H2"],
+        "lat": [15.58, 15.57, 15.56, None, 15.50, 15.52],
+        "lon": [108.48, 108.47, 108.45, 108.40, 108.30, 108.35],
+        "books_total": [400, 100, 900, 50, 0, 250],
+        "completion_pct": [100.0, 55.0, 20.0, 10.0, None, 71.0],
+        "status": ["done", "on_track", "behind", "behind", "no_data", "slightly_behind"],
+    })
+
+
+def test_commune_map_traces_in_status_order_and_only_placed_communes():
+    fig = charts.commune_map(map_frame(), "vi", v=V)
+    assert [tr.name for tr in fig.data] == [charts.status_label(s, "vi") for s in metrics.STATUS_ORDER]
+    assert [tr.marker.color for tr in fig.data] == [charts.STATUS_COLORS[s] for s in metrics.STATUS_ORDER]
+    assert len({tr.marker.symbol for tr in fig.data}) == 5  # shape too, never colour alone
+    shown = [code for tr in fig.data for code, *_ in tr.customdata]
+    assert sorted(shown) == ["20335", "20338", "20341", "20347", "20350"]  # 20344 has no coordinates
+    assert fig.layout.meta["missing_coordinates"] == 1 and fig.layout.meta["shown"] == 5
+    assert any("1 xã không có tọa độ" in a.text for a in fig.layout.annotations)
+
+
+def test_commune_map_is_drawn_offline():
+    fig = charts.commune_map(map_frame(), "en")
+    assert {tr.type for tr in fig.data} == {"scattergl"}  # no scattergeo/scattermapbox/scattermap: no download
+    assert not {"geo", "mapbox", "map"} & set(fig.to_plotly_json()["layout"])
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert fig.layout.yaxis.scaleanchor == "x"
+    mean_lat = sum([15.58, 15.57, 15.56, 15.50, 15.52]) / 5
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(mean_lat)))
+
+
+def test_commune_map_sizes_grow_with_the_target():
+    frame = map_frame().assign(status="on_track")
+    fig = charts.commune_map(frame, "vi", size="books_total")
+    tr = fig.data[0]
+    target = dict(zip(frame["commune_code"], frame["books_total"]))
+    pairs = sorted((target[c[0]], s) for c, s in zip(tr.customdata, tr.marker.size))
+    sizes = [s for _, s in pairs]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    assert charts.map_sizes(pd.Series([0, 100, 400]), max_px=20, min_px=4) == [4.0, 12.0, 20.0]  # area ∝ target
+
+
+def test_commune_map_hover_shows_names_as_text():
+    fig = charts.commune_map(map_frame(), "vi")
+    done = fig.data[0]
+    assert done.customdata[0][1] == "Phường &lt;b&gt;Tân&lt;/b&gt; &amp; Thạnh"
+    on_track = fig.data[1]
+    assert on_track.customdata[0][2] == "H &lt;i&gt;1&lt;/i&gt;"
+    assert on_track.customdata[0][3] == "55,0 %"
+    assert "<b>Tân" not in fig.to_json()
+
+
+def test_commune_map_national_uses_province_and_records():
+    frame = map_frame().drop(columns=["district"]).assign(province="Thành phố Đà Nẵng",
+                                                          records_total=[1, 2, 3, 4, 5, 6])
+    fig = charts.commune_map(frame, "en", size="records_total")
+    assert fig.data[0].customdata[0][2] == "Thành phố Đà Nẵng"
+    assert "Records in total" in fig.data[0].hovertemplate
+
+
+def test_commune_map_frames_out_a_far_island():
+    lat = [15.5 + 0.02 * i for i in range(20)] + [16.5]
+    lon = [108.2 + 0.02 * i for i in range(20)] + [112.0]
+    frame = pd.DataFrame({"commune_code": [f"{i:05d}" for i in range(21)],
+                          "commune": [f"Xã {i}" for i in range(20)] + ["Đặc khu Hoàng Sa"],
+                          "province": "Thành phố Đà Nẵng", "lat": lat, "lon": lon, "books_total": 10,
+                          "completion_pct": 50.0, "status": "on_track"})
+    fig = charts.commune_map(frame, "vi")
+    assert fig.layout.meta["off_frame"] == ["Đặc khu Hoàng Sa"]
+    assert fig.layout.xaxis.range[1] < 112.0  # framed on the mainland ...
+    assert len(fig.data[0].x) == 21  # ... yet still drawn
+
+
+def test_commune_map_goes_through_the_image_path():
+    from analytics import images
+
+    fig = charts.commune_map(map_frame(), "vi", v=V)
+    meta = images.ImageMeta(as_of=V.as_of, place="Tỉnh Quảng Nam", demo=True, lang="vi")
+    out = images.annotate(fig, meta)
+    shown = [a.text for a in out.layout.annotations]
+    assert "<b>Bản đồ tiến độ các xã</b>" in shown and "Tỉnh Quảng Nam · Số liệu đến 05/03/2025" in shown
+    assert "DỮ LIỆU MẪU" in shown and "1 xã không có tọa độ nên không hiện trên bản đồ" in shown
+    assert len(out.data) == len(fig.data) and out.layout.yaxis.scaleanchor == "x"
+    assert out.layout.meta["missing_coordinates"] == 1
+    out.to_json()  # serializable for st.plotly_chart and kaleido

@@ -134,11 +134,12 @@ def test_units_command(run_cli, tmp_path):
 def test_demo_command(run_cli):
     code, out, _ = run_cli("demo", "--json")
     assert code == 0
-    assert json.loads(out)["communes"] == 240
+    assert json.loads(out)["communes"] == 232
     code, out, _ = run_cli("summary")
     s = json.loads(out)
     assert s["as_of"] == "2025-03-05"
-    assert s["units_reporting"] == 240 and s["units_total"] == 241
+    # the seed campaign as it was: Quảng Nam in the unit list of 1 Jan 2025
+    assert s["units_reporting"] == 232 and s["units_total"] == 233 and s["structure"] == "2025-01"
 
 
 def test_python_dash_m_entry_point(tmp_path):

@@ -23,11 +23,13 @@ def test_demo_is_deterministic_and_shaped(con):
 
 def test_load_demo_marks_database(con):
     result = demo.load_demo(con)
-    assert result["communes"] == 240
+    assert result["communes"] == 232  # the 233 communes of 1 Jan 2025; one never reports
     assert store.is_demo(con)
     s = metrics.summary_json(con)
     assert s["as_of"] == "2025-03-05"
-    assert 0 < s["behind_schedule"] < 240
+    assert s["structure"] == "2025-01" and s["units_total"] == 233
+    assert len({d["district_code"] for d in s["districts"]}) == 17
+    assert 0 < s["behind_schedule"] < 233
     assert s["not_reporting"] >= 3  # a few stopped, one never reported
     assert 40 < s["completion_pct"] < 95
 

@@ -65,3 +65,100 @@ def test_csv(listed):
     assert "Cam kết hoàn thành" in lines[0] and "Người chịu trách nhiệm" in lines[0]
     assert "'=HYPERLINK" in text and "'+Ông A" in text and "10/03/2025" in text
     assert len(lines) == 4
+
+
+# --- hostile text through every export: formulas neutralized, control characters out -------------------
+
+# formulas, control characters, and both at once (a control character hiding a formula must not unhide it)
+HOSTILE = [
+    "=HYPERLINK(\"http://evil.example\",\"Xã\")", "=cmd|' /C calc'!A0", "@SUM(A1:A9)", "+1+cmd|' /C calc'!A0",
+    "-2+3", "\t=1+1", "\r=1+1", "Xã An\x00Hòa", "dòng một\x0bdòng hai", "\x1b[31mđỏ\x1b[0m", "\x07=1+1",
+    "Hòa\ufffe\x0c", "\x0b@SUM(A1)",
+]
+TEXT_FIELDS = ["commune", "district", "explanation_reason", "explanation_responsible"]
+
+
+def _assert_inert(cells: list[str]) -> None:
+    """No cell a spreadsheet would run, none it cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from analytics import safetext
+
+    for cell in cells:
+        assert safetext.control_char(cell, multiline=True) is None, repr(cell)
+        assert not ILLEGAL_CHARACTERS_RE.search(cell), repr(cell)
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
+            assert present_number(cell), repr(cell)
+
+
+def present_number(cell: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[+-]?[\d\s.,]*%?", cell) is not None
+
+
+def _xlsx_cells(data: bytes) -> list[str]:
+    wb = openpyxl.load_workbook(io.BytesIO(data))  # opens at all: one bad character used to break it
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "a cell would run as a formula"
+    return [c.value for c in cells if isinstance(c.value, str)]
+
+
+def _csv_cells(data: bytes) -> list[str]:
+    import csv
+
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
+
+
+def _hostile(listed: pd.DataFrame, text: str) -> pd.DataFrame:
+    df = listed.copy()
+    for col in TEXT_FIELDS:
+        df[col] = text
+    return df
+
+
+def _league(text: str) -> pd.DataFrame:
+    from analytics import present
+
+    df = pd.DataFrame({"rank": [1], "commune": [text], "district": [text], "status": ["behind"],
+                       "completion_pct": [20.0], "planned_pct": [40.0], "gap_pct": [20.0], "recent_per_day": [1.0],
+                       "required_per_day": [2.0], "projected_finish": [None], "last_report": [D],
+                       "trend": [[0.0, 1.0]]})
+    return present.league_table(df, "vi", "commune")
+
+
+EXPORTS = {
+    "underperformers_xlsx": lambda df, text: _xlsx_cells(exports.underperformers_xlsx(
+        df, as_of=D, province_name=text, campaign=text, lang="vi")),
+    "underperformers_csv": lambda df, text: _csv_cells(exports.underperformers_csv(df, "vi")),
+    "league_csv": lambda df, text: _csv_cells(exports.league_csv(_league(text))),
+    "template_xlsx": lambda df, text: _xlsx_cells(_templates().template_xlsx(df)),
+    "template_csv": lambda df, text: _csv_cells(_templates().template_csv(df)),
+}
+
+
+def _templates():
+    from analytics import templates
+
+    return templates
+
+
+@pytest.mark.parametrize("export", list(EXPORTS))
+@pytest.mark.parametrize("text", HOSTILE, ids=repr)
+def test_every_export_is_inert_and_opens(listed, export, text):
+    from analytics import present
+
+    df = _hostile(listed, text)
+    cells = EXPORTS[export](df, text)
+    _assert_inert(cells)
+    assert present.neutralize(text) in cells  # the hostile text is kept, readable and inert
+
+
+def test_control_characters_are_cleaned_not_dropped_with_their_cell(listed):
+    """A vertical tab (Word's line break) becomes a line break; the rest of the text stays."""
+    df = _hostile(listed, "Chưa có máy quét\x0bđang mượn của huyện\x00")
+    ws = openpyxl.load_workbook(io.BytesIO(exports.underperformers_xlsx(
+        df, as_of=D, province_name="Tỉnh\x00 Thử", campaign="Đợt\x0b1", lang="vi"))).active
+    assert "Tỉnh Thử" in ws["A1"].value and "Đợt\n1" in ws["A2"].value
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Chưa có máy quét\nđang mượn của huyện" in texts

@@ -14,7 +14,7 @@ from analytics import i18n
 from analytics.i18n import CATALOGUE, fmt_date, fmt_int, fmt_pct, t
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_FILES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py"]
+UI_FILES = sorted((ROOT / "views").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py"]
 CODE_FILES = UI_FILES + sorted((ROOT / "src" / "analytics").glob("*.py"))
 
 
@@ -82,7 +82,7 @@ def literal_texts(node: ast.Call) -> list[str]:
     for kw in node.keywords:
         if kw.arg in TEXT_KEYWORDS and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
             found.append(kw.value.value)
-    # words (two letters or more) that a user would read; paths like "pages/x.py" are not text
+    # words (two letters or more) that a user would read; paths like "views/x.py" are not text
     return [s for s in found if re.search(r"[^\W\d_]{2,}", s) and not s.endswith(".py") and s != "**"]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import images
+from analytics import images, safetext
 from analytics.errors import HotichError
+from support import HOSTILE_MARKUP, markup_problems
 
 MADE = datetime(2025, 3, 5, 17, 30)
 
@@ -102,3 +104,22 @@ def test_chart_png_is_2000_px_wide_and_drawn():
     assert img.size == (2 * images.EXPORT_WIDTH, 2 * (400 + images.TOP + images.FOOTER))
     dark = sum(img.convert("L").histogram()[:100])
     assert dark > 2000  # text and lines were drawn, not a blank page
+
+
+@pytest.mark.parametrize("evil", HOSTILE_MARKUP)
+def test_annotated_charts_hold_no_markup_from_names(evil):
+    """What the app draws (and the camera button saves): a chart whose title came from a name, a page title
+    and a place holding names; each shown once, escaped once."""
+    from analytics import charts
+    from analytics.metrics import View
+
+    v = View("99", date(2025, 3, 5), date(2025, 3, 1), date(2025, 3, 11), "Đợt")
+    trend = pd.DataFrame({"day": [date(2025, 3, 5)], "planned_pct": [50.0], "completion_pct": [40.0]})
+    for title in (None, f"Tiến độ {evil}"):  # the figure's own title (a commune's name), or the page's
+        meta = images.ImageMeta(title=title, as_of=v.as_of, place=images.place_text("Tỉnh Thử", evil),
+                                made_at=MADE)
+        out = images.annotate(charts.commune_trend(trend, v, evil, "vi"), meta)
+        assert markup_problems(out) == []
+        shown = texts(out)[-2:]  # annotate's title and place, after the chart's own goal and deadline labels
+        assert shown[0] == f"<b>{safetext.markup(title or evil)}</b>"  # not escaped twice
+        assert shown[1].startswith(f"{safetext.markup(evil)}, Tỉnh Thử · ")

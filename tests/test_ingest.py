@@ -198,10 +198,19 @@ def test_unknown_name_lists_candidates_and_alias_is_remembered(con):
     assert again.errors == [] and list(again.rows["commune_code"]) == ["20335"]
 
 
-def test_district_required_for_names_in_three_levels(tiny_con):
-    prep = ingest.prepare(tiny_con, csv_bytes(["report_date", "commune", "books_total", "books_digitized"],
-                                              [["2025-02-25", "Xã An Hòa", "10", "5"]]), "d.csv")
-    assert [(p.row, p.problem_key, p.column) for p in prep.errors] == [(1, "check.missing_column", "district (Huyện)")]
+@pytest.mark.parametrize("name,code", [("Phường Phước Hòa", "20338"), ("Xã Phước Hoà", "20729"),
+                                       ("P. Phước Hoà", "20338"), ("Phước Hòa", None), ("Thị trấn Phước Hòa", None)])
+def test_district_required_only_for_names_found_in_several(con, name, code):
+    """Without a district, a name is looked up in the whole province; the type word tells "Phường Phước Hòa"
+    (Tam Kỳ) from "Xã Phước Hoà" (Phước Sơn); a name still in several districts needs the district column."""
+    prep = ingest.prepare(con, csv_bytes(["report_date", "commune", "books_total", "books_digitized"],
+                                         [["2025-02-25", name, "10", "5"], ["2025-02-25", "Xã Tam Ngọc", "10", "5"]]),
+                          "d.csv")
+    if code is None:
+        assert [(p.row, p.problem_key, p.column) for p in prep.errors] == [
+            (1, "check.missing_column", "district (Huyện)")]
+    else:
+        assert prep.errors == [] and list(prep.rows["commune_code"]) == [code, "20389"]
 
 
 def test_books_total_from_target_and_report_wins(tiny_con, tmp_path):
@@ -432,3 +441,148 @@ def test_cli_withdraw(fresh_db, run_cli, tmp_path, db_path):
         assert con.execute("SELECT books_digitized FROM reports").fetchall() == [(40,)]
     code, _, err = run_cli("withdraw", str(up))
     assert code == 1 and str(up) in err
+
+
+# --- the office corpus: files made and saved by LibreOffice (tests/data/make_office_corpus.py) -------------
+
+OFFICE = CORPUS / "office"
+OFFICE_MANIFEST = json.loads((OFFICE / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", OFFICE_MANIFEST, ids=[c["file"] for c in OFFICE_MANIFEST])
+def test_office_corpus(con, case):
+    """Each class of office file, in each format LibreOffice writes, loads with the figures drawn into it
+    (per district: communes, Σ books_total, Σ books_digitized) or is refused with the expected problem."""
+    prep = ingest.prepare(con, (OFFICE / case["file"]).read_bytes(), case["file"], today=date(2025, 3, 1))
+    assert sorted({w.problem_key for w in prep.warnings}) == case["warnings"], [w.as_dict("en") for w in prep.warnings]
+    if not case["load"]:
+        assert [p.problem_key for p in prep.errors] == case["errors"], [p.as_dict("en") for p in prep.errors]
+        return
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert prep.report_dates == case["report_dates"] and prep.date_source == case["date_source"]
+    district_of = dict(zip(store.all_communes(con)["commune_code"], store.all_communes(con)["district_code"]))
+    got: dict[str, list[int]] = {}
+    for r in prep.rows.itertuples():
+        s = got.setdefault(district_of[r.commune_code], [0, 0, 0])
+        s[0], s[1], s[2] = s[0] + 1, s[1] + int(r.books_total), s[2] + int(r.books_digitized)
+    assert got == case["districts"]
+    if "chosen" in case:
+        assert prep.columns["books_digitized"] == case["chosen"]
+    if "without_figures" in case:
+        [note] = [w for w in prep.warnings if w.problem_key == "check.rows_without_figures"]
+        assert note.params["count"] == case["without_figures"]
+    result = ingest.commit(con, prep)
+    assert result.rows == len(_figures(con)) == case["rows"]
+    for w in prep.warnings:  # every note names what it took, in both languages, every blank filled in
+        for lang in ("vi", "en"):
+            d = w.as_dict(lang)
+            assert d["problem"] != w.problem_key and d["fix"] != w.fix_key and "{" not in d["problem"] + d["fix"]
+
+
+def _lines(*rows: str) -> bytes:
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+PHUOC_SON = [("Thị trấn Khâm Đức", "20722"), ("Phước Xuân", "20725"), ("Xã Phước Hoà", "20729")]
+
+
+@pytest.mark.parametrize("title,total", [
+    ("UBND HUYỆN PHƯỚC SƠN", "Tổng cộng"), ("Báo cáo của huyện Phước Sơn", "TỔNG CỘNG"),
+    ("UBND HUYEN PHUOC SON", "Cộng"), ("PHÒNG TƯ PHÁP HUYỆN PHƯỚC SƠN", "Toàn huyện")])
+def test_district_from_title_and_total_under_header(con, title, total):
+    """A district's own report: the district only in the title; a total right under the header does not make
+    the communes a footer; the signatures under the table are."""
+    data = _lines(title, "Ngày 25/02/2025", "Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", f"{total},300,150",
+                  *(f"{name},100,50" for name, _ in PHUOC_SON), ",,", "Người lập biểu,,", "Nguyễn Văn An,,")
+    prep = ingest.prepare(con, data, "bc.csv", today=date(2025, 3, 1))
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert list(prep.rows["commune_code"]) == [code for _, code in PHUOC_SON]
+    [note] = [w for w in prep.warnings if w.problem_key == "check.district_from_title"]
+    assert note.params["district"] == "Huyện Phước Sơn" and title in note.params["text"]
+    assert "Huyện Phước Sơn" in note.as_dict("vi")["problem"] and title in note.as_dict("en")["problem"]
+    assert not [w for w in prep.warnings if "total" in w.problem_key]  # 300 / 150 is the communes' sum
+    assert [s["kind"] for s in prep.skipped][-2:] in (["note", "note"], ["footer", "footer"])
+
+
+def test_district_from_file_name_and_two_districts_in_title(con):
+    rows = ["Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", *(f"{name},100,50" for name, _ in PHUOC_SON)]
+    prep = ingest.prepare(con, _lines("Ngày 25/02/2025", *rows), "bao_cao_phuoc_son_25-02.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and [w.problem_key for w in prep.warnings] == ["check.district_from_file_name"]
+    # a title naming two districts is not guessed from: Khâm Đức is only in Phước Sơn, but Phước Hoà is in two
+    prep = ingest.prepare(con, _lines("UBND HUYỆN PHƯỚC SƠN gửi UBND THÀNH PHỐ TAM KỲ", "Ngày 25/02/2025",
+                                      "Tên đơn vị,Tổng số sổ,Số sổ đã số hóa", "Phước Hoà,100,50"), "x.csv",
+                          today=date(2025, 3, 1))
+    assert [(p.problem_key, p.column) for p in prep.errors] == [("check.missing_column", "district (Huyện)")]
+
+
+def test_district_column_filled_down_in_csv(con):
+    """A district written once for its block (a merged cell saved as CSV leaves the cells under it empty)."""
+    data = csv_bytes(["Ngày báo cáo", "Huyện", "Xã", "Tổng số sổ", "Số sổ đã số hóa"], [
+        ["25/02/2025", "Thành phố Tam Kỳ", "Phước Hòa", "100", "10"],
+        ["25/02/2025", "", "An Mỹ", "100", "20"],
+        ["25/02/2025", "Huyện Phước Sơn", "Phước Hoà", "100", "30"],
+        ["25/02/2025", "", "Khâm Đức", "100", "40"],
+        ["25/02/2025", "", "Tam Ngọc", "100", "50"],  # a Tam Kỳ commune whose district cell was left empty
+    ])
+    prep = ingest.prepare(con, data, "d.csv", today=date(2025, 3, 1))
+    assert prep.errors == [], [p.as_dict("en") for p in prep.errors]
+    assert list(prep.rows["commune_code"]) == ["20338", "20341", "20729", "20722", "20389"]
+
+
+@pytest.mark.parametrize("headers,report,expected", [
+    (["Đã số hóa đến 18/02", "Đã số hóa đến 25/02"], None, 1),
+    (["Đã số hóa đến 25/02", "Đã số hóa đến 18/02"], None, 0),
+    (["Đã số hóa đến ngày 25/02/2025", "Đã số hóa đến ngày 26/02/2025"], date(2025, 2, 25), 0),
+    (["Đã số hóa (tuần trước)", "Đã số hóa (tuần này)"], None, 1),
+    (["Số hóa trong tuần", "Lũy kế đã số hóa"], None, 1),
+    (["Đã số hóa", "Đã số hóa"], date(2025, 2, 25), None),
+    (["Đã số hóa đến 18/02", "Đã số hóa"], None, None),
+])
+def test_pick_one_of_two_columns(headers, report, expected):
+    assert ingest._pick_column(headers, report) == expected
+
+
+def test_two_digitized_columns(con):
+    header = ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Đã số hóa đến 18/02", "Đã số hóa đến 25/02"]
+    data = csv_bytes(header, [["25/02/2025", "20335", "100", "10", "20"], ["25/02/2025", "20338", "100", "15", "25"]])
+    prep = ingest.prepare(con, data, "two.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and list(prep.rows["books_digitized"]) == [20, 25]
+    [w] = prep.warnings
+    assert w.problem_key == "check.column_chosen" and "(E)" in w.params["chosen"] and "(D)" in w.params["columns"]
+    assert "Đã số hóa đến 18/02" in prep.ignored_columns
+    header[3] = header[4] = "Số sổ đã số hóa"
+    prep = ingest.prepare(con, csv_bytes(header, [["25/02/2025", "20335", "100", "10", "20"]]), "two.csv",
+                          today=date(2025, 3, 1))
+    [e] = prep.errors
+    assert e.problem_key == "check.columns_same_kind" and "(D)" in e.params["columns"] and "(E)" in e.params["columns"]
+    assert "«Số sổ đã số hóa» (D)" in e.as_dict("vi")["problem"]
+    prep = ingest.prepare(con, csv_bytes(header, [["25/02/2025", "20335", "100", "", "20"]]), "two.csv",
+                          today=date(2025, 3, 1))  # only one of them filled in: that one
+    assert prep.errors == [] and list(prep.rows["books_digitized"]) == [20]
+    assert [w.problem_key for w in prep.warnings] == ["check.column_chosen"]
+
+
+def test_the_shipped_template_filled_in_part(con):
+    """The template lists every commune; a clerk fills in a few and leaves the rest: those are skipped and
+    counted (one note), and the plain-file fast path leaves the file to the row checks."""
+    from analytics import bulk, templates
+
+    text = templates.template_csv(store.all_communes(con)).decode("utf-8-sig")
+    lines = text.split("\r\n")
+    filled = []
+    communes = len([line for line in lines[1:] if line])
+    for i, line in enumerate(lines[1:], start=1):
+        if line and line.split(",")[2] in ("20335", "20338", "20729"):
+            cells = line.split(",")
+            cells[0], cells[4], cells[5] = "25/02/2025", "120", "60"
+            lines[i] = ",".join(cells)
+            filled.append(cells[2])
+    data = "\r\n".join(lines).encode("utf-8-sig")
+    assert not bulk.try_prepare_csv(con, ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
+                                    report_date=None, province=None, sheet=None, today=date(2025, 3, 1))
+    prep = ingest.prepare(con, data, "mau_bao_cao.csv", today=date(2025, 3, 1))
+    assert prep.errors == [] and sorted(prep.rows["commune_code"]) == sorted(filled)
+    [note] = prep.warnings
+    assert note.problem_key == "check.rows_without_figures" and note.params["count"] == communes - 3
+    blank = ingest.prepare(con, templates.template_csv(store.all_communes(con)), "mau.csv", today=date(2025, 3, 1))
+    assert [p.problem_key for p in blank.errors] == ["read.no_rows"]

@@ -5,13 +5,14 @@ with f-strings, ``.format`` or ``%`` in the analytics package."""
 from __future__ import annotations
 
 import ast
+import re
 import json
 import pathlib
 from datetime import date
 
 import pytest
 
-from analytics import auth, ingest, store
+from analytics import auth, ingest, safetext, store
 from analytics.errors import HotichError
 from support import TINY_UNITS, csv_bytes, fast_bcrypt, write_units_csv
 
@@ -146,7 +147,7 @@ def test_user_names_passwords_scopes_and_sign_in(base, evil):
     name = auth.add_user(base, admin, "officer", "viewer", evil + "-long-enough", display_name=evil)
     assert store.get_user(base, name)["display_name"] == evil.strip()
     assert auth.authenticate(base, "officer", evil + "-long-enough").name == "officer"
-    _intact(base, before, {"audit", "users"})
+    _intact(base, before, {"audit", "users", "login_throttle"})  # failed sign-ins are counted
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,7 @@ def _functions(tree: ast.AST):
 def test_no_sql_built_with_string_formatting():
     offenders = []
     files = sorted((ROOT / "src" / "analytics").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py",
-                                                                 *sorted((ROOT / "pages").glob("*.py"))]
+                                                                 *sorted((ROOT / "views").glob("*.py"))]
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         # names bound to dynamic strings anywhere in the module
@@ -252,7 +253,83 @@ def test_queries_are_constants():
     assert queries.count_rows("reports") == 'SELECT count(*) FROM "reports"'
 
 
+def test_rolled_up_queries_hold_only_constant_text():
+    """The queries composed per depth of the unit-structure chain are the constant templates with constant
+    CTE text in place: no value is ever part of the text."""
+    from analytics import queries, rollup
+
+    for composed, template in [(rollup.COMMUNE_STATUS, queries.COMMUNE_STATUS),
+                               (rollup.DAILY_TREND, queries.DAILY_TREND),
+                               (rollup.COMMUNE_DAILY, queries.COMMUNE_DAILY)]:
+        assert len(composed) == rollup.MAX_DEPTH + 1
+        for depth, sql in enumerate(composed):
+            assert "{" not in sql and set(re.findall(r"'[^']*'", sql)) <= {"'commune'", "'district'", "'day'"}
+            assert sql == template.replace("{ROLLED}", rollup.ROLLED_REPORTS[depth])
+    assert "lin%d" % rollup.MAX_DEPTH in rollup.ROLLED_REPORTS[rollup.MAX_DEPTH]
+
+
 def test_pages_hold_no_sql():
-    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "views").glob("*.py"))]:
         text = path.read_text(encoding="utf-8")
         assert ".execute(" not in text and "duckdb" not in text, path.name
+
+
+# --- control characters: refused where text comes in, cleaned where a report only names a unit ------------------
+
+CONTROLS = ["\x00", "\x0b", "\x0c", "\x1b", "\x07", "\x7f", "\x85", "\ufffe"]
+
+
+@pytest.mark.parametrize("ch", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_explanations_with_control_characters_are_refused(base, ch):
+    admin = auth.load_user(base, "boss")
+    before = _fingerprint(base)
+    for reason, responsible, key in ((f"Thiếu máy{ch} quét", "Ông A", "explain.reason_control"),
+                                     ("Thiếu máy quét", f"Ông{ch} A", "explain.responsible_control")):
+        with pytest.raises(HotichError) as info:
+            auth.add_explanation(base, admin, "99", "90001", date(2025, 3, 1), reason, None, responsible)
+        assert info.value.key == key
+        position = (reason if key == "explain.reason_control" else responsible).index(ch) + 1
+        assert info.value.values == {"position": position, "char": f"U+{ord(ch):04X}"}
+        assert f"U+{ord(ch):04X}" in info.value.render("vi")
+    with pytest.raises(HotichError) as info:
+        auth.set_campaign(base, admin, "99", f"Đợt{ch}1")
+    assert info.value.key == "campaign.name_control"
+    _intact(base, before, set())  # nothing written, not even the audit
+    # line breaks and tabs are ordinary in a reason; a responsible person's name is one line
+    auth.add_explanation(base, admin, "99", "90001", date(2025, 3, 1), "Một\r\nhai\tba", None, "Ông A")
+    with pytest.raises(HotichError):
+        auth.add_explanation(base, admin, "99", "90001", date(2025, 3, 1), "Lý do", None, "Ông\tA")
+
+
+@pytest.mark.parametrize("column", ["province_name", "district_name", "commune_name", "commune_type"])
+@pytest.mark.parametrize("ch", CONTROLS[:4] + ["\t"], ids=lambda c: f"U+{ord(c):04X}")
+def test_unit_lists_with_control_characters_are_refused(base, tmp_path, column, ch):
+    index = ["province_code", "province_name", "district_code", "district_name", "commune_code", "commune_name",
+             "commune_type"].index(column)
+    units = [tuple(f"{v[:3]}{ch}{v[3:]}" if i == index and n == 2 else v for i, v in enumerate(u))
+             for n, u in enumerate(TINY_UNITS)]
+    path = write_units_csv(tmp_path / "units.csv", units)
+    with pytest.raises(HotichError) as info:
+        store.read_units_csv(path)
+    assert info.value.key == "units.control_char"
+    assert info.value.values["row"] == 4 and info.value.values["column"] == column  # header = row 1
+    assert info.value.values["position"] == 4 and info.value.values["char"] == f"U+{ord(ch):04X}"
+
+
+@pytest.mark.parametrize("ch", ["\x00", "\x0b", "\x1b", "\x07", "\x1f"], ids=lambda c: f"U+{ord(c):04X}")
+def test_control_characters_in_a_report_are_read_as_spaces(base, ch):
+    """A report's names only pick a unit of the list (they are never stored as names): a stray control
+    character does not stop the match, and none reaches the messages, the upload log or the terminal."""
+    header = ["report_date", "district", "commune", "books_total", "books_digitized", "ghi_chu"]
+    note = "Ghi chú dài cho đủ một tệp thật " * 8  # (a file of mostly control characters is not a table)
+    good = csv_bytes(header, [["2025-02-22", "Huyện Một", f"Xã An{ch}Hòa", 100, 20, note],
+                              ["2025-02-22", f"Huyện{ch}Một", "Bình Thuỷ", 100, 20, note]])
+    prep = ingest.prepare(base, good, "bao_cao.csv", today=date(2025, 3, 10))
+    assert prep.ok, [p.as_dict() for p in prep.errors]
+    assert sorted(prep.rows["commune_code"]) == ["90001", "90002"]
+    bad = csv_bytes(header, [["2025-02-22", "Huyện Hai", f"Xã{ch}\x1b[31mNowhere", 100, 20, note]])
+    prep = ingest.prepare(base, bad, "bao_cao.csv", today=date(2025, 3, 10))
+    assert [(p.row, p.problem_key) for p in prep.errors] == [(2, "check.unknown_commune")]
+    assert "Nowhere" in prep.errors[0].value
+    assert all(safetext.control_char(str(p.value), multiline=True) is None for p in prep.errors + prep.warnings)
+    assert all(safetext.control_char(u["name"], multiline=True) is None for u in prep.unmatched)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from analytics import present
 
@@ -87,3 +88,32 @@ def test_underperformers_by_district():
         {"Huyện": "H1", "Số xã": 1, "Chậm so với kế hoạch": 1, "Không báo cáo": 0,
          "Chưa hoàn thành khi hết hạn": 0, "Đã giải trình": 0},
     ]
+
+
+# --- tables on screen: their toolbar downloads CSV and copies cells, so text is neutralized -------------------
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)", "+1+1", "-2+3",
+                                  "\x00=1+1", "Xã\x0bAn Hòa", "\t=1+1"], ids=repr)
+def test_shown_table_neutralizes_text_cells_only(text):
+    df = pd.DataFrame({"name": [text, "Xã An Hòa"], "pct": [45.5, -3.0], "trend": [[1.0, 2.0], [0.0, 1.0]],
+                       "rank": pd.array([1, None], dtype="Int64")})
+    shown = present.shown_table(df)
+    assert shown["name"].tolist() == [present.neutralize(text), "Xã An Hòa"]
+    assert shown["name"].iloc[0][0] == "'" or "\x0b" in text
+    assert "\x00" not in shown["name"].iloc[0] and "\x0b" not in shown["name"].iloc[0]
+    assert shown["pct"].tolist() == [45.5, -3.0] and shown["trend"].tolist() == [[1.0, 2.0], [0.0, 1.0]]
+    assert shown["rank"].dtype == "Int64" and df["name"].iloc[0] == text  # the caller's frame is untouched
+
+
+@pytest.mark.parametrize("text", ["-5", "+1.234", "-12,5 %", "-", "- 3"])
+def test_plain_numbers_written_as_text_are_left_alone(text):
+    assert present.neutralize(text) == text
+
+
+def test_shown_table_reaches_text_in_mixed_columns():
+    df = pd.DataFrame({"mixed": pd.Series(["=1+1", None, [1.0], 5, "Xã\x00An"], dtype=object),
+                       "text": pd.Series(["@SUM(A1)", None, "a", "b", "@SUM(A1)"], dtype="str")})
+    shown = present.shown_table(df)
+    assert shown["mixed"].tolist() == ["'=1+1", None, [1.0], 5, "XãAn"]
+    assert shown["text"].tolist()[::4] == ["'@SUM(A1)", "'@SUM(A1)"] and pd.isna(shown["text"].iloc[1])

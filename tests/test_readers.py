@@ -136,3 +136,69 @@ def test_sheet_choice():
     assert exc.value.problem.problem_key == "read.no_sheet"
     table = read_table("g.xlsx", (CORPUS / "bao_cao_co_huong_dan.xlsx").read_bytes())
     assert table.sheet == "Báo cáo" and table.sheets == ["Hướng dẫn", "Báo cáo"]
+
+
+# --- .ods merged cells (calamine gives none) -----------------------------------------------------------------
+
+_ODS_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+             'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+             'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+             'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>')
+
+
+def _ods(content: str) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("content.xml", _ODS_HEAD + content + "</office:spreadsheet></office:body></office:document-content>")
+    return buf.getvalue()
+
+
+def test_ods_merges_counted_not_expanded():
+    """LibreOffice writes a million empty rows as one element: positions are counted; spans past the limits
+    are cut; a damaged content.xml gives what was read before the damage."""
+    huge = ('<table:table table:name="S"><table:table-row table:number-rows-repeated="1048570">'
+            '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+            '<table:table-row><table:table-cell table:number-columns-repeated="3"/>'
+            '<table:table-cell table:number-rows-spanned="4" table:number-columns-spanned="2"/>'
+            '</table:table-row></table:table>'
+            '<table:table table:name="T"><table:table-header-rows><table:table-row>'
+            '<table:table-cell table:number-columns-spanned="3"><text:p>Số lượng</text:p></table:table-cell>'
+            '<table:covered-table-cell table:number-columns-repeated="2"/>'
+            '<table:table-cell table:number-rows-spanned="999999999999"/></table:table-row></table:table-header-rows>'
+            '</table:table>')
+    assert readers.ods_merged_ranges(_ods(huge)) == {"S": [], "T": [((0, 0), (0, 2)),
+                                                                    ((0, 3), (readers.MAX_ROWS - 1, 3))]}
+    damaged = _ods('<table:table table:name="S"><table:table-row><table:table-cell table:number-columns-spanned="2"/>'
+                   '</table:table-row><table:table-row><broken')
+    assert readers.ods_merged_ranges(damaged) == {"S": [((0, 0), (0, 1))]}
+    assert readers.ods_merged_ranges(b"PK\x03\x04 not a zip") == {}
+
+
+def test_ods_district_merged_down_is_read_like_xlsx():
+    """The same document saved by LibreOffice as .ods and .xlsx gives the same cells (the district merged
+    down over its communes included)."""
+    office = CORPUS / "office"
+    ods = read_table("t.ods", (office / "tinh_huyen_gop_o.ods").read_bytes())
+    xlsx = read_table("t.xlsx", (office / "tinh_huyen_gop_o.xlsx").read_bytes())
+    assert readers.ods_merged_ranges((office / "tinh_huyen_gop_o.ods").read_bytes())["Toàn tỉnh"]
+    assert ods.rows == xlsx.rows and ods.header == xlsx.header and ods.title_lines == xlsx.title_lines
+    districts = [r[ods.columns["district"]] for r in ods.rows[2:]]  # under the column numbers and TỔNG CỘNG
+    assert None not in districts and districts[0] == districts[12] == "Thành phố Tam Kỳ" != districts[13]
+
+
+@pytest.mark.parametrize("text,kind", [("Toàn huyện", "total"), ("TOÀN HUYỆN", "total"), ("toan thi xa", "total"),
+                                       ("Toàn huyện Phước Sơn", "subtotal"), ("Cộng", "subtotal"),
+                                       ("Thị xã Điện Bàn", None)])
+def test_district_totals(text, kind):
+    assert layout.total_kind(text) == kind
+
+
+def test_figure_headers_naming_a_date_and_duplicates():
+    header = ["Ngày báo cáo", "Tổng số sổ", "Đã số hóa đến ngày 18/02", "Đã số hóa đến ngày 25/02", "Ghi chú"]
+    assert [layout.classify_header(h) for h in header] == ["report_date", "books_total", "books_digitized",
+                                                          "books_digitized", "note"]
+    assert layout.duplicate_columns(header) == {"books_digitized": [2, 3]}
+    assert layout.map_columns(header)[0]["books_digitized"] == 2  # the first; ingest decides between them
+    records = ["Tổng số trường hợp", "Số trường hợp đã số hóa", "Tổng số trường hợp đã số hóa"]
+    assert [layout.classify_header(h) for h in records] == [None, "records_digitized", "records_digitized"]

@@ -76,6 +76,10 @@ def hostile_db(tmp_path, monkeypatch):
         if hasattr(store, "add_explanation"):
             store.add_explanation(con, "99", "90002", date(2025, 3, 5), "=HYPERLINK(\"http://evil\") **bold**",
                                   None, "@SUM(A1) [link](http://x)")
+        # control characters, as a database written before they were refused at input may hold them
+        con.execute("UPDATE units SET name = ? WHERE level = 'commune' AND code = '90004'",
+                    ["Phường\x00Tân\x0bThạnh"])
+        con.execute("UPDATE uploads SET file_name = ? WHERE file_name = '=1+1.csv'", ["=1+1\x1b[31m.csv"])
     return path
 
 
@@ -139,6 +143,19 @@ def _texts_in_tables(at) -> str:
     return "\n".join(d.value.to_csv() for d in at.dataframe)
 
 
+def _table_cells(at) -> list[str]:
+    """Every text cell of every table on the page, as its toolbar would download or copy it."""
+    return [x for d in at.dataframe for col in d.value.columns for x in d.value[col] if isinstance(x, str)]
+
+
+def _inert(cell: str) -> bool:
+    from analytics import safetext
+
+    if safetext.control_char(cell, multiline=True) is not None:
+        return False
+    return cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\n") or re.fullmatch(r"[+-]?[\d\s.,]*%?", cell)
+
+
 @pytest.mark.parametrize("page", ["overview", "localities", "underperformers", "upload", "settings", "admin"])
 def test_pages_show_hostile_names_as_text(hostile_db, monkeypatch, page):
     from streamlit.testing.v1 import AppTest
@@ -147,7 +164,7 @@ def test_pages_show_hostile_names_as_text(hostile_db, monkeypatch, page):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()  # no accounts: open mode
     assert not at.exception
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception
     for kind, body, allow_html in _markdown_bodies(at):
         for raw in RAW_PATTERNS:
@@ -157,6 +174,13 @@ def test_pages_show_hostile_names_as_text(hostile_db, monkeypatch, page):
     if page in ("underperformers", "localities", "admin"):
         tables = _texts_in_tables(at)
         assert "[link](http://x)" in tables and "**bold**" in tables  # the names are there, as plain text
+    cells = _table_cells(at)
+    assert not [c for c in cells if not _inert(c)], f"{page}: a table's CSV download would hold a formula"
+    if page in ("underperformers", "localities"):
+        assert "'=HYPERLINK(\"http://evil.example\",\"Xã\")" in cells  # kept, inert, as our exports write it
+        assert "PhườngTân\nThạnh" in cells
+    if page in ("upload", "admin"):
+        assert "'=1+1[31m.csv" in cells
 
 
 def test_campaign_name_is_escaped_in_the_sidebar(hostile_db, monkeypatch):
@@ -165,13 +189,29 @@ def test_campaign_name_is_escaped_in_the_sidebar(hostile_db, monkeypatch):
     monkeypatch.setenv("HOTICH_DB", str(hostile_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     captions = [c.value for c in at.sidebar.caption]
-    assert any(r"\*\*Đợt\*\* \[link\]\(http\://x\)" in c for c in captions), captions
+    assert any("\\*\\*Đợt\\*\\* \\[link\\]\\(http\\:\u2060//x\\)" in c for c in captions), captions
+
+
+def test_pages_draw_tables_only_through_ui_table():
+    """``ui.table`` neutralizes what a table's toolbar downloads; a page calling st.dataframe would skip it."""
+    offenders = []
+    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\.(dataframe|data_editor|table)\(", line) and "ui.table(" not in line:
+                offenders.append(f"{path.name}:{no}: {line.strip()}")
+    line = "return st.dataframe(present.shown_table(data), **kwargs)"
+    assert offenders == [f"ui.py:{_ui_table_line()}: {line}"]
+
+
+def _ui_table_line() -> int:
+    lines = (ROOT / "ui.py").read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if "st.dataframe(present.shown_table" in line)
 
 
 def test_no_unsafe_html_in_pages():
     """No page or the glue turns on HTML rendering (st.html, unsafe_allow_html=True)."""
     offenders = []
-    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "views").glob("*.py"))]:
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", line):
                 offenders.append(f"{path.name}:{no}: {line.strip()}")
@@ -184,8 +224,29 @@ def test_md_escape():
 
     sys.path.insert(0, str(ROOT))
     ui = importlib.import_module("ui")
-    assert ui.md("**bold** [l](http://x)") == r"\*\*bold\*\* \[l\]\(http\://x\)"
+    assert ui.md("**bold** [l](http://x)") == "\\*\\*bold\\*\\* \\[l\\]\\(http\\:\u2060//x\\)"
     assert ui.md("Xã An Hòa") == "Xã An Hòa"
+
+
+# the patterns Streamlit's Markdown (mdast-util-gfm-autolink-literal) links in text after escapes are resolved
+AUTOLINK_URL = re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I)
+AUTOLINK_EMAIL = re.compile(r"(?:^|(?<=[\s\W]))([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)")
+URLS = ["http://evil.example/login", "HTTPS://evil.example", "www.evil.example", "WWW.evil.example/x",
+        "Xem tại https://evil.example/a?b=c", "admin@evil.example", "mailto:a@evil.example",
+        "[x](https://evil.example)", "<https://evil.example>"]
+
+
+@pytest.mark.parametrize("text", URLS)
+def test_md_breaks_bare_urls_and_emails(text):
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    ui = importlib.import_module("ui")
+    shown = re.sub(r"\\(.)", r"\1", ui.md(text))  # what the text is once Markdown resolved the escapes
+    assert AUTOLINK_URL.search(shown) is None and AUTOLINK_EMAIL.search(shown) is None, shown
+    assert shown.replace("\u2060", "") == text  # nothing else changes: the joiner is invisible
+    assert AUTOLINK_URL.search(text) or AUTOLINK_EMAIL.search(text)  # the pattern would have linked it
 
 
 def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
@@ -194,7 +255,7 @@ def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
 
     monkeypatch.setenv("HOTICH_DB", str(hostile_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     header = ["report_date", "district", "commune", "books_total", "books_digitized"]
     good = csv_bytes(header, [["2025-03-05", "[link](http://x)", "**bold**", 100, 50]])
     bad = csv_bytes(header, [["2025-03-05", "**bold**", "![img](http://evil.example/t.png)", 100, 50],
@@ -207,4 +268,41 @@ def test_upload_page_shows_hostile_file_names_as_text(hostile_db, monkeypatch):
     for kind, body, _ in bodies:
         for raw in RAW_PATTERNS:
             assert raw not in body, f"upload: {kind} renders {raw!r} as Markdown: {body[:200]!r}"
-    assert any(r"\[link\]\(http\://x\)" in body for _, body, _ in bodies)  # the file name is shown, escaped
+    assert any("\\[link\\]\\(http\\:\u2060//x\\)" in body for _, body, _ in bodies)  # the file name is shown, escaped
+
+
+def test_explanation_form_refuses_control_characters(hostile_db, monkeypatch):
+    """Word's line break (U+000B) pasted into the reason: a message saying which character and where, nothing
+    saved (it used to be saved, and then the Excel report could not be made for anyone)."""
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.i18n import t
+
+    monkeypatch.setenv("HOTICH_DB", str(hostile_db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/underperformers.py").run()
+    with store.session(hostile_db) as con:
+        before = len(store.explanations(con, "99"))
+    at.selectbox(key="explain_commune").set_value("90001")
+    at.text_area(key="explain_reason").input("Thiếu máy quét\x0bđang mượn")
+    next(b for b in at.button if b.label == t("explain.save")).click().run()
+    assert not at.exception
+    assert any("U\\+000B" in e.value and "15" in e.value for e in at.error), [e.value for e in at.error]
+    with store.session(hostile_db) as con:
+        assert len(store.explanations(con, "99")) == before
+
+
+def test_unit_list_upload_refuses_control_characters(hostile_db, monkeypatch, tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("HOTICH_DB", str(hostile_db))
+    units = [u if u[4] != "90003" else (*u[:5], "Thị trấn\x00Cẩm Lệ", u[6]) for u in TINY_UNITS]
+    data = write_units_csv(tmp_path / "units.csv", units).read_bytes()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.switch_page("pages/settings.py").run()
+    at.file_uploader(key="set_units_file").set_value([("danh_muc.csv", data, "text/csv")]).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    wanted = ["danh\\_muc\\.csv", "4", "commune\\_name", "U\\+0000"]  # file, row, column, character (escaped)
+    assert any(all(w in e for w in wanted) for e in errors), errors
+    assert not [b for b in at.button if b.key == "set_units_apply"]  # nothing to apply

@@ -7,6 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
+from analytics import store, units
 from analytics.units import UnitIndex, name_key, plain_key, strip_type
 
 COMMUNES = pd.DataFrame([
@@ -86,3 +87,37 @@ def test_districts(index):
     assert index.match_district("huyen hai").code == "902"
     m = index.match_district("Huyện Ba")
     assert m.code is None and m.reason == "unknown"
+
+
+@pytest.fixture(scope="module")
+def qn_index(tmp_path_factory) -> UnitIndex:
+    """The shipped Quảng Nam 2024 list."""
+    con = store.connect(tmp_path_factory.mktemp("qn") / "qn.duckdb")
+    try:
+        return UnitIndex(store.all_communes(con))
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("name,kind", [("Phường Phước Hòa", "phuong"), ("Xã Phước Hoà", "xa"), ("P. An Mỹ", "phuong"),
+                                       ("TT. Khâm Đức", "thi tran"), ("thi tran Kham Duc", "thi tran"),
+                                       ("Phước Hòa", None), ("Thị xã Điện Bàn", None), ("Xá Lượng", None)])
+def test_commune_type(name, kind):
+    assert units.commune_type(name) == kind
+
+
+@pytest.mark.parametrize("text,typed,found", [
+    ("UBND HUYỆN PHƯỚC SƠN", True, {"511"}), ("BÁO CÁO ... CỦA HUYỆN ĐẠI LỘC", True, {"506"}),
+    ("THỊ XÃ ĐIỆN BÀN", True, {"507"}), ("THÀNH PHỐ TAM KỲ", True, {"502"}), ("Huyện Phú Ninh", True, {"518"}),
+    ("UBND HUYEN NAM TRA MY", True, {"516"}), ("Tam Kỳ, ngày 25 tháng 02 năm 2025", True, set()),
+    ("UBND TỈNH QUẢNG NAM", True, set()), ("bao_cao_phuoc_son_25-02", False, {"511"}),
+    ("BC-NuiThanh", False, {"517"}), ("bao_cao_tinh_quang_nam", False, set())])
+def test_districts_in_text(qn_index, text, typed, found):
+    assert qn_index.districts_in_text(text, typed=typed) == found
+
+
+def test_type_word_tells_apart_names_in_two_districts(qn_index):
+    assert qn_index.match_commune(None, "Phường Phước Hòa").code == "20338"
+    assert qn_index.match_commune(None, "Xã Phước Hòa").code == "20729"
+    m = qn_index.match_commune(None, "Phước Hòa")
+    assert m.reason == "ambiguous" and m.codes == ["20338", "20729"]

@@ -33,7 +33,7 @@ def upload_page(monkeypatch, db: Path, *files: tuple[str, bytes, str]) -> AppTes
     monkeypatch.setenv("HOTICH_AUTO_DEMO", "0")
     monkeypatch.setenv("HOTICH_OPEN_MODE", "1")  # no account yet: everyone may upload
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("views/upload.py").run()
     assert not at.exception, [e.value for e in at.exception]
     if files:
         at.file_uploader(key="upload_files").set_value(list(files)).run()

@@ -77,7 +77,7 @@ MALFORMED = [
     {"as_of": "abc"}, {"as_of": "2025-02-30"}, {"as_of": "20250301"}, {"as_of": "2025-3-1"},
     {"as_of": "<script>alert(1)</script>" * 40}, {"district": "<script>alert(1)</script>"},
     {"province": "00"}, {"province": "x" * 5000}, {"measure": "x"}, {"lang": "xx"},
-    {"district": "9" * 5000, "measure": "records", "lang": "en"},
+    {"district": "9" * 5000, "measure": "records", "lang": "en"}, {"structure": "<b>x</b>"},
 ]
 
 

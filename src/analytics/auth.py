@@ -10,17 +10,25 @@ calls ``require`` first, so a page that forgot to hide a button still cannot wri
 local operator (``operator()``: an admin named ``cli:<os user>``): whoever can run it can open the
 database file anyway, so a password there would protect nothing.
 
-Local accounts keep a bcrypt hash (salted, slow; cost ``HOTICH_BCRYPT_ROUNDS``, default 12). After
-``HOTICH_MAX_FAILED_LOGINS`` (5) failures in a row an account is locked for ``HOTICH_LOCKOUT_MINUTES``
-(15). With an OpenID Connect provider the app signs in with ``st.login`` and maps the e-mail to an
-account row of the same name (no password). No Streamlit here.
+Local accounts keep a bcrypt hash (salted, slow; cost ``HOTICH_BCRYPT_ROUNDS``, default 12). Wrong
+passwords are throttled, never locked: after ``HOTICH_MAX_FAILED_LOGINS`` (5) failures in a row of one
+name from one client (and 4 times as many from one client, whatever the names), each further attempt
+must wait a delay that doubles from ``HOTICH_LOGIN_DELAY_SECONDS`` (2) up to ``HOTICH_LOCKOUT_MINUTES``
+(15). A hard lock would let anyone keep the administrator out by typing wrong passwords; a delay per
+client only slows the one who types them. Unknown names get exactly the same answers, state and bcrypt
+work as real ones, so nothing tells which accounts exist. With an OpenID Connect provider the app signs
+in with ``st.login`` and maps the e-mail to an account row of the same name (no password). No Streamlit
+here.
 """
 
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import re
+import threading
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -58,7 +66,7 @@ class Forbidden(HotichError):
 
 
 class SignInFailed(HotichError):
-    """Wrong name or password, or a locked or disabled account."""
+    """Wrong name or password, a disabled account, or an attempt made before its wait was over."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +104,34 @@ OPEN_USER = User(name="(open)", role="admin", source="open")
 
 
 def max_failures() -> int:
-    return int(os.environ.get("HOTICH_MAX_FAILED_LOGINS", "5"))
+    """Failures in a row of one name from one client before each further attempt has to wait."""
+    return max(1, int(os.environ.get("HOTICH_MAX_FAILED_LOGINS", "5")))
+
+
+# a client (an office behind one address, or someone trying many names) gets this many times as many
+CLIENT_FAILURE_FACTOR = 4
 
 
 def lockout_minutes() -> float:
-    return float(os.environ.get("HOTICH_LOCKOUT_MINUTES", "15"))
+    """The longest wait between two attempts (the delays double up to it)."""
+    return max(0.0, float(os.environ.get("HOTICH_LOCKOUT_MINUTES", "15")))
+
+
+def first_delay_seconds() -> float:
+    return max(0.0, float(os.environ.get("HOTICH_LOGIN_DELAY_SECONDS", "2")))
+
+
+def forget_after() -> timedelta:
+    """A name or client quiet this long starts again from zero failures."""
+    return max(timedelta(hours=1), 2 * timedelta(minutes=lockout_minutes()))
+
+
+def throttle_delay(failures: int, free: int) -> float:
+    """Seconds to wait after the ``failures``-th failure in a row, when ``free`` failures cost nothing."""
+    if failures < free:
+        return 0.0
+    cap = lockout_minutes() * 60
+    return min(cap, first_delay_seconds() * 2 ** min(failures - free, 40))
 
 
 def bcrypt_rounds() -> int:
@@ -115,22 +146,47 @@ def view_requires_login() -> bool:
 # --- the check ---------------------------------------------------------------------
 
 
-def require(user: User | None, action: str, scope: Iterable[str] | None = None) -> None:
-    """Raise ``Forbidden`` unless ``user`` may do ``action`` on the communes ``scope`` (codes)."""
+def require(user: User | None, action: str, scope: Iterable[str] | None = None, **context: Any) -> None:
+    """Raise ``Forbidden`` unless ``user`` may do ``action`` on the communes ``scope`` (codes).
+
+    The message names the action (``auth.forbidden.<action>``, ``auth.outside.<action>``): a refused
+    withdrawal speaks of the upload, not of "the file". ``context`` fills it in (e.g. ``upload_id``)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if user is None:
         if action == "view" and not view_requires_login():
             return
-        raise Forbidden("auth.sign_in_needed")
+        raise Forbidden("auth.sign_in_needed", action=action)
     if not user.can(action):
-        raise Forbidden("auth.forbidden", user=user.name, role=user.role, action=action)
+        raise Forbidden(f"auth.forbidden.{action}", user=user.name, role=user.role, action=action, **context)
     if user.is_admin or scope is None:
         return
     outside = sorted({str(c) for c in scope} - set(user.communes))
     if outside:
         shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
-        raise Forbidden("auth.outside_scope", user=user.name, communes=shown, count=len(outside))
+        raise Forbidden(f"auth.outside.{action}", user=user.name, communes=shown, count=len(outside),
+                        action=action, **context)
+
+
+def check(con: store.Connection, user: User | None, action: str, scope: Iterable[str] | None = None, *,
+          target: str | None = None, file_name: str | None = None, **context: Any) -> None:
+    """``require``, and when it refuses, an audit row ``refused:<action>`` (who, what, why) before raising.
+
+    A refused write changes nothing, but someone tried it: the administrator should be able to see who."""
+    codes = None if scope is None else sorted({str(c) for c in scope})
+    try:
+        require(user, action, codes, **context)
+    except Forbidden as exc:
+        _log_refusal(con, user, action, exc, target, file_name)
+        raise
+
+
+def _log_refusal(con: store.Connection, user: User | None, action: str, exc: Forbidden, target: str | None,
+                 file_name: str | None) -> None:
+    detail = {"reason": exc.key, "role": user.role if user else None}
+    detail.update({k: exc.values[k] for k in ("communes", "count") if k in exc.values})
+    store.record_refusal(con, user.name if user else None, f"refused:{action}", target, detail,
+                         file_name=file_name, source=user.source if user else None)
 
 
 # --- accounts ------------------------------------------------------------------------
@@ -166,15 +222,16 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
 
 
-# a hash to compare against when the name is unknown, so a wrong name costs as long as a wrong password
-_DUMMY_HASH: str | None = None
+# a hash to compare against when the name is unknown (or has no password), so a wrong name costs as long
+# as a wrong password; one per cost factor, the cost of the real hashes
+_DUMMY_HASHES: dict[int, str] = {}
 
 
 def _dummy_hash() -> str:
-    global _DUMMY_HASH
-    if _DUMMY_HASH is None:
-        _DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=bcrypt_rounds())).decode("ascii")
-    return _DUMMY_HASH
+    rounds = bcrypt_rounds()
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=rounds)).decode("ascii")
+    return _DUMMY_HASHES[rounds]
 
 
 def load_user(con: store.Connection, name: str, source: str = "app") -> User | None:
@@ -187,35 +244,94 @@ def load_user(con: store.Connection, name: str, source: str = "app") -> User | N
                 display_name=row["display_name"])
 
 
-def authenticate(con: store.Connection, name: str, password: str, source: str = "app") -> User:
-    """Check a name and password; count failures and lock the account after too many."""
-    try:
+# Sign-ins from one client are checked one at a time (the check of the wait, the bcrypt comparison and the
+# new state), so a burst of parallel attempts cannot all slip through the same open moment. A fixed pool
+# of locks: memory does not grow with the number of clients.
+_CLIENT_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def client_key(client: str | None) -> str:
+    """The throttling key of a client: its IP address as the server saw it, or ``local``."""
+    text = client.strip()[:100] if isinstance(client, str) else ""
+    return text or "local"
+
+
+def _tried_name(name: str) -> str:
+    """The name as tried, for throttling: normalized like an account name, whether or not it is one."""
+    return (name or "").strip().lower()[:100]
+
+
+def _throttle_keys(name: str, client: str) -> dict[str, tuple[str | None, int]]:
+    """key -> (name recorded on the row, failures that cost nothing)."""
+    return {f"pair:{client}|{name}": (name, max_failures()),
+            f"client:{client}": (None, max_failures() * CLIENT_FAILURE_FACTOR)}
+
+
+def _failures_now(state: dict[str, Any] | None, now: datetime) -> int:
+    if state is None or state["last_failure"] is None or now - state["last_failure"] > forget_after():
+        return 0
+    return int(state["failures"])
+
+
+def authenticate(con: store.Connection, name: str, password: str, source: str = "app",
+                 client: str | None = None) -> User:
+    """Check a name and password from ``client`` (its IP address; the page passes it).
+
+    Every refusal is ``auth.bad_login``, or ``auth.bad_login_wait`` with the seconds to wait once the
+    failures of this name from this client (or of this client) ask for a pause; an attempt made before the
+    pause is over is refused unchecked with the same message. Known and unknown names go through the same
+    steps (same rows, same bcrypt work), so neither the answer nor its time tells whether an account exists.
+    """
+    tried, who = _tried_name(name), client_key(client)
+    keys = _throttle_keys(tried, who)
+    with _CLIENT_LOCKS[zlib.crc32(who.encode("utf-8")) % len(_CLIENT_LOCKS)]:
+        now = store._now()
+        states = {key: store.login_throttle(con, key) for key in keys}
+        waits = [(state["next_allowed"] - now).total_seconds() for state in states.values()
+                 if state is not None and state["next_allowed"] is not None and state["next_allowed"] > now]
+        if waits:
+            store.record_login(con, tried, "refused", known=False, source=source, client=who)
+            raise SignInFailed("auth.bad_login_wait", seconds=max(1, math.ceil(max(waits))))
+        try:
+            row = store.get_user(con, normalize_name(name))
+        except InvalidArgument:
+            row = None
+        hashed = row["password_hash"] if row is not None and row["password_hash"] else None
+        matches = verify_password(password, hashed or _dummy_hash())  # the same work for every name
+        ok = matches and hashed is not None and bool(row and row["active"])
+        if ok:
+            assert row is not None
+            pair = next(iter(keys))
+            # the client's count stays: signing in to one's own account must not reset a guesser's budget
+            store.record_login(con, row["name"], "ok", known=True, source=source, client=who, clear=[pair])
+            user = load_user(con, row["name"], source)
+            if user is None:
+                raise SignInFailed("auth.bad_login")
+            return user
+        rows, delay = [], 0.0
+        for key, (account, free) in keys.items():
+            failures = _failures_now(states[key], now) + 1
+            wait = throttle_delay(failures, free)
+            delay = max(delay, wait)
+            rows.append((key, account, failures, now + timedelta(seconds=wait) if wait > 0 else None))
+        store.record_login(con, tried, "failed", known=row is not None, source=source, client=who, throttle=rows)
+    if delay > 0:
+        raise SignInFailed("auth.bad_login_wait", seconds=max(1, math.ceil(delay)))
+    raise SignInFailed("auth.bad_login")
+
+
+def unlock(con: store.Connection, actor: User | None, name: str | None) -> int:
+    """Lift the sign-in waits of account ``name`` (every client), or of everyone with None; logged.
+
+    The administrator's way in when someone has been typing wrong passwords from the same address."""
+    require(actor, "users")
+    assert actor is not None
+    key = None
+    if name is not None:
         key = normalize_name(name)
-    except InvalidArgument:
-        verify_password(password, _dummy_hash())
-        raise SignInFailed("auth.bad_login") from None
-    row = store.get_user(con, key)
-    now = store._now()
-    if row is None:
-        verify_password(password, _dummy_hash())
-        store.record_login(con, key, False, max_failures=max_failures(), lock_until=now, known=False,
-                           source=source)
-        raise SignInFailed("auth.bad_login")
-    if row["locked_until"] is not None and row["locked_until"] > now:
-        minutes = max(1, round((row["locked_until"] - now).total_seconds() / 60))
-        raise SignInFailed("auth.locked", minutes=minutes)
-    ok = bool(row["active"]) and verify_password(password, row["password_hash"])
-    store.record_login(con, key, ok, max_failures=max_failures(),
-                       lock_until=now + timedelta(minutes=lockout_minutes()), known=True, source=source)
-    if not ok:
-        after = store.get_user(con, key)
-        if after and after["locked_until"] is not None and after["locked_until"] > now:
-            raise SignInFailed("auth.locked", minutes=round(lockout_minutes()))
-        raise SignInFailed("auth.bad_login")
-    user = load_user(con, key, source)
-    if user is None:
-        raise SignInFailed("auth.bad_login")
-    return user
+        if store.get_user(con, key) is None:
+            raise NotFoundError("auth.unknown_user", name=name)
+    return store.clear_login_throttle(con, key, by=actor.name, source=actor.source)
 
 
 def parse_scopes(con: store.Connection, items: Iterable[str]) -> list[tuple[str, str]]:
@@ -243,7 +359,7 @@ def parse_scopes(con: store.Connection, items: Iterable[str]) -> list[tuple[str,
 def add_user(con: store.Connection, actor: User | None, name: str, role: str, password: str | None = None,
              display_name: str | None = None, scopes: Iterable[str] = ()) -> str:
     """Create an account (admin only). Without a password it can sign in through OpenID only."""
-    require(actor, "users")
+    check(con, actor, "users", target=_tried_name(name))
     key = _account_name(name)
     if role not in ROLES:
         raise InvalidArgument("auth.bad_role", role=role, roles=", ".join(ROLES))
@@ -262,17 +378,16 @@ def _account_name(name: str) -> str:
 
 
 def set_password(con: store.Connection, actor: User | None, name: str, password: str) -> None:
-    """A new password (admin, or the account itself); also lifts a lock-out."""
+    """A new password (admin, or the account itself); also lifts every sign-in wait of the account."""
     key = normalize_name(name)
     if actor is None or (actor.name != key and not actor.is_admin):
-        raise Forbidden("auth.forbidden", user=getattr(actor, "name", "-"), role=getattr(actor, "role", "-"),
-                        action="users")
+        check(con, actor, "users", target=key)  # refuses (and logs) anyone but an admin
     store.update_user(con, key, by=actor.name, source=actor.source, password_hash=hash_password(password))
 
 
 def change_user(con: store.Connection, actor: User | None, name: str, *, role: str | None = None,
                 active: bool | None = None, scopes: Iterable[str] | None = None) -> None:
-    require(actor, "users")
+    check(con, actor, "users", target=_tried_name(name))
     key = normalize_name(name)
     if role is not None and role not in ROLES:
         raise InvalidArgument("auth.bad_role", role=role, roles=", ".join(ROLES))
@@ -299,36 +414,37 @@ def _src(user: User) -> str:
 
 
 def withdraw_upload(con: store.Connection, user: User | None, upload_id: int) -> int:
-    require(user, "withdraw")
+    check(con, user, "withdraw", target=str(upload_id), upload_id=upload_id)
     assert user is not None
     if not user.is_admin:
-        require(user, "withdraw", store.upload_communes(con, upload_id))
+        check(con, user, "withdraw", store.upload_communes(con, upload_id), target=str(upload_id),
+              upload_id=upload_id)
     return store.withdraw_upload(con, upload_id, user=user.name, source=_src(user))
 
 
 def set_campaign(con: store.Connection, user: User | None, province: str, name: str | None = None,
                  start: date | None = None, deadline: date | None = None) -> store.Campaign:
-    require(user, "campaign")
+    check(con, user, "campaign", target=province)
     assert user is not None
     return store.set_campaign(con, province, name, start, deadline, user=user.name, source=_src(user))
 
 
 def set_setting(con: store.Connection, user: User | None, province: str, key: str, value: str) -> None:
-    require(user, "settings")
+    check(con, user, "settings", target=province)
     assert user is not None
     store.set_setting(con, province, key, value, user=user.name, source=_src(user))
 
 
 def replace_units(con: store.Connection, user: User | None, rows: list[dict[str, Any]],
                   file_name: str | None = None) -> dict[str, int]:
-    require(user, "units")
+    check(con, user, "units", file_name=file_name)
     assert user is not None
     return store.replace_units(con, rows, user=user.name, source=_src(user), file_name=file_name)
 
 
 def add_alias(con: store.Connection, user: User | None, province: str, district: str | None, alias_key: str,
               commune_code: str) -> None:
-    require(user, "alias", [commune_code])
+    check(con, user, "alias", [commune_code], target=commune_code)
     assert user is not None
     store.add_alias(con, province, district, alias_key, commune_code, user=user.name, source=_src(user))
 
@@ -336,19 +452,42 @@ def add_alias(con: store.Connection, user: User | None, province: str, district:
 def add_explanation(con: store.Connection, user: User | None, province: str, commune_code: str,
                     explained_on: date, reason: str, new_completion_date: date | None = None,
                     responsible: str | None = None) -> int:
-    require(user, "explain", [store.canonical_code(commune_code, "commune") or ""])
+    code = store.canonical_code(commune_code, "commune") or ""
+    check(con, user, "explain", [code], target=code or str(commune_code))
     assert user is not None
     return store.add_explanation(con, province, commune_code, explained_on, reason, new_completion_date,
                                  responsible, user=user.name)
 
 
 def delete_explanation(con: store.Connection, user: User | None, explanation_id: int) -> None:
-    require(user, "explain")
+    check(con, user, "explain", target=str(explanation_id))
     assert user is not None
     if not user.is_admin:
         codes = store.explanations_commune(con, explanation_id)
-        require(user, "explain", codes)
+        check(con, user, "explain", codes, target=str(explanation_id))
     store.delete_explanation(con, explanation_id, user=user.name)
+
+
+def visible_uploads(user: User | None, uploads: Any, communes: dict[int, frozenset[str]]) -> Any:
+    """The upload log as ``user`` may see it: everything for an admin; for an uploader its own attempts and
+    the uploads that touch its communes (file names of other districts are not its business)."""
+    if user is None or user.is_admin:
+        return uploads
+    mine = set(user.communes)
+    keep = [str(r["user_name"] or "") == user.name or bool(communes.get(int(r["upload_id"]), frozenset()) & mine)
+            for r in uploads.to_dict("records")]
+    return uploads.loc[[bool(k) for k in keep]] if keep else uploads.iloc[0:0]
+
+
+def withdrawable_uploads(user: User | None, uploads: Any, communes: dict[int, frozenset[str]]) -> Any:
+    """The uploads ``user`` could withdraw: all for an admin; for an uploader those wholly inside its
+    communes (``withdraw_upload`` refuses the others), so the list offers nothing that would be refused."""
+    if user is None or user.is_admin:
+        return uploads
+    mine = set(user.communes)
+    keep = [bool(communes.get(int(r["upload_id"]))) and communes[int(r["upload_id"])] <= mine
+            for r in uploads.to_dict("records")]
+    return uploads.loc[[bool(k) for k in keep]] if keep else uploads.iloc[0:0]
 
 
 def audit_log(con: store.Connection, user: User | None, limit: int = 1000):

@@ -43,10 +43,11 @@ class BriefData:
     district_name: str | None = None
 
 
-def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> BriefData:
-    s = metrics.summary(con, province, as_of)
-    v = metrics.view(con, s["province"], s["as_of"])
-    under = metrics.underperformers(con, v.province, v.as_of)
+def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+           structure: date | str | None = None, *, exact: bool = False) -> BriefData:
+    s = metrics.summary(con, province, as_of, structure, exact=exact)
+    v = metrics.view(con, s["province"], s["as_of"], exact=True)
+    under = metrics.underperformers(con, v.province, v.as_of, exact=True)
     return BriefData(summary=s, view=v, trend=metrics.trend(con, v), districts=metrics.districts_frame(s),
                      worst=under.head(WORST).reset_index(drop=True), behind_total=len(under),
                      demo=store.is_demo(con))
@@ -249,6 +250,8 @@ def figure(data: BriefData, lang: str = "vi", kind: str = "png", made_at: dateti
         ranking = charts.district_ranking(data.districts, v, lang)
         _move(fig, ranking, "2", "legend2", page.font)
         pad = max(90, int(page.font * 0.62 * max(len(str(d)) for d in data.districts["district"])))
+        x0, x1 = page.districts_box[:2]  # a very long name may not push the bars off the page
+        pad = min(pad, int((x1 - x0) * (page.width - 2 * page.side) / 2))
         _axes(fig, page, ranking, "2", page.districts_box, pad, t("overview.by_district", lang), "legend2")
         fig.update_traces(selector={"type": "bar"}, textfont={"size": page.font - 1})
     _table(fig, page, data, lang)

@@ -60,7 +60,7 @@ def try_check_table(con: store.Connection, prep: Any, table: readers.RawTable, *
         cols = dict(table.columns) if table.columns else layout.map_columns(table.header)[0]
         if any(c not in cols for c in REQUIRED):
             return False
-        if any(layout.is_numbering_row(r) for r in table.rows[:2]):
+        if any(layout.is_numbering_row(r) for r in table.rows[:2]) or layout.duplicate_columns(table.header):
             return False
         wanted = {**cols, **{f"extra:{k}": i for k, i in table.extras.items()}}
         columns = {canon: pd.Series([row[i] if i < len(row) else None for row in table.rows], dtype=object)
@@ -102,8 +102,9 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
             or found.title_lines:
         raise _NotPlain
     cols = found.columns
-    if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS:
-        raise _NotPlain
+    if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS \
+            or layout.duplicate_columns(found.header):
+        raise _NotPlain  # two columns of one figure: the row checks say which one counts
     if any(layout.is_numbering_row(r) for r in head[1:3]):
         raise _NotPlain
     import pyarrow as pa
@@ -172,6 +173,8 @@ def _per_unique(col: Any, fn: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _count(u: Any) -> int | None:
+    # a row without figures (a template row left blank: ``ingest.row_has_figures``) makes a required column
+    # hold None, so ``_counts`` gives the file to the row checks, which skip and count such rows
     try:
         return parse_count(u)
     except ValueProblem:
@@ -228,12 +231,12 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
 
     cols: dict[str, int] = meta["cols"]
     n = len(row_numbers)
-    communes = store.all_communes(con)
-    if province:
-        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
-    codes = communes["commune_code"].tolist()
-    official = dict(zip(codes, communes["commune"].tolist()))
-    province_of = dict(zip(codes, communes["province_code"].tolist()))
+    communes = ingest.unit_list(con, province, prep.structure_id)
+    # files write official codes; a unit's id differs when another structure uses the same code
+    refs = [r if isinstance(r, str) and r else c for r, c in zip(communes["ref_code"], communes["commune_code"])]
+    official = dict(zip(refs, communes["commune"].tolist()))
+    province_of = dict(zip(refs, communes["province_code"].tolist()))
+    unit_id = dict(zip(refs, communes["commune_code"].tolist()))
 
     # unit: by code, known; its name (if given) agrees; nothing looks like a total or a heading
     def code_of(u: Any) -> str:
@@ -287,7 +290,7 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
         raise _NotPlain
     frame = pd.DataFrame({
         "row_no": row_numbers.astype(np.int64),
-        "commune_code": canon_of_code[code_idx],
+        "commune_code": np.array([unit_id[c] for c in code_values], dtype=object)[code_idx],
         "report_date": day_values[day_idx],
         "books_total": total,
         "books_digitized": digitized,

@@ -6,13 +6,18 @@ also has a symbol and a bar pattern, so colour is never the only signal.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.i18n import fmt_date, fmt_pct, t
+from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
+from analytics.images import _escape
 from analytics.metrics import STATUS_ORDER, View
+from analytics.safetext import markup
 
 STATUS_COLORS = {
     "done": "#0072B2",            # blue
@@ -33,8 +38,22 @@ def status_label(status: str, lang: str, amber: float = 10.0) -> str:
     return f"{STATUS_ICONS[status]} {t('status.' + status, lang, amber=amber_text)}"
 
 
+def _names(df: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """A copy of ``df`` whose name columns are safe in a figure (``safetext.markup``).
+
+    Plotly draws labels, ticks and hover text as a subset of HTML, and names come from files: every chart
+    takes its names through here (or ``markup``) before they become a label, a category or hover text, and
+    the hover templates only show those values (``%{y}``, ``%{label}``) next to our own words."""
+    out = df.copy()
+    for col in columns:
+        out[col] = [markup(x) if isinstance(x, str) else x for x in out[col]]
+    return out
+
+
 def _layout(fig: go.Figure, title: str, lang: str, v: View | None = None) -> go.Figure:
+    """Title (escaped: a commune's name or a page's title holding a district name), fonts, legend."""
     subtitle = t("chart.as_of", lang, date=fmt_date(v.as_of)) if v else ""
+    title = markup(title)
     fig.update_layout(
         title={"text": f"{title}<br><sup>{subtitle}</sup>" if subtitle else title, "x": 0.01},
         font={"family": FONT, "size": 13},
@@ -92,7 +111,7 @@ def burnup(trend: pd.DataFrame, v: View, summary: dict, lang: str = "vi", title:
 
 def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
     """Completion by district, sorted, planned % as a marker, coloured (and patterned) by status."""
-    df = districts.copy()
+    df = _names(districts, "district")
     df["completion_pct"] = df["completion_pct"].astype("float64")
     df = df.sort_values("completion_pct", ascending=True, na_position="first")
     fig = go.Figure()
@@ -151,20 +170,20 @@ def _status_legend(fig: go.Figure, statuses: list[str], lang: str, amber: float)
 def treemap(communes: pd.DataFrame, v: View, province_name: str, lang: str = "vi",
             title: str | None = None) -> go.Figure:
     """Province > district > commune, sized by books in total, coloured (and labelled) by status."""
-    df = communes.copy()
+    df = _names(communes, "district", "commune")
     df["size"] = df["books_total"].astype("float64").fillna(0).clip(lower=0)
     df = df[df["size"] > 0]
     ids, labels, parents, values, colors, texts = [], [], [], [], [], []
     root = "p:" + v.province
     ids.append(root)
-    labels.append(province_name)
+    labels.append(markup(province_name))
     parents.append("")
     values.append(float(df["size"].sum()))
     colors.append("#FFFFFF")
     texts.append("")
     for code, part in df.groupby("district_code", dropna=False, sort=True):
         did = f"d:{code}"
-        name = part["district"].iloc[0] if pd.notna(part["district"].iloc[0]) else province_name
+        name = part["district"].iloc[0] if pd.notna(part["district"].iloc[0]) else markup(province_name)
         digitized, total = float(part["books_digitized"].sum()), float(part["size"].sum())
         pct = 100.0 * digitized / total if total else None
         planned = float((part["planned_pct"].fillna(0) * part["size"]).sum() / total) if total else None
@@ -215,8 +234,8 @@ def heatmap(daily: pd.DataFrame, names: pd.DataFrame, v: View, lang: str = "vi",
     stalled = [len(row) if not row.any() else int(len(row) - 1 - row.nonzero()[0][-1]) for row in moving]
     rank = pd.DataFrame({"stalled": stalled, "total": filled.sum(axis=1)}, index=grid.index)
     grid = grid.loc[rank.sort_values(["stalled", "total"], ascending=[False, True], kind="stable").index]
-    label = names.set_index("commune_code")
-    ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else c
+    label = _names(names, "commune", "district").set_index("commune_code")
+    ylabels = [f"{label.at[c, 'commune']} ({label.at[c, 'district']})" if c in label.index else markup(c)
                for c in grid.index]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(dtype="float64"), x=list(grid.columns), y=ylabels,
@@ -262,3 +281,127 @@ def daily_progress_measure(trend: pd.DataFrame, v: View, lang: str = "vi", measu
     fig.update_yaxes(title=t("chart.records_axis", lang))
     fig.data[0].name = t("chart.records_per_day", lang)
     return fig
+
+
+# --- communes on a map, drawn offline ---------------------------------------------
+# Plotly's geo and map traces fetch their base map (topojson, tiles) from the internet, which the
+# dashboard may not reach; a plain scatter of longitude against latitude needs nothing, and with
+# the axes' scale fixed to the latitude it keeps the province's shape.
+
+MAP_SYMBOLS = {"done": "diamond", "on_track": "circle", "slightly_behind": "triangle-up", "behind": "square",
+               "no_data": "circle-open"}  # the icons' shapes: colour is never the only signal
+MAP_SIZE_LABELS = {"books_total": "col.books_total", "records_total": "chart.map_records_total"}
+
+
+def _map_text(value: object) -> str:
+    """A name from a file, shown as text in a hover label (plotly reads its tags as markup)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else _escape(str(value))
+
+
+def _formatted(values: pd.Series, fmt: Callable[[Any, str], str], lang: str) -> list[str]:
+    """Each distinct value formatted once (babel costs ~30 µs a call; a national map has 10,000)."""
+    seen: dict[float | None, str] = {}
+    out = []
+    for x in values:
+        key = None if x is None or x != x else round(float(x), 1)
+        if key not in seen:
+            seen[key] = fmt(key, lang)
+        out.append(seen[key])
+    return out
+
+
+def map_sizes(values: pd.Series, max_px: float, min_px: float = 4.0) -> list[float]:
+    """Dot diameters whose AREA grows with the target (a diameter that did would exaggerate big ones)."""
+    v = pd.to_numeric(values, errors="coerce").astype("float64").fillna(0).clip(lower=0)
+    top = float(v.max()) if len(v) else 0.0
+    if top <= 0:
+        return [min_px] * len(v)
+    return [min_px + (max_px - min_px) * (x / top) ** 0.5 for x in v]
+
+
+def commune_map(frame: pd.DataFrame, lang: str = "vi", size: str = "books_total", v: View | None = None,
+                title: str | None = None, amber: float | None = None) -> go.Figure:
+    """Communes as dots at their centroids, sized by their target, coloured (and shaped) by status.
+
+    ``frame``: commune_code, commune, district (or province, for the national map), lat, lon, the
+    ``size`` column, completion_pct, status (as ``metrics.classify``). Communes without coordinates
+    are left out and counted: ``fig.layout.meta["missing_coordinates"]``, and a note on the chart.
+    """
+    amber = v.amber if amber is None and v is not None else (10.0 if amber is None else amber)
+    df = frame.copy()
+    df["lat"] = pd.to_numeric(df["lat"], errors="coerce")
+    df["lon"] = pd.to_numeric(df["lon"], errors="coerce")
+    placed = df["lat"].notna() & df["lon"].notna()
+    missing = int((~placed).sum())
+    df = df[placed].reset_index(drop=True)
+    df[size] = pd.to_numeric(df[size], errors="coerce").astype("float64")
+    df["completion_pct"] = pd.to_numeric(df["completion_pct"], errors="coerce").astype("float64")
+    place_col = "district" if "district" in df.columns and df["district"].notna().any() else "province"
+    national = len(df) > 500
+    df["_px"] = map_sizes(df[size], max_px=10.0 if national else 28.0, min_px=2.5 if national else 5.0)
+    size_label = t(MAP_SIZE_LABELS.get(size, size), lang)
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = df[df["status"] == status].sort_values("_px", ascending=False, kind="stable")  # small on top
+        if part.empty:
+            continue
+        label = status_label(status, lang, amber)
+        # the per-commune parts in customdata, the labels once in the template: a national map stays small
+        custom = list(zip(part["commune_code"], [_map_text(x) for x in part["commune"]],
+                          [_map_text(x) for x in part[place_col]] if place_col in part else [""] * len(part),
+                          _formatted(part["completion_pct"], fmt_pct, lang),
+                          _formatted(part[size], fmt_int, lang)))
+        template = (f"<b>%{{customdata[1]}}</b><br>%{{customdata[2]}}<br>{_map_text(t('col.completion', lang))}: "
+                    f"%{{customdata[3]}}<br>{_map_text(size_label)}: %{{customdata[4]}}<br>{_map_text(label)}"
+                    "<extra></extra>")
+        outline = ({"width": 1.5, "color": STATUS_COLORS[status]} if MAP_SYMBOLS[status].endswith("-open")
+                   else {"width": 0.5, "color": "#FFFFFF"})
+        fig.add_trace(go.Scattergl(
+            x=part["lon"], y=part["lat"], mode="markers", name=label, customdata=custom, hovertemplate=template,
+            marker={"color": STATUS_COLORS[status], "size": list(part["_px"]), "symbol": MAP_SYMBOLS[status],
+                    "opacity": 0.75 if national else 0.85, "line": outline},
+        ))
+    far = _far_points(df)
+    near = df[~far]
+    mean_lat = float(near["lat"].mean()) if len(near) else 16.0
+    ratio = 1.0 / max(math.cos(math.radians(mean_lat)), 0.1)
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, scaleanchor="x", scaleratio=ratio)
+    height = 480
+    if len(near):
+        lat_span = float(near["lat"].max() - near["lat"].min()) or 0.1
+        lon_span = float(near["lon"].max() - near["lon"].min()) or 0.1
+        height = int(min(1000, max(480, 620 * lat_span * ratio / lon_span)))
+        if far.any():  # frame the mainland; the toolbar's autoscale still shows the far islands
+            pad_x, pad_y = 0.04 * lon_span, 0.04 * lat_span
+            fig.update_xaxes(range=[float(near["lon"].min()) - pad_x, float(near["lon"].max()) + pad_x])
+            fig.update_yaxes(range=[float(near["lat"].min()) - pad_y, float(near["lat"].max()) + pad_y])
+    off_frame = [str(n) for n in df.loc[far, "commune"]]
+    fig.update_layout(height=height, plot_bgcolor="#FFFFFF", hovermode="closest",
+                      meta={"missing_coordinates": missing, "shown": len(df), "off_frame": off_frame})
+    notes = []
+    if missing:
+        notes.append(t("chart.map_missing", lang, count=fmt_int(missing, lang)))
+    if off_frame:
+        notes.append(t("chart.map_off_frame", lang, names=_map_text(", ".join(off_frame))))
+    if notes:
+        fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=1, y=1, xanchor="right",
+                           yanchor="bottom", showarrow=False, align="right", font={"size": 11, "color": "#555555"})
+    fig = _layout(fig, title or t("chart.commune_map", lang), lang, v)
+    # no axis labels under a map: the legend sits right below it, also on a tall national map
+    fig.update_layout(legend={"y": -0.02, "itemsizing": "constant"})
+    return fig
+
+
+def _far_points(df: pd.DataFrame) -> pd.Series:
+    """Islands far out at sea (Hoàng Sa, 300 km off Đà Nẵng): framing them would shrink the province.
+
+    A point is far when it lies over four times further from the median point than nine in ten
+    points do; at most one point in twenty, else the frame keeps everything.
+    """
+    if len(df) < 10:
+        return pd.Series(False, index=df.index)
+    lat0, lon0 = float(df["lat"].median()), float(df["lon"].median())
+    dist = ((df["lon"] - lon0) * math.cos(math.radians(lat0))).pow(2).add((df["lat"] - lat0).pow(2)).pow(0.5)
+    far = dist > max(4.0 * float(dist.quantile(0.9)), 0.5)
+    return far if far.sum() <= 0.05 * len(df) else pd.Series(False, index=df.index)

@@ -85,22 +85,67 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
 
 
 def cmd_summary(con: store.Connection, args: argparse.Namespace) -> int:
-    metrics.check_as_of(con, args.province, args.as_of)
-    print(_dump(metrics.summary_json(con, args.province, args.as_of)))
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
+    print(_dump(metrics.summary_json(con, args.province, args.as_of, args.structure)))
     return 0
 
 
 def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
-    metrics.check_as_of(con, args.province, args.as_of)
-    print(_dump(metrics.underperformers_json(con, args.province, args.as_of)))
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
+    print(_dump(metrics.underperformers_json(con, args.province, args.as_of, args.structure)))
+    return 0
+
+
+def cmd_communes(con: store.Connection, args: argparse.Namespace) -> int:
+    """Every commune of the province's list in the chosen structure, one JSON object each."""
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
+    rows = metrics.communes_json(con, args.province, args.as_of, args.structure)
+    if args.json:
+        print(_dump(rows))
+    else:
+        for r in rows:
+            pct = "–" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}"
+            print(f"{r['commune_code']}\t{r['commune']}\t{r['district'] or ''}\t{pct}\t{r['status']}")
+    return 0
+
+
+def cmd_setup(con: store.Connection, args: argparse.Namespace) -> int:
+    """Set a database up for any province: the shipped unit lists, and the province to show first."""
+    from analytics import structures
+
+    loaded = structures.load_shipped(con)
+    province = structures.resolve_province(con, args.province, args.structure or date.today())
+    store.set_default_province(con, province)
+    result = {"province": province, "province_name": metrics._unit_name(con, "province", province),
+              "structure": structures.of_province(con, province).key, **loaded}
+    if args.json:
+        print(_dump(result))
+    else:
+        print(t("cli.setup_done", args.lang, province=result["province_name"], structure=result["structure"],
+                structures=", ".join(f"{k}: {v}" for k, v in loaded["structures"].items())))
     return 0
 
 
 def cmd_units(con: store.Connection, args: argparse.Namespace) -> int:
+    from analytics import structures
+
     if not Path(args.file).exists():
         raise InvalidArgument("file.not_found", file=args.file)
-    result = store.replace_units(con, store.read_units_csv(args.file), user=_operator(), source="cli",
-                                 file_name=Path(args.file).name)
+    rows = store.read_units_csv(args.file)
+    if args.mapping and not args.from_date:
+        raise InvalidArgument("units.mapping_needs_from")
+    if args.from_date:
+        mapping = None
+        if args.mapping:
+            if not Path(args.mapping).exists():
+                raise InvalidArgument("file.not_found", file=args.mapping)
+            mapping = structures.read_mapping_csv(args.mapping)
+        result = structures.add_version(con, rows, args.from_date, mapping, user=_operator(), source="cli",
+                                        file_name=Path(args.file).name)
+        print(_dump(result) if args.json else t("cli.version_loaded", args.lang, day=args.from_date.isoformat(),
+                                                 **result))
+        return 0
+    result = store.replace_units(con, rows, user=_operator(), source="cli", file_name=Path(args.file).name)
     if args.json:
         print(_dump(result))
     else:
@@ -158,6 +203,8 @@ def cmd_users(con: store.Connection, args: argparse.Namespace) -> int:
 
     actor = auth.operator()
     action = args.action
+    if action == "unlock":
+        return _unlock(con, args)
     if action == "list":
         df = store.users(con)
         rows = [{"name": r["name"], "role": r["role"], "active": bool(r["active"]), "scopes": r["scopes"],
@@ -193,6 +240,18 @@ def cmd_users(con: store.Connection, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unlock(con: store.Connection, args: argparse.Namespace) -> int:
+    """``users unlock NAME`` (every client of that account) or ``users unlock --all``: the way back in."""
+    from analytics import auth
+
+    if not args.all and not args.name:
+        raise InvalidArgument("auth.bad_name", name="")
+    rows = auth.unlock(con, auth.operator(), None if args.all else args.name)
+    name = "*" if args.all else args.name
+    print(_dump({"name": name, "rows": rows}) if args.json else t("auth.unlocked", args.lang, name=name, rows=rows))
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     result = store.backup(config.db_path(args.db), args.out)
     print(_dump(result) if args.json else t("backup.done", args.lang, path=result["path"]))
@@ -220,8 +279,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise InvalidArgument("brief.bad_out", file=args.out)
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
-        metrics.check_as_of(con, args.province, args.as_of)
-        data = brief.gather(con, args.province, args.as_of)
+        metrics.check_as_of(con, args.province, args.as_of, args.structure)
+        data = brief.gather(con, args.province, args.as_of, args.structure)
     payload = brief.render(data, fmt, args.lang)
     out.write_bytes(payload)
     seconds = round(time.perf_counter() - started, 2)
@@ -242,6 +301,8 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "summary": cmd_summary,
     "underperformers": cmd_underperformers,
+    "communes": cmd_communes,
+    "setup": cmd_setup,
     "units": cmd_units,
     "campaign": cmd_campaign,
     "demo": cmd_demo,
@@ -261,6 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--province", help="province code (default: the only one, else the most reported)")
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument("--as-of", type=_date, dest="as_of", help="YYYY-MM-DD (default: latest report)")
+    reading.add_argument("--structure", type=_date, metavar="DATE",
+                         help="show figures in the unit list in force on DATE (default: the one in force on the as-of date)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="validate and load report files")
@@ -276,15 +339,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("summary", parents=[common, reading], help="where the province stands (JSON)")
     sub.add_parser("underperformers", parents=[common, reading], help="communes behind or not reporting (JSON)")
+    sub.add_parser("communes", parents=[common, reading], help="every commune of the province's list with its figures")
+    p = sub.add_parser("setup", parents=[common], help="load the shipped unit lists and choose the province")
+    p.add_argument("--structure", type=_date, metavar="DATE", help="the unit list in force on DATE (default today)")
     p = sub.add_parser("units", parents=[common], help="load a unit list (CSV)")
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--from", type=_date, dest="from_date", metavar="DATE",
+                   help="add the list as a new version from DATE (without: replace the province's list for all dates)")
+    p.add_argument("--mapping", metavar="FILE", help="with --from: old_commune_code,new_commune_code[,is_default]")
     p = sub.add_parser("campaign", parents=[common], help="show or change the campaign")
     p.add_argument("--name")
     p.add_argument("--start", type=_date)
     p.add_argument("--deadline", type=_date)
     sub.add_parser("demo", parents=[common], help="replace the content with demonstration data")
-    p = sub.add_parser("users", parents=[common], help="accounts: add, passwd, list, assign, role, disable, enable")
-    p.add_argument("action", choices=["add", "passwd", "list", "assign", "role", "disable", "enable"])
+    p = sub.add_parser("users", parents=[common],
+                       help="accounts: add, passwd, list, assign, role, disable, enable, unlock")
+    p.add_argument("action", choices=["add", "passwd", "list", "assign", "role", "disable", "enable", "unlock"])
     p.add_argument("name", nargs="?", help="sign-in name (or the OpenID e-mail)")
     p.add_argument("--role", choices=["viewer", "uploader", "admin"])
     p.add_argument("--scope", action="append", metavar="LEVEL:CODE",
@@ -292,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name", dest="display_name")
     p.add_argument("--no-password", dest="no_password", action="store_true",
                    help="no password: signs in through OpenID Connect only")
+    p.add_argument("--all", action="store_true", help="unlock: lift the sign-in waits of every account and client")
     p = sub.add_parser("backup", parents=[common], help="consistent copy of the database into a folder")
     p.add_argument("--out", required=True, metavar="DIR")
     p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from analytics import store
+from analytics import store, structures
 
 DEMO_END = date(2025, 3, 5)
 SEED = 20250221
@@ -70,11 +70,20 @@ def demo_reports(communes: pd.DataFrame, start: date, deadline: date, end: date 
     return frame
 
 
+DEMO_PROVINCE = "49"  # Quảng Nam, as it was during the peak period: the list of 1 Jan 2025 (233 communes)
+DEMO_STRUCTURE_DAY = date(2025, 1, 1)
+DEMO_LISTS = ("2024", "2025-01", "2025-07")
+
+
 def load_demo(con: store.Connection, province: str | None = None) -> dict[str, int]:
-    """Replace the database's figures with the demonstration and mark it as demo."""
-    code = store.resolve_province(con, province)
+    """Replace the database's figures with the demonstration and mark it as demo: the seed campaign as it
+    was, Quảng Nam in the unit list of 1 Jan 2025 (the shipped lists are loaded first when missing)."""
+    structures.load_shipped(con, DEMO_LISTS)
+    code = structures.resolve_province(con, province or DEMO_PROVINCE, DEMO_STRUCTURE_DAY)
     communes = store.units_frame(con, code)
     campaign = store.get_campaign(con, code)
     frame = demo_reports(communes, campaign.start, campaign.deadline)
     store.replace_with_demo(con, frame, code, "demo-quang-nam.csv")
+    if province is None:
+        store.set_default_province(con, code)
     return {"communes": int(frame["commune_code"].nunique()), "reports": len(frame)}

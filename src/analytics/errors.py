@@ -37,6 +37,18 @@ class InvalidArgument(HotichError):
     """A value given on the command line or in a form that cannot be used."""
 
 
+class UnknownProvince(NotFoundError):
+    """A province name or code that fits no province of a unit list; ``codes`` are the closest ones."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key, **values)
+        self.codes: list[str] = list(values.get("codes") or [])
+
+
+class UnknownStructure(InvalidArgument):
+    """A unit-list version (structure key) or a conversion between two that is not shipped."""
+
+
 class DatabaseBusy(HotichError):
     """Another process holds the database for longer than the wait allowed."""
 

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics import present
+from analytics.units import display_code
 from analytics.i18n import fmt_date, t
 
 PCT_FORMAT = '0.0" %"'
@@ -59,7 +60,7 @@ def underperformers_xlsx(df: pd.DataFrame, *, as_of: date, province_name: str, c
         for r in part.to_dict("records"):
             rank += 1
             pct = lambda x: None if x is None or pd.isna(x) else float(x)  # noqa: E731
-            ws.append([rank, _value(r["commune_code"]), _value(r["commune"]), pct(r["completion_pct"]),
+            ws.append([rank, _value(display_code(r["commune_code"])), _value(r["commune"]), pct(r["completion_pct"]),
                        pct(r["planned_pct"]), pct(r["gap_pct"]), _value(r["last_report"]),
                        _value(present.reasons_text(r, lang)), _value(r.get("explanation_reason")),
                        _value(r.get("explanation_new_completion_date")), _value(r.get("explanation_responsible"))])

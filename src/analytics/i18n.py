@@ -419,10 +419,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                    "The report date is before the campaign start ({start}): loaded as a baseline"),
     "fix.confirm_date": ("Nếu đây là số liệu đầu kỳ, hãy xác nhận; nếu không, sửa lại ngày",
                          "If this is the baseline, confirm; otherwise correct the date"),
-    "check.total_mismatch": ("Dòng tổng '{text}' ghi {value}, tổng các xã trong tệp là {computed}",
-                             "The total row '{text}' states {value}; the communes of the file add up to {computed}"),
-    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {value}, tổng các xã của huyện trong tệp là {computed}",
-                                "The subtotal '{text}' states {value}; the district's communes add up to {computed}"),
+    "check.total_mismatch": ("Dòng tổng '{text}' ghi {stated}, tổng các xã trong tệp là {computed}",
+                             "The total row '{text}' states {stated}; the communes of the file add up to {computed}"),
+    "check.subtotal_mismatch": ("Dòng cộng '{text}' ghi {stated}, tổng các xã của huyện trong tệp là {computed}",
+                                "The subtotal '{text}' states {stated}; the district's communes add up to {computed}"),
     "check.pct_mismatch": ("Tỷ lệ ghi trong tệp khác tỷ lệ tính từ số liệu ({computed} %)",
                            "The percentage stated differs from the one the figures give ({computed} %)"),
     "fix.check_total": ("Kiểm tra lại số liệu hoặc công thức tính tổng trong tệp",
@@ -476,13 +476,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "db.waiting": ("Cơ sở dữ liệu đang được ghi bởi tiến trình khác; đang chờ…",
                    "Another process is writing to the database; waiting…"),
     "auth.sign_in_needed": ("Cần đăng nhập để thực hiện thao tác này.", "Sign in to do this."),
-    "auth.forbidden": ("Tài khoản {user} (vai trò {role}) không được phép thực hiện: {action}.",
-                       "Account {user} (role {role}) may not do this: {action}."),
-    "auth.outside_scope": ("Tài khoản {user} không được giao {count} xã trong tệp: {communes}. Không ghi gì.",
-                           "Account {user} is not assigned {count} commune(s) of the file: {communes}. Nothing written."),
     "auth.bad_login": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
-    "auth.locked": ("Tài khoản tạm khóa do đăng nhập sai nhiều lần. Thử lại sau {minutes} phút.",
-                    "Account locked after repeated failed sign-ins. Try again in {minutes} minutes."),
     "auth.bad_name": ("Tên đăng nhập không hợp lệ: {name} (chữ thường, số, . _ - @ +).",
                       "Invalid user name: {name} (lower-case letters, digits, . _ - @ +)."),
     "auth.bad_role": ("Vai trò không hợp lệ: {role} (chọn: {roles}).", "Invalid role: {role} (one of: {roles})."),
@@ -547,7 +541,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.role": ("Vai trò", "Role"),
     "col.scopes": ("Phạm vi", "Assigned units"),
     "col.active": ("Hoạt động", "Active"),
-    "col.locked_until": ("Khóa đến", "Locked until"),
+    "col.locked_until": ("Tạm dừng đăng nhập đến", "Sign-in paused until"),
     "col.last_login": ("Đăng nhập gần nhất", "Last sign-in"),
     "backup.done": ("Đã sao lưu vào {path}", "Backed up to {path}"),
     "backup.restored": ("Đã khôi phục {db} từ {source}", "Restored {db} from {source}"),
@@ -585,6 +579,132 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "{moved_from_other_provinces} units moved from another province)."),
     "cli.demo_loaded": ("Đã tạo dữ liệu mẫu: {communes} xã, {reports} báo cáo.",
                         "Demo data created: {communes} communes, {reports} reports."),
+    # gazetteer: official unit lists by date (structures) and their conversion
+    "gazetteer.unknown_province": ("Không tìm thấy tỉnh “{province}” trong danh mục {structure}. Gần giống: {candidates}",
+                                   "No province “{province}” in the {structure} list. Closest: {candidates}"),
+    "gazetteer.unknown_structure": ("Không có danh mục đơn vị hành chính “{structure}” (có: {known})",
+                                    "No administrative unit list “{structure}” (available: {known})"),
+    "gazetteer.no_conversion": ("Không có bảng chuyển đổi từ danh mục {source} sang {target} (có: {known})",
+                                "No conversion from the {source} list to the {target} list (available: {known})"),
+    # map chart
+    "chart.commune_map": ("Bản đồ tiến độ các xã", "Communes on the map"),
+    "chart.map_missing": ("{count} xã không có tọa độ nên không hiện trên bản đồ",
+                          "{count} communes without coordinates are not on the map"),
+    "chart.map_records_total": ("Tổng số trường hợp", "Records in total"),
+    "chart.map_off_frame": ("Ngoài khung (thu phóng để xem): {names}", "Outside the frame (zoom out to see): {names}"),
+    # unit structures (versions of the unit list in time)
+    "structure.unknown": ("Không có danh mục đơn vị {structure}.", "There is no unit list {structure}."),
+    "structure.no_provinces": ("Danh mục đơn vị {structure} chưa có tỉnh nào.", "The unit list {structure} holds no province."),
+    "structure.no_province": ("Không tìm thấy đơn vị tương ứng với {province} trong danh mục {structure}.",
+                              "No unit corresponds to {province} in the unit list {structure}."),
+    "units.mapping_columns": ("Tệp đối chiếu {file} cần các cột old_commune_code và new_commune_code.",
+                              "The mapping file {file} needs the columns old_commune_code and new_commune_code."),
+    "units.mapping_row": ("Tệp đối chiếu {file}, dòng {row}: thiếu mã xã cũ hoặc mới.",
+                          "Mapping file {file}, row {row}: the old or the new commune code is missing."),
+    "units.version_exists": ("Đã có danh mục đơn vị áp dụng từ {day}; dùng lệnh units không có --from để thay.",
+                             "A unit list from {day} is already in force; use units without --from to replace it."),
+    "units.mapping_needs_from": ("--mapping chỉ dùng cùng --from NGÀY.", "--mapping is used only with --from DATE."),
+    "cli.setup_done": ("Đã thiết lập: {province} (danh mục {structure}). Các danh mục: {structures}.",
+                       "Set up: {province} (unit list {structure}). Unit lists: {structures}."),
+    "cli.version_loaded": ("Đã thêm danh mục áp dụng từ {day}: {communes} xã; {links} xã nối với danh mục {from_structure}.",
+                           "Added the unit list from {day}: {communes} communes; {links} linked to the list {from_structure}."),
+    "check.older_structure": ("Tệp được đọc theo {structure} (mã và tên xã khớp danh mục này), không theo {current} đang áp dụng cho ngày báo cáo.",
+                              "The file was read in the {structure} (its codes and names fit it), not in the {current} in force on its report date."),
+    "fix.older_structure": ("Kiểm tra lại các xã đã sáp nhập; lần sau dùng mẫu báo cáo mới.",
+                            "Check the merged communes; next time use the current template."),
+    "sidebar.structure": ("Danh mục đơn vị", "Unit structure"),
+    "structure.newer_reports": ("{count} báo cáo lập theo danh mục mới hơn không được tính trong danh mục này.",
+                                "{count} reports made in a newer unit list are not counted in this one."),
+    # import: files as offices make them (district's own report, blank template rows, two columns of a figure)
+    "check.district_from_title": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo dòng tiêu đề "
+                                  "«{text}»",
+                                  "The file has no district column: its communes are read as those of {district}, "
+                                  "from the title line «{text}»"),
+    "check.district_from_file_name": ("Tệp không có cột Huyện: các xã được đọc là của {district}, theo tên tệp "
+                                      "«{text}»",
+                                      "The file has no district column: its communes are read as those of "
+                                      "{district}, from the file name «{text}»"),
+    "fix.district_from_file": ("Kiểm tra đúng huyện; nếu không, thêm cột Huyện (hoặc Mã xã) vào tệp",
+                               "Check that this is the right district; if not, add a Huyện (district) or Mã xã "
+                               "(commune code) column"),
+    "check.rows_without_figures": ("{count} dòng có tên hoặc mã xã nhưng không có số liệu: bỏ qua",
+                                   "{count} rows with a commune name or code but no figures: skipped"),
+    "fix.rows_without_figures": ("Không cần làm gì nếu các xã này chưa báo cáo; nếu có, điền số liệu rồi tải lại",
+                                 "Nothing to do if these communes have not reported; otherwise fill in their "
+                                 "figures and upload again"),
+    "check.columns_same_kind": ("Có nhiều cột «{kind}»: {columns}; không rõ lấy cột nào",
+                                "Several «{kind}» columns: {columns}; it is not clear which one to read"),
+    "fix.columns_same_kind": ("Xóa cột cũ, hoặc ghi ngày vào tiêu đề cột (ví dụ «Đã số hóa đến 25/02»)",
+                              "Delete the old column, or put its date in the header (e.g. «Đã số hóa đến 25/02»)"),
+    "check.column_chosen": ("Có nhiều cột «{kind}» ({columns}): đã đọc cột {chosen}",
+                            "Several «{kind}» columns ({columns}): read {chosen}"),
+    "fix.column_chosen": ("Kiểm tra đúng cột của ngày báo cáo; nếu không, xóa cột cũ rồi tải lại",
+                          "Check that this is the report date's column; if not, delete the other one and upload "
+                          "again"),
+    # sign-in throttling and refused writes: every refusal names what was refused
+    "auth.bad_login_wait": ("Chưa đăng nhập được: sai tên đăng nhập hoặc mật khẩu, hoặc đã sai nhiều lần. "
+                            "Hãy thử lại sau {seconds} giây.",
+                            "Not signed in: wrong user name or password, or too many failures. "
+                            "Try again in {seconds} seconds."),
+    "auth.unlocked": ("Đã bỏ thời gian chờ đăng nhập của {name} ({rows} mục).",
+                      "Sign-in waits of {name} lifted ({rows} entries)."),
+    "auth.forbidden.view": ("Tài khoản {user} (vai trò {role}) không được xem số liệu.",
+                            "Account {user} (role {role}) may not see the figures."),
+    "auth.forbidden.upload": ("Tài khoản {user} (vai trò {role}) không được tải lên số liệu. Không ghi gì.",
+                              "Account {user} (role {role}) may not upload figures. Nothing written."),
+    "auth.forbidden.withdraw": ("Tài khoản {user} (vai trò {role}) không được rút lần tải lên. Không rút gì.",
+                                "Account {user} (role {role}) may not withdraw uploads. Nothing withdrawn."),
+    "auth.forbidden.explain": ("Tài khoản {user} (vai trò {role}) không được ghi hoặc xóa giải trình.",
+                               "Account {user} (role {role}) may not record or delete explanations."),
+    "auth.forbidden.alias": ("Tài khoản {user} (vai trò {role}) không được lưu tên gọi của đơn vị.",
+                             "Account {user} (role {role}) may not save names of units."),
+    "auth.forbidden.settings": ("Tài khoản {user} (vai trò {role}) không được thay đổi cài đặt.",
+                                "Account {user} (role {role}) may not change the settings."),
+    "auth.forbidden.campaign": ("Tài khoản {user} (vai trò {role}) không được thay đổi đợt cao điểm.",
+                                "Account {user} (role {role}) may not change the campaign."),
+    "auth.forbidden.units": ("Tài khoản {user} (vai trò {role}) không được thay đổi danh mục đơn vị.",
+                             "Account {user} (role {role}) may not change the unit list."),
+    "auth.forbidden.users": ("Tài khoản {user} (vai trò {role}) không được quản lý tài khoản.",
+                             "Account {user} (role {role}) may not manage accounts."),
+    "auth.forbidden.audit": ("Tài khoản {user} (vai trò {role}) không được xem nhật ký.",
+                             "Account {user} (role {role}) may not read the audit log."),
+    "auth.forbidden.demo": ("Tài khoản {user} (vai trò {role}) không được tạo dữ liệu mẫu.",
+                            "Account {user} (role {role}) may not create demo data."),
+    "auth.forbidden.restore": ("Tài khoản {user} (vai trò {role}) không được khôi phục bản sao lưu.",
+                               "Account {user} (role {role}) may not restore a backup."),
+    "auth.outside.upload": ("Tài khoản {user} không được giao {count} xã trong tệp: {communes}. Không ghi gì.",
+                            "Account {user} is not assigned {count} commune(s) of the file: {communes}. "
+                            "Nothing written."),
+    "auth.outside.withdraw": ("Tài khoản {user} không được giao {count} xã của lần tải lên số {upload_id}: "
+                              "{communes}. Không rút gì.",
+                              "Account {user} is not assigned {count} commune(s) of upload {upload_id}: "
+                              "{communes}. Nothing withdrawn."),
+    "auth.outside.explain": ("Tài khoản {user} không được giao xã {communes}: giải trình không được ghi hoặc xóa.",
+                             "Account {user} is not assigned commune {communes}: the explanation is not recorded "
+                             "or deleted."),
+    "auth.outside.alias": ("Tài khoản {user} không được giao xã {communes}: tên gọi không được lưu.",
+                           "Account {user} is not assigned commune {communes}: the name is not saved."),
+    # hostile input: control characters refused where text comes in
+    "units.control_char": ("Tệp danh mục {file}, dòng {row}, cột {column}: có ký tự điều khiển không in được "
+                           "({char}, ký tự thứ {position}). Hãy xoá ký tự đó (thường lẫn vào khi sao chép từ "
+                           "Word hoặc phần mềm khác) rồi tải lại tệp.",
+                           "Unit list {file}, row {row}, column {column}: an invisible control character "
+                           "({char}, character {position}). Delete it (it usually comes in when copying from "
+                           "Word or another program) and upload the file again."),
+    "campaign.name_control": ("Tên đợt có ký tự điều khiển không in được ({char}, ký tự thứ {position}); "
+                              "hãy xoá ký tự đó rồi lưu lại",
+                              "The campaign name holds an invisible control character ({char}, character "
+                              "{position}); delete it and save again"),
+    "explain.reason_control": ("Lý do có ký tự điều khiển không in được ({char}, ký tự thứ {position}), "
+                               "thường lẫn vào khi sao chép từ Word; hãy xoá ký tự đó (hoặc gõ lại đoạn đó) "
+                               "rồi lưu lại",
+                               "The reason holds an invisible control character ({char}, character "
+                               "{position}), usually from copying out of Word; delete it (or retype that "
+                               "passage) and save again"),
+    "explain.responsible_control": ("Tên người chịu trách nhiệm có ký tự điều khiển không in được ({char}, "
+                                    "ký tự thứ {position}); hãy xoá ký tự đó rồi lưu lại",
+                                    "The responsible person's name holds an invisible control character "
+                                    "({char}, character {position}); delete it and save again"),
     # hostile workbooks: a sheet's extent is checked before it is read
     "read.far_cell": ("Trang tính «{sheet}» có dữ liệu ở ô {cell}, vượt giới hạn đọc ({max_rows} dòng, {max_cols} cột)",
                       "Sheet «{sheet}» has data at cell {cell}, beyond what can be read ({max_rows} rows, "

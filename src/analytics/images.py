@@ -36,6 +36,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from analytics import safetext
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date, t
 
@@ -78,10 +79,11 @@ def place_text(province_name: str | None, district_name: str | None = None) -> s
 
 
 def figure_title(fig: go.Figure) -> str:
-    """The figure's title without its subtitle line and without markup."""
+    """The figure's title as plain text: without its subtitle line, markup or entities (names in it were
+    escaped by ``charts``; ``annotate`` escapes the title again)."""
     text = fig.layout.title.text or ""
     text = text.split("<br>")[0]
-    return re.sub(r"<[^>]+>", "", text).strip()
+    return safetext.unmarkup(re.sub(r"<[^>]+>", "", text)).strip()
 
 
 def footer_text(meta: ImageMeta) -> str:
@@ -117,7 +119,7 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
         height=h + TOP + FOOTER,
         font={"family": FONT},
         margin={"t": TOP, "b": bottom, "l": left, "r": right},
-        title={"text": footer_text(meta), "x": 0, "xref": "paper", "xanchor": "left",
+        title={"text": _escape(footer_text(meta)), "x": 0, "xref": "paper", "xanchor": "left",
                "y": 0, "yref": "container", "yanchor": "bottom", "pad": {"b": 10},
                "font": {"size": 11, "color": "#555555", "family": FONT}, "automargin": False},
     )
@@ -140,7 +142,7 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
 
 def _escape(text: str) -> str:
     """Names come from files: show them as text, not as plotly markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return safetext.markup(text)
 
 
 def file_name(stem: str, as_of: date | None, ext: str = "png") -> str:

@@ -10,16 +10,19 @@ as the CLI does. ``change_preview`` tells what a prepared file would change
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
 
-from analytics import bulk, config, layout, queries, store
+from analytics import bulk, config, layout, queries, safetext, store, structures
 from analytics.errors import IngestRejected, Problem
 from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-exported)
-from analytics.readers import RawTable, ReadError, cell_text, read_table
+from analytics.readers import RawTable, ReadError, read_table
+from analytics.readers import cell_text as _cell_text
 from analytics.units import UnitIndex, name_key
 from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
                               parse_percent)
@@ -62,6 +65,7 @@ class Prepared:
     skipped: list[dict[str, Any]] = field(default_factory=list)  # headings, subtotals, totals: row, kind, text
     unmatched: list[dict[str, Any]] = field(default_factory=list)  # names to pick a unit for: row, name, codes
     ignored_columns: list[str] = field(default_factory=list)
+    structure_id: int | None = None  # the unit structure the file was read in (None: the only one)
 
     @property
     def ok(self) -> bool:
@@ -123,13 +127,51 @@ def prepare(
 ) -> Prepared:
     """Read and check a file without writing: every problem found, and the rows that would load.
 
+    The file is read in the unit structure in force on its report date, unless its codes and names fit
+    an older structure (last year's template): then in that one, with a warning that says so. See
+    ``_prepare_in`` for the parameters.
+    """
+    kw = dict(report_date=report_date, province=province, sheet=sheet, today=today, size=size)
+    options = structures.candidates_for(con, report_date or today or date.today())
+    if len(options) == 1:
+        return _prepare_in(con, data, file_name, None, **kw)
+    first = _prepare_in(con, data, file_name, options[0].id, **kw)
+    dates = [date.fromisoformat(d) for d in first.report_dates] if not first.rows.empty else []
+    if dates and report_date is None and structures.in_force(con, max(dates)).id != options[0].id:
+        options = structures.candidates_for(con, max(dates))
+        first = _prepare_in(con, data, file_name, options[0].id, **kw)
+    if first.ok or not first.rows_read:
+        return first
+    for older in options[1:]:
+        attempt = _prepare_in(con, data, file_name, older.id, **kw)
+        if attempt.ok:
+            _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
+                 structure=older.label("vi"), current=options[0].label("vi"))
+            return attempt
+    return first
+
+
+def _prepare_in(
+    con: store.Connection,
+    data: bytes,
+    file_name: str,
+    structure_id: int | None,
+    *,
+    report_date: date | None = None,
+    province: str | None = None,
+    sheet: str | None = None,
+    today: date | None = None,
+    size: int | None = None,
+) -> Prepared:
+    """Read and check a file without writing: every problem found, and the rows that would load.
+
     ``report_date`` is the date the user gave (CLI ``--date`` or the upload
     form); ``today`` (default: the real date) bounds report dates; ``size`` is
     the file's real size when the caller read only the first bytes of a file
     over the limit (the CLI does, so a huge file is never read whole).
     """
     digest = sha256_of(data)
-    prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy())
+    prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy(), structure_id=structure_id)
     size = len(data) if size is None else size
     if size > config.MAX_UPLOAD_BYTES or len(data) > config.MAX_UPLOAD_BYTES:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
@@ -164,6 +206,14 @@ def prepare(
     return prep
 
 
+def cell_text(cell: Any) -> str:
+    """A cell as the user reads it in messages, the upload log and the CLI's output, without control
+    characters. A report's names are only matched against the unit list (``units.name_key`` already reads
+    a control character as a space) and never stored as names, so a stray one is cleaned, not refused:
+    refusing a day's figures over an invisible character would leave the officer nothing to look for."""
+    return safetext.clean(_cell_text(cell))
+
+
 def _add(prep: Prepared, row: int | None, column: str | None, value: Any, key: str, fix: str,
          severity: str = "error", **params: Any) -> None:
     problem = Problem(prep.file_name, row, column, None if value is None else cell_text(value), key, fix, params,
@@ -190,19 +240,91 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+def row_has_figures(cells: Any) -> bool:
+    """Whether a row gives any figure: the one rule for a row to load or be skipped as not filled in (a
+    template row); ``bulk`` leaves every file with such a row to the row checks."""
+    return any(not _is_empty(c) for c in cells)
+
+
+def t_kind(kind: str) -> str:
+    """The Vietnamese name of a figure column, for messages about its header."""
+    return {"books_total": "Tổng số sổ", "books_digitized": "Số sổ đã số hóa",
+            "records_digitized": "Số trường hợp đã số hóa"}.get(kind, kind)
+
+
+def _column_letter(i: int) -> str:
+    """Spreadsheet column letters (0 -> A, 26 -> AA), as the user sees them."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_HEADER_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})(?:\s*[/.\-]\s*(\d{2,4}))?(?!\d)")
+_PREVIOUS = re.compile(r"\b(truoc|cu|ky truoc|tuan truoc|lan truoc|previous|last week|old)\b")
+_PERIOD = re.compile(r"\b(trong ngay|trong tuan|trong ky|trong thang|tang them|phat sinh|this week only)\b")
+_CUMULATIVE = re.compile(r"\b(luy ke|cong don|cumulative)\b")
+
+
+def _pick_column(headers: list[str], report_date: date | None) -> int | None:
+    """Which of several headers of one figure to read (index), or None when the headers do not say."""
+    dates: list[tuple[int, int, int | None] | None] = []
+    for h in headers:
+        m = _HEADER_DATE.search(str(h))
+        if m is None:
+            dates.append(None)
+            continue
+        day, month = int(m.group(1)), int(m.group(2))
+        year = int(m.group(3)) if m.group(3) else None
+        if year is not None and year < 100:
+            year += 2000
+        ok = 1 <= day <= 31 and 1 <= month <= 12
+        dates.append((day, month, year) if ok else None)
+    if report_date is not None:
+        same = [i for i, d in enumerate(dates) if d and (d[0], d[1]) == (report_date.day, report_date.month)
+                and d[2] in (None, report_date.year)]
+        if len(same) == 1:
+            return same[0]
+    if all(dates):
+        keys = [((d[2] or (report_date.year if report_date else 0)), d[1], d[0]) for d in dates if d]
+        latest = max(keys)
+        if keys.count(latest) == 1:
+            return keys.index(latest)
+    folded = [" ".join(re.sub(r"[^a-z0-9]+", " ", layout.fold(h)).split()) for h in headers]
+    cumulative = [i for i, f in enumerate(folded) if _CUMULATIVE.search(f)]
+    if len(cumulative) == 1:
+        return cumulative[0]
+    current = [i for i, f in enumerate(folded) if not _PREVIOUS.search(f) and not _PERIOD.search(f)]
+    if len(current) == 1:
+        return current[0]
+    return None
+
+
 _UNITS_CACHE: dict[tuple, tuple] = {}
 
 
-def _units(con: store.Connection, province: str | None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
+def unit_list(con: store.Connection, province: str | None, structure_id: int | None) -> pd.DataFrame:
+    """The communes a file may name: one structure's (all when None), of one province when given."""
+    communes = store.all_communes(con)
+    if structure_id is not None:
+        communes = communes[communes["structure_id"] == structure_id]
+    if province:
+        code = store.canonical_code(province, "province")
+        communes = communes[(communes["province_code"] == code) | (communes["province_ref"] == code)]
+    return communes
+
+
+def _units(con: store.Connection, province: str | None,
+           structure_id: int | None = None) -> tuple[pd.DataFrame, UnitIndex, dict, dict]:
     """The unit list and its matching index, built once per state of the unit list and aliases (a
     fingerprint query), so a national file, the next upload or a page rerun does not rebuild it."""
     path = con.execute(queries.DATABASE_PATH).fetchone()[0]
-    key = (path, con.execute(queries.UNITS_FINGERPRINT).fetchone(), province) if path else None
+    key = (path, con.execute(queries.UNITS_FINGERPRINT).fetchone(), province, structure_id) if path else None
     if key is not None and key in _UNITS_CACHE:
         return _UNITS_CACHE[key]
-    communes = store.all_communes(con)
-    if province:
-        communes = communes[communes["province_code"] == store.canonical_code(province, "province")]
+    communes = unit_list(con, province, structure_id)
     built = (communes, UnitIndex(communes, store.aliases(con)),
              dict(zip(communes["commune_code"], communes["target_books_total"])),
              dict(zip(communes["commune_code"], communes["province_code"])))
@@ -222,11 +344,12 @@ class _Checker:
         self.given_date, self.today = report_date, today
         self.cols = dict(table.columns) if table.columns else map_columns(table.header)
         self.extras = dict(table.extras)
+        self.drop_code_column_without_codes()
         self.label = {canon: (table.header[i] or canon) for canon, i in self.cols.items()}
         prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
         used = set(self.cols.values()) | set(self.extras.values())
         prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
-        self.communes, self.index, self.targets, self.province_of = _units(con, province)
+        self.communes, self.index, self.targets, self.province_of = _units(con, province, prep.structure_id)
 
     def get(self, row: list[Any], canon: str) -> Any:
         i = self.cols.get(canon)
@@ -276,20 +399,31 @@ class _Checker:
         if "report_date" not in cols and self.ambiguous:
             _add(prep, None, None, None, "check.date_ambiguous", "fix.date_give",
                  dates=", ".join(_fmt(d) for d in self.ambiguous))
+        self.pick_duplicate_columns(fallback_date)
         if prep.errors:
             return
+        self.file_district, self.file_district_from = self.district_of_file()
         if not table.rows:
             _add(prep, None, None, None, "read.no_rows", "fix.send_table")
             return
         prep.date_source = "column" if "report_date" in cols else source
         records, stated = self.read_rows(fallback_date, source)
         if "commune_code" not in cols and index.three_level and "district" not in cols \
-                and "district_code" not in cols and not self.headings_seen:
-            # names cannot be placed in their districts: that is the one problem to fix first
+                and "district_code" not in cols and not self.headings_seen and self.file_district is None \
+                and any(p.problem_key == "check.ambiguous_commune" for p in prep.errors):
+            # a name found in several districts (the type word, when given, did not tell them apart): the
+            # district column is the one problem to fix first
             prep.errors = [Problem(prep.file_name, table.header_row, "district (Huyện)", None,
                                    "check.missing_column", "fix.add_column", {"missing": "district (Huyện)"})]
             prep.unmatched = []
             return
+        if self.used_file_district:
+            where, text = self.file_district_from
+            _add(prep, None, None, None, f"check.district_from_{where}", "fix.district_from_file", "warning",
+                 district=index.district_names[self.file_district], text=text)
+        if self.without_figures:
+            _add(prep, None, None, None, "check.rows_without_figures", "fix.rows_without_figures", "warning",
+                 count=self.without_figures)
         kept = self.deduplicate(records)
         if prep.errors:
             return
@@ -311,11 +445,15 @@ class _Checker:
         prep, table, index, label = self.prep, self.table, self.index, self.label
         records: list[dict[str, Any]] = []
         stated: list[dict[str, Any]] = []  # totals and subtotals the file states
-        current_district: str | None = None
+        current_district: str | None = self.file_district
         self.headings_seen = False
+        self.used_file_district = False
+        self.without_figures = 0
         has_date_col = "report_date" in self.cols
         name_col = self.cols.get("commune")
         after_total = False
+        communes_seen = False  # a total above the communes (right under the header) does not end the table
+        district_above: Any = None  # the district cell of the rows above, for the empty cells of its block
         for n, (row, row_no) in enumerate(zip(table.rows, table.row_numbers)):
             if n < 2 and layout.is_numbering_row(row):
                 prep.skipped.append({"row": row_no, "kind": "numbering", "text": ""})
@@ -343,7 +481,7 @@ class _Checker:
                                "books_total": _lenient_count(self.get(row, "books_total")),
                                "books_digitized": _lenient_count(self.get(row, "books_digitized")), "text": text})
                 prep.skipped.append({"row": row_no, "kind": kind, "text": text})
-                after_total = kind == "total"
+                after_total = kind == "total" and communes_seen
                 continue
             if _is_empty(raw_code) and _is_empty(raw_name) and all(
                     _is_empty(self.get(row, c)) for c in ("books_total", "books_digitized", "records_digitized")):
@@ -365,12 +503,116 @@ class _Checker:
                                        "text": cell_text(raw_name or raw_district)})
                     prep.skipped.append({"row": row_no, "kind": "heading",
                                          "text": cell_text(raw_name or raw_district or stt)})
+                    district_above = None
                     continue
+            # a district written once for its block (a merged cell, or left empty below): the cells under it
+            filled = False
+            if not _is_empty(raw_district):
+                district_above = raw_district
+            elif district_above is not None:
+                raw_district, filled = district_above, True
+            if not row_has_figures(self.get(row, c) for c in COUNT_COLUMNS if c in self.cols):
+                # a template row the clerk left blank (every commune is pre-filled); text that is no unit is a note
+                scope = current_district if _is_empty(raw_district) else index.match_district(raw_district).code
+                if index.match_commune(None if _is_empty(raw_code) else raw_code,
+                                       None if _is_empty(raw_name) else raw_name, scope).code:
+                    self.without_figures += 1
+                    prep.skipped.append({"row": row_no, "kind": "no_figures", "text": cell_text(raw_name or raw_code)})
+                else:
+                    prep.skipped.append({"row": row_no, "kind": "note", "text": cell_text(raw_name or raw_code)})
+                continue
+            communes_seen = True
+            if _is_empty(raw_code) and _is_empty(raw_district) and current_district is not None \
+                    and current_district == self.file_district and not self.headings_seen:
+                self.used_file_district = True
             rec = self.read_record(row, row_no, raw_code, raw_name, raw_district, current_district,
-                                   fallback_date, has_date_col)
+                                   fallback_date, has_date_col, filled)
             if rec is not None:
                 records.append(rec)
         return records, stated
+
+    def district_of_file(self) -> tuple[str | None, tuple[str, str]]:
+        """A district's own report names its district only above the table ("UBND HUYỆN PHƯỚC SƠN") or in
+        the file name (bao_cao_phuoc_son_25-02.xlsx): (its code, (where, the text that named it)).
+
+        Only when the rows have no codes and the unit list has districts; a title naming two is not guessed.
+        """
+        index, table = self.index, self.table
+        if not index.three_level or "commune_code" in self.cols:
+            return None, ("", "")
+        named: dict[str, str] = {}
+        for line in table.title_lines:
+            for code in index.districts_in_text(line, typed=True):
+                named.setdefault(code, line)
+        if len(named) == 1:
+            code, line = next(iter(named.items()))
+            return code, ("title", line[:120])
+        if named:
+            return None, ("", "")
+        stem = PurePath(self.prep.file_name).stem
+        found = index.districts_in_text(stem, typed=False)
+        if len(found) == 1:
+            return next(iter(found)), ("file_name", self.prep.file_name)
+        return None, ("", "")
+
+    def drop_code_column_without_codes(self) -> None:
+        """A "Mã ..." column none of whose cells is a number ("PS01", an office's own numbering) holds no unit
+        codes: the names are read instead (the column is listed as ignored)."""
+        i = self.cols.get("commune_code")
+        if i is None or "commune" not in self.cols:
+            return
+        texts = 0
+        for row in self.table.rows:
+            if i < len(row) and not _is_empty(row[i]):
+                canon = store.canonical_code(row[i], "commune")
+                if canon is not None and canon.isdigit():
+                    return
+                texts += 1
+        if texts:
+            del self.cols["commune_code"]
+
+    def latest_date_in_column(self) -> date | None:
+        """The latest date of the date column (unreadable cells are reported later, by the row checks)."""
+        if "report_date" not in self.cols:
+            return None
+        found = []
+        for row in self.table.rows:
+            try:
+                d = parse_date(self.get(row, "report_date"))
+            except ValueProblem:
+                continue
+            if d is not None:
+                found.append(d)
+        return max(found) if found else None
+
+    def pick_duplicate_columns(self, report_date: date | None) -> None:
+        """Two columns of one figure ("Đã số hóa đến 18/02" kept beside "... đến 25/02"): the one whose header
+        names the report date, else the latest date, else this period's; else an error naming both."""
+        prep, header = self.prep, self.table.header
+        duplicates = layout.duplicate_columns(header)
+        if duplicates and report_date is None:
+            report_date = self.latest_date_in_column()
+        for kind, positions in duplicates.items():
+            chosen = _pick_column([header[i] for i in positions], report_date)
+            if chosen is None:  # headers that do not say, but only one of the columns is filled in
+                filled = [k for k, i in enumerate(positions)
+                          if any(i < len(row) and not _is_empty(row[i]) for row in self.table.rows)]
+                chosen = filled[0] if len(filled) == 1 else None
+            names = ", ".join(f"«{header[i]}» ({_column_letter(i)})" for i in positions)
+            if chosen is None:
+                _add(prep, self.table.header_row, t_kind(kind), None, "check.columns_same_kind", "fix.columns_same_kind",
+                     columns=names, kind=t_kind(kind))
+                continue
+            pos = positions[chosen]
+            self.cols[kind] = pos
+            self.label[kind] = header[pos] or kind
+            prep.columns[kind] = header[pos]
+            prep.ignored_columns = [h for h in prep.ignored_columns if h != header[pos]]
+            for i in positions:
+                if i != pos and header[i] and header[i] not in prep.ignored_columns:
+                    prep.ignored_columns.append(header[i])
+            _add(prep, self.table.header_row, header[pos], None, "check.column_chosen", "fix.column_chosen",
+                 "warning", chosen=f"«{header[pos]}» ({_column_letter(pos)})", columns=names, kind=t_kind(kind))
 
     def heading(self, raw_name: Any, raw_district: Any, stt: Any, row: list[Any]) -> tuple[str | None, bool] | None:
         """(district code or None, whether the row carries figures) when the row heads a district; else None."""
@@ -398,8 +640,8 @@ class _Checker:
         return (dm.code, figures) if cm.code is None else None
 
     def read_record(self, row: list[Any], row_no: int, raw_code: Any, raw_name: Any, raw_district: Any,
-                    current_district: str | None, fallback_date: date | None, has_date_col: bool
-                    ) -> dict[str, Any] | None:
+                    current_district: str | None, fallback_date: date | None, has_date_col: bool,
+                    filled: bool = False) -> dict[str, Any] | None:
         prep, index, label = self.prep, self.index, self.label
         rec: dict[str, Any] = {"row_no": row_no}
         bad = False
@@ -463,6 +705,10 @@ class _Checker:
             return None
         m = index.match_commune(None if _is_empty(raw_code) else raw_code,
                                 None if _is_empty(raw_name) else raw_name, district_code)
+        if m.code is None and filled and m.reason == "unknown":
+            # the district came from the rows above: a commune of another district left its cell empty
+            other = index.match_commune(None, raw_name, None)
+            m = other if other.code else m
         if m.code is None:
             by_code = not _is_empty(raw_code)
             column = label.get("commune_code") if by_code else label.get("commune")
@@ -563,7 +809,7 @@ class _Checker:
                 if int(sums[canon]) != value:
                     _add(self.prep, s["row"], self.label[canon], value,
                          "check.total_mismatch" if s["kind"] == "total" else "check.subtotal_mismatch",
-                         "fix.check_total", "warning", computed=int(sums[canon]), text=s["text"])
+                         "fix.check_total", "warning", computed=int(sums[canon]), text=s["text"], stated=value)
 
 
 def _compare_with_store(con: store.Connection, prep: Prepared, label: dict[str, str]) -> None:
@@ -626,7 +872,8 @@ def commit(con: store.Connection, prep: Prepared, *, user: Any = None, source: s
     if prep.errors:
         raise ValueError("commit() needs a file without errors")
     if isinstance(user, auth.User):
-        auth.require(user, "upload", set(prep.rows["commune_code"]))
+        auth.check(con, user, "upload", set(prep.rows["commune_code"]), target=prep.province_code,
+                   file_name=prep.file_name)  # a refusal is logged in the audit, nothing else is written
     user, source = _acting(user, source)
     upload_id, unchanged = store.commit_reports(
         con,

@@ -90,7 +90,7 @@ def _classify(raw: str) -> str | None:
         return "percent"
     if has("ghi chu", "note", "notes", "remark", "remarks"):
         return "note"
-    if (has("ngay") and not has("so ngay")) or has("date"):
+    if ((has("ngay") and not has("so ngay")) or has("date")) and not _figure_then_date(k):
         return "report_date"
     if has("ma", "code", "ma so"):
         if has("huyen", "quan", "district"):
@@ -99,6 +99,8 @@ def _classify(raw: str) -> str | None:
             return None
         return "commune_code"
     if has("truong hop", "records", "record", "ban ghi", "du lieu"):
+        if has("tong", "total") and not has("so hoa", "digitized", "digitised"):
+            return None  # "Tổng số trường hợp": the records to do, which are not loaded
         return "records_digitized"
     if has("da so hoa", "digitized", "digitised", "so hoa xong", "hoan thanh", "done"):
         return "books_digitized"
@@ -115,6 +117,13 @@ def _classify(raw: str) -> str | None:
     return None
 
 
+def _figure_then_date(k: str) -> bool:
+    """"Đã số hóa đến ngày 25/02": a figure whose header names its date, not a date column."""
+    at = min((k.find(f" {w} ") for w in ("so hoa", "digitized", "tong so") if f" {w} " in k), default=-1)
+    day = min((k.find(f" {w} ") for w in ("ngay", "date") if f" {w} " in k), default=-1)
+    return at >= 0 and day > at
+
+
 def map_columns(header: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
     """(canonical column -> position, extra kind -> position); the first of a kind wins."""
     mapped: dict[str, int] = {}
@@ -127,6 +136,21 @@ def map_columns(header: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
         if kind not in target:
             target[kind] = i
     return mapped, extras
+
+
+COUNT_KINDS = ("books_total", "books_digitized", "records_digitized")
+
+
+def duplicate_columns(header: list[Any]) -> dict[str, list[int]]:
+    """Figure columns named twice (last week's "Đã số hóa" kept beside this week's): kind -> positions.
+
+    ``map_columns`` takes the first; a file with two must say which one counts (see ``ingest``)."""
+    seen: dict[str, list[int]] = {}
+    for i, text in enumerate(header):
+        kind = classify_header(text)
+        if kind in COUNT_KINDS:
+            seen.setdefault(kind, []).append(i)
+    return {k: v for k, v in seen.items() if len(v) > 1}
 
 
 def is_blank(cell: Any) -> bool:
@@ -249,10 +273,12 @@ is_numbering_row = _is_numbering_row
 
 # "Tổng cộng", "Tổng số", "Toàn tỉnh", "Total": the whole file's totals; "Cộng", "Cộng huyện X": a subtotal.
 # Compared with their accents ("Cộng" is not "Công"), or wholly without them for text typed without accents.
-_TOTAL = re.compile(r"^(tổng cộng|tổng số|tổng|toàn tỉnh|cộng toàn tỉnh|grand total|total)(\s|$|:)")
+_TOTAL = re.compile(r"^(tổng cộng|tổng số|tổng|toàn tỉnh|cộng toàn tỉnh|grand total|total|toàn huyện|toàn thị xã"
+                    r"|toàn thành phố|toàn quận)(\s|$|:)")
 _SUBTOTAL = re.compile(r"^(cộng|subtotal|tổng cộng huyện|tổng huyện|cộng huyện|tổng cộng thành phố|tổng cộng thị xã)"
                        r"(\s|$|:)")
-_TOTAL_PLAIN = re.compile(r"^(tong cong|tong so|tong|toan tinh|grand total|total)(\s|$|:)")
+_TOTAL_PLAIN = re.compile(r"^(tong cong|tong so|tong|toan tinh|grand total|total|toan huyen|toan thi xa"
+                          r"|toan thanh pho|toan quan)(\s|$|:)")
 _SUBTOTAL_PLAIN = re.compile(r"^(cong|subtotal|tong cong huyen|tong huyen|cong huyen)(\s|$|:)")
 _ROMAN = re.compile(r"^(?=[ivxlc]+\.?$)(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})\.?$")
 DISTRICT_TYPES = re.compile(r"^(huyen|thanh pho|thi xa|quan|tp\.?|tx\.?|h\.)\s")
@@ -268,8 +294,11 @@ def total_kind(text: str) -> str | None:
     if sub.match(key):
         return "subtotal"
     if tot.match(key):
-        # "Tổng cộng huyện X" / "Tổng huyện X" name a district: a subtotal
-        rest = re.sub(r"^(tổng cộng|tổng|tong cong|tong)\s*", "", key)
+        # "Tổng cộng huyện X" / "Tổng huyện X" / "Toàn huyện X" name a district: a subtotal ("Toàn huyện"
+        # alone is the whole of a district's own report)
+        rest = re.sub(r"^(tổng cộng|tổng|tong cong|tong|toàn|toan)\s*", "", key)
+        if re.fullmatch(r"(huyện|huyen|thị xã|thi xa|thành phố|thanh pho|quận|quan)\s*", rest):
+            return "total"
         if rest.startswith(("huyện", "huyen", "thành phố", "thanh pho", "thị xã", "thi xa", "quận", "quan ")):
             return "subtotal"
         return "total"
@@ -280,7 +309,7 @@ def subtotal_name(text: str) -> str:
     """The district a subtotal names: "Cộng huyện Núi Thành" -> "huyện Núi Thành" ("" when none)."""
     s = re.sub(r"\s+", " ", str(text)).strip(" :.-*")
     folded = fold(s)
-    for prefix in ("tong cong", "cong", "tong", "subtotal"):
+    for prefix in ("tong cong", "cong", "tong", "toan", "subtotal"):
         if folded.startswith(prefix):
             return s[len(prefix):].strip(" :.-*")
     return ""

@@ -16,7 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from analytics import config, queries, store
+from analytics import config, queries, rollup, store, structures
+from analytics.errors import NotFoundError
+from analytics.units import display_code
 
 STATUS_ORDER = ["done", "on_track", "slightly_behind", "behind", "no_data"]
 
@@ -32,17 +34,28 @@ class View:
     campaign_name: str
     window: int = config.DEFAULT_NOT_REPORTING_DAYS
     amber: float = 10.0  # points behind plan still "slightly behind"
+    depth: int = 0  # how many unit structures back the province's figures roll up from
     requested: date | None = None  # the day asked for, when it lay outside ``date_bounds`` and was moved
 
     def params(self) -> dict[str, Any]:
-        return {"province": self.province, "as_of": self.as_of, "start": self.start,
+        return {"province": self.province, "as_of": self.as_of, "to": self.as_of, "start": self.start,
                 "deadline": self.deadline, "window": self.window}
 
 
-def report_span(con: store.Connection, province: str) -> tuple[date | None, date | None]:
-    """First and last report dates among the province's communes."""
-    first, last = con.execute(queries.FIRST_REPORT_DATE, [province]).fetchone()
+_FAR = date(9999, 12, 31)
+
+
+def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
+    """First and last report dates among the province's communes (with the reports they roll up from)."""
+    depth = structures.depth(con, province) if depth is None else depth
+    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()
     return first, last
+
+
+def _day(value: date | str | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def date_bounds(con: store.Connection, province: str, today: date | None = None) -> tuple[date, date]:
@@ -59,38 +72,55 @@ def clamp_day(day: date, bounds: tuple[date, date]) -> date:
     return min(max(day, bounds[0]), bounds[1])
 
 
-def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> View:
-    """Resolve the defaults: the province (only one, else most reports) and D (its latest report, else today).
-
-    A D outside ``date_bounds`` is moved to the nearest bound (``requested`` keeps what was asked), so no
-    caller can make the per-day work unbounded; the dashboard and the CLI say so before they get here."""
-    code = store.resolve_province(con, province)
-    campaign = store.get_campaign(con, code)
-    if as_of is None:
-        _, last = report_span(con, code)
-        day = last or date.today()
-    elif isinstance(as_of, str):
-        day = date.fromisoformat(as_of)
-    else:
-        day = as_of
-    bounded = clamp_day(day, date_bounds(con, code))
-    window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
-    amber = float(store.get_setting(con, code, "amber_points", "10"))
-    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber,
-                requested=day if bounded != day else None)
-
-
-def check_as_of(con: store.Connection, province: str | None, as_of: date | None) -> None:
+def check_as_of(con: store.Connection, province: str | None, as_of: date | None,
+                structure: date | str | None = None) -> None:
     """Refuse an as-of date outside ``date_bounds`` (the CLI: a script should hear it, not get another day)."""
     if as_of is None:
         return
-    code = store.resolve_province(con, province)
+    code = view(con, province, as_of, structure).province
     low, high = date_bounds(con, code)
     if not low <= as_of <= high:
         from analytics.errors import InvalidArgument
 
         raise InvalidArgument("cli.as_of_out_of_range", as_of=as_of.isoformat(), low=low.isoformat(),
                               high=high.isoformat())
+
+
+def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+         structure: date | str | None = None, *, exact: bool = False) -> View:
+    """Resolve the defaults: the province (only one, else most reports), in the structure in force on
+    ``structure`` (a date; else on D), and D (its latest report, else today).
+
+    ``exact``: ``province`` is a province's id chosen in a structure (the dashboard's sidebar): taken as
+    it is, in its own structure. A D outside ``date_bounds`` is moved to the nearest bound (``requested``
+    keeps what was asked), so no caller can make the per-day work unbounded; the dashboard and the CLI
+    say so before they get here."""
+    day = _day(as_of)
+    structure_day = _day(structure)
+    if exact and province:
+        structures.of_province(con, province)  # NotFoundError when it is not a province
+        code = province
+    else:
+        code = structures.resolve_province(con, province, structure_day)
+    depth = structures.depth(con, code)
+    if day is None:
+        _, last = report_span(con, code, depth)
+        day = last or date.today()
+    if not exact and structure_day is None \
+            and structures.in_force(con, day).id != structures.of_province(con, code).id:
+        # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
+        try:
+            code = structures.province_in(con, code, day)
+        except NotFoundError:
+            pass
+        else:
+            depth = structures.depth(con, code)
+    campaign = store.get_campaign(con, code)
+    bounded = clamp_day(day, date_bounds(con, code))
+    window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
+    amber = float(store.get_setting(con, code, "amber_points", "10"))
+    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
+                requested=day if bounded != day else None)
 
 
 def _pct(num: float, den: float) -> float:
@@ -142,7 +172,7 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
 
 
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
-    df = con.execute(queries.COMMUNE_STATUS, v.params()).df()
+    df = con.execute(rollup.COMMUNE_STATUS[v.depth], v.params()).df()
     df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
     df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
     has_week = df["digitized_week_ago"].notna()
@@ -224,13 +254,18 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
     }
 
 
-def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> dict[str, Any]:
+def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+            structure: date | str | None = None, *, exact: bool = False) -> dict[str, Any]:
     """Where the province stands on D, with every district of its unit list (code order)."""
-    v = view(con, province, as_of)
+    v = view(con, province, as_of, structure, exact=exact)
     df = commune_status(con, v)
+    s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
         "province": v.province,
         "province_name": _unit_name(con, "province", v.province),
+        "structure": s.key,
+        "structure_from": s.effective_from,
+        "newer_reports": structures.newer_reports(con, v.province),
         "campaign": v.campaign_name,
         "as_of": v.as_of,
         "start": v.start,
@@ -310,9 +345,10 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 
 
 def underperformers(con: store.Connection, province: str | None = None,
-                    as_of: date | str | None = None) -> pd.DataFrame:
+                    as_of: date | str | None = None, structure: date | str | None = None, *,
+                    exact: bool = False) -> pd.DataFrame:
     """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
-    v = view(con, province, as_of)
+    v = view(con, province, as_of, structure, exact=exact)
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
@@ -331,17 +367,17 @@ def underperformers(con: store.Connection, province: str | None = None,
 def trend(con: store.Connection, v: View, district: str | None = None, first: date | None = None) -> pd.DataFrame:
     """Province (or district) totals for each day up to D: completion, planned, books per day, 7-day average."""
     if first is None:
-        first_report, _ = report_span(con, v.province)
+        first_report, _ = report_span(con, v.province, v.depth)
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
     # after the last report and the deadline nothing changes (figures stay, the plan is at 100 %): the days
     # computed stop there, and D gets that day's row, so the work is bounded by the data, not by D
-    _, last_report = report_span(con, v.province)
+    _, last_report = report_span(con, v.province, v.depth)
     end = min(v.as_of, max(last_report or v.start, v.deadline, first) + timedelta(days=1))
     params = {"province": v.province, "district": district, "from": first, "to": end,
               "start": v.start, "deadline": v.deadline}
-    df = con.execute(queries.DAILY_TREND, params).df()
+    df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
     if end < v.as_of and len(df):
         tail = df.iloc[[-1]].copy()
         tail["day"] = pd.Timestamp(v.as_of)
@@ -374,9 +410,10 @@ def to_jsonable(obj: Any) -> Any:
     return obj
 
 
-def summary_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None) -> dict:
+def summary_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+                 structure: date | str | None = None) -> dict:
     """The CLI's ``summary`` contract."""
-    s = summary(con, province, as_of)
+    s = summary(con, province, as_of, structure)
     keys = ["province", "province_name", "as_of", "start", "deadline", "days_left", "units_total",
             "units_reporting", "units_reported_on_day", "books_total", "books_digitized", "completion_pct",
             "required_per_day", "recent_per_day", "projected_finish", "behind_schedule", "not_reporting"]
@@ -384,22 +421,60 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
     out["campaign"] = s["campaign"]
     out["planned_pct"] = s["planned_pct"]
     out["units_completed"] = s["units_completed"]
+    out["structure"] = s["structure"]
+    out["newer_reports"] = s["newer_reports"]
     dkeys = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "behind_schedule",
              "not_reporting", "planned_pct", "units_total", "units_reporting"]
-    out["districts"] = [{k: d[k] for k in dkeys} for d in s["districts"]]
+    out["districts"] = [{k: display_code(d[k]) if k == "district_code" else d[k] for k in dkeys}
+                        for d in s["districts"]]
+    out["province"] = display_code(out["province"])
     return to_jsonable(out)
 
 
 def underperformers_json(con: store.Connection, province: str | None = None,
-                         as_of: date | str | None = None) -> list[dict]:
+                         as_of: date | str | None = None, structure: date | str | None = None) -> list[dict]:
     """The CLI's ``underperformers`` contract."""
-    df = underperformers(con, province, as_of)
+    df = underperformers(con, province, as_of, structure)
     keys = ["commune_code", "commune", "district", "completion_pct", "planned_pct", "last_report", "reasons",
             "district_code", "gap_pct"]
-    return [to_jsonable({k: rec[k] for k in keys}) for rec in df.to_dict("records")]
+    return [to_jsonable({k: display_code(rec[k]) if k.endswith("_code") else rec[k] for k in keys})
+            for rec in df.to_dict("records")]
 
 
-__all__ = ["View", "view", "summary", "summary_json", "commune_status", "district_table", "underperformers",
+def communes_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
+                  structure: date | str | None = None) -> list[dict]:
+    """The CLI's ``communes`` contract: every commune of the province's list in the chosen structure."""
+    v = view(con, province, as_of, structure)
+    df = commune_status(con, v)
+    two_level = df["district_code"].isna().all()
+    out = []
+    for rec in df.to_dict("records"):
+        ref = rec.get("ref_code")
+        out.append(to_jsonable({
+            "commune_code": ref if isinstance(ref, str) and ref else rec["commune_code"],
+            "commune": rec["commune"],
+            "district_code": None if two_level else _ref_of(con, "district", rec["district_code"]),
+            "district": None if two_level else rec["district"],
+            "books_total": rec["books_total"],
+            "books_digitized": rec["books_digitized"],
+            "records_total": None,  # reports give records digitized only; no target in records is known
+            "records_digitized": rec["records_digitized"],
+            "completion_pct": rec["completion_pct"],
+            "planned_pct": rec["planned_pct"],
+            "status": rec["status"],
+            "last_report": rec["last_report"],
+        }))
+    return out
+
+
+def _ref_of(con: store.Connection, level: str, code: Any) -> Any:
+    if code is None or (isinstance(code, float) and code != code):
+        return None
+    row = con.execute(queries.UNIT_REF, [level, code]).fetchone()
+    return row[0] if row and row[0] else code
+
+
+__all__ = ["View", "view", "summary", "summary_json", "communes_json", "commune_status", "district_table", "underperformers",
            "underperformers_json", "trend", "classify", "STATUS_ORDER"]
 
 
@@ -483,7 +558,7 @@ def commune_daily(con: store.Connection, v: View, days: int = 14, district: str 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                    commune: str | None = None) -> pd.DataFrame:
     first = v.as_of - timedelta(days=days - 1)
-    df = con.execute(queries.COMMUNE_DAILY, {"province": v.province, "district": district, "commune": commune,
+    df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of}).df()
     df["day"] = _dates(df["day"])
     return df

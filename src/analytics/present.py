@@ -6,11 +6,14 @@ No Streamlit here; pages and exports call these so they show the same thing.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pandas as pd
 
+from analytics import safetext
 from analytics.i18n import fmt_date, fmt_int, fmt_num, fmt_pct, t
+from analytics.units import display_code
 
 
 def reason_text(row: dict[str, Any], lang: str = "vi") -> str:
@@ -31,7 +34,7 @@ def underperformers_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     rows = df.to_dict("records")
     out = pd.DataFrame({
         t("col.rank", lang): range(1, len(rows) + 1),
-        t("col.commune_code", lang): [r["commune_code"] for r in rows],
+        t("col.commune_code", lang): [display_code(r["commune_code"]) for r in rows],
         t("col.commune", lang): [r["commune"] for r in rows],
         t("col.district", lang): [r["district"] for r in rows],
         t("col.completion", lang): [_round(r["completion_pct"]) for r in rows],
@@ -59,11 +62,49 @@ def _round(x: Any) -> float | None:
     return round(float(x), 1)
 
 
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?[\d\s.,]*%?")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
 def neutralize(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text made safe for a spreadsheet cell, for every export and every table on screen (whose toolbar
+    downloads CSV and copies to the clipboard): characters a workbook cannot hold are taken out
+    (``safetext.clean``; one of them made openpyxl refuse the whole file), and text that a spreadsheet
+    would run as a formula (=, +, -, @, tab, CR or LF first) is prefixed with a quote. A plain number
+    written as text ("-5", "+1.234") runs nothing and is left as it is."""
+    if not isinstance(value, str):
+        return value
+    value = safetext.clean(value)
+    if value[:1] in _FORMULA_START and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
+
+
+def _needs_neutralizing(text: str) -> bool:
+    return text[:1] in _FORMULA_START or safetext.has_control(text)
+
+
+def shown_table(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as every page shows it (``ui.table``): text cells neutralized, numbers and lists untouched."""
+    out = df.copy()
+    for col in out.columns:
+        values = out[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        if values.dtype != object:  # a text column (an upload's preview has 100,000 rows): each distinct text once
+            fixes = {x: neutralize(x) for x in values.dropna().unique() if _needs_neutralizing(x)}
+            if fixes:
+                out[col] = values.replace(fixes)
+            continue
+        cells = values.to_numpy(dtype=object, copy=True)  # mixed cells (lists of a sparkline, None)
+        changed = False
+        for i, x in enumerate(cells):
+            if isinstance(x, str) and _needs_neutralizing(x):
+                cells[i] = neutralize(x)
+                changed = True
+        if changed:
+            out[col] = cells
+    return out
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
@@ -138,7 +179,7 @@ def preview_table(prep: Any, communes: pd.DataFrame, lang: str = "vi") -> pd.Dat
     rows = prep.rows
     return pd.DataFrame({
         t("col.row", lang): rows["row_no"].astype("Int64"),
-        t("col.commune_code", lang): rows["commune_code"],
+        t("col.commune_code", lang): rows["commune_code"].map(display_code),
         t("col.commune", lang): [names.at[c, "commune"] if c in names.index else c for c in rows["commune_code"]],
         t("col.district", lang): [names.at[c, "district"] if c in names.index else "" for c in rows["commune_code"]],
         t("col.report_date", lang): [fmt_date(d) for d in rows["report_date"]],
@@ -305,7 +346,7 @@ def underperformers_full_table(df: pd.DataFrame, lang: str = "vi", amber: float 
     return pd.DataFrame({
         t("col.rank", lang): range(1, len(rows) + 1),
         t("col.district", lang): [r["district"] or "–" for r in rows],
-        t("col.commune_code", lang): [r["commune_code"] for r in rows],
+        t("col.commune_code", lang): [display_code(r["commune_code"]) for r in rows],
         t("col.commune", lang): [r["commune"] for r in rows],
         t("col.status", lang): [status_text(r["status"], lang, amber) for r in rows],
         t("col.completion", lang): [_round(r["completion_pct"]) for r in rows],

@@ -11,9 +11,13 @@ INSERT_UNIT = """INSERT INTO units (level, code, name, unit_type, parent_code, p
 DELETE_UNITS_OF_PROVINCE = "DELETE FROM units WHERE province_code = ?"
 COMMUNE_CODES_OF_PROVINCE = "SELECT code FROM units WHERE level = 'commune' AND province_code = ?"
 COUNT_UNITS_OF_CODES = "SELECT count(*) FROM units WHERE level = ? AND list_contains(?, code)"
+STRUCTURE_KEY = "SELECT key FROM structures WHERE id = ?"
+UNIT_IDS_OF_STRUCTURE = "SELECT level, ref_code, code FROM units WHERE structure_id = ?"
+UNIT_IDS_TAKEN = "SELECT level, code FROM units WHERE structure_id <> ? AND list_contains(?, code)"
 DELETE_UNITS_OF_CODES = "DELETE FROM units WHERE level = ? AND list_contains(?, code)"
 COUNT_REPORTS_OF_CODES = "SELECT count(*) FROM reports WHERE list_contains(?, commune_code)"
 UNIT_NAME = "SELECT name FROM units WHERE level = ? AND code = ?"
+UNIT_REF = "SELECT ref_code FROM units WHERE level = ? AND code = ?"
 UNIT_EXISTS = "SELECT count(*) FROM units WHERE level = ? AND code = ?"
 PROVINCES = """
 SELECT p.code AS province_code, p.name AS province_name, coalesce(c.communes, 0) AS communes
@@ -36,7 +40,8 @@ ORDER BY c.sort_order
 """
 ALL_COMMUNES = """
 SELECT c.code AS commune_code, c.name AS commune, c.unit_type AS commune_type, c.province_code,
-       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total
+       p.name AS province, c.district_code, d.name AS district, c.books_total AS target_books_total,
+       c.ref_code, c.structure_id, p.ref_code AS province_ref
 FROM units c
 LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
 LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
@@ -104,15 +109,15 @@ CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uplo
 # One row per commune of the province's unit list, with its figures as of $as_of.
 COMMUNE_STATUS = """
 WITH u AS (
-    SELECT c.code AS commune_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
+    SELECT c.code AS commune_code, c.ref_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
     FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
     WHERE c.level = 'commune' AND c.province_code = $province
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
            CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $as_of
+    FROM rolled r
 ),
 latest AS (
     SELECT commune_code,
@@ -137,7 +142,7 @@ planned AS (
            CASE WHEN pre_date IS NOT NULL THEN CAST($start AS DATE) ELSE first_date END AS base_date
     FROM latest
 )
-SELECT u.commune_code, u.commune, u.district_code, u.district,
+SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
        p.last_report, p.books_total, p.books_digitized, p.records_digitized,
        CASE WHEN p.books_total IS NULL THEN NULL
             WHEN p.books_total = 0 THEN 100.0
@@ -166,11 +171,11 @@ WITH u AS (
     WHERE c.level = 'commune' AND c.province_code = $province
       AND ($district IS NULL OR c.district_code = $district)
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
            CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $to
+    FROM rolled r
 ),
 base AS (
     SELECT commune_code,
@@ -205,8 +210,9 @@ FROM joined GROUP BY day ORDER BY day
 """
 
 FIRST_REPORT_DATE = """
-SELECT min(r.report_date), max(r.report_date) FROM reports r
-JOIN units c ON c.level = 'commune' AND c.code = r.commune_code WHERE c.province_code = ?
+WITH u AS (SELECT c.code AS commune_code FROM units c WHERE c.level = 'commune' AND c.province_code = $province),
+{ROLLED}
+SELECT min(report_date), max(report_date) FROM rolled
 """
 
 COMMUNE_HISTORY = """
@@ -260,10 +266,10 @@ WITH u AS (
       AND ($district IS NULL OR c.district_code = $district)
       AND ($commune IS NULL OR c.code = $commune)
 ),
+{ROLLED},
 r AS (
     SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized
-    FROM reports r SEMI JOIN u ON u.commune_code = r.commune_code
-    WHERE r.report_date <= $to
+    FROM rolled r
 ),
 days AS (
     SELECT CAST(unnest(generate_series(CAST($from AS DATE) - 1, CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
@@ -325,13 +331,14 @@ USER_INSERT = """INSERT INTO users (name, role, password_hash, display_name, act
 USER_SET_PASSWORD = "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?"
 USER_SET_ROLE = "UPDATE users SET role = ? WHERE name = ?"
 USER_SET_ACTIVE = "UPDATE users SET active = ? WHERE name = ?"
-USER_LOGIN_FAILED = """UPDATE users SET failed_logins = failed_logins + 1,
-                       locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END
-                       WHERE name = ?"""
+# failures are counted for the administrator's view only; the wait is kept in login_throttle
+USER_LOGIN_FAILED = "UPDATE users SET failed_logins = failed_logins + 1 WHERE name = ?"
 USER_LOGIN_OK = "UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = ? WHERE name = ?"
 USER_COUNT = "SELECT count(*) FROM users WHERE active"
 USERS_LIST = """
-SELECT u.name, u.role, u.display_name, u.active, u.failed_logins, u.locked_until, u.last_login, u.created_at,
+SELECT u.name, u.role, u.display_name, u.active, u.failed_logins,
+       (SELECT max(t.next_allowed) FROM login_throttle t WHERE t.account = u.name AND t.next_allowed > ?)
+         AS locked_until, u.last_login, u.created_at,
        u.created_by, u.password_hash IS NOT NULL AS has_password,
        coalesce(string_agg(s.level || ':' || s.code, ', ' ORDER BY s.level, s.code), '') AS scopes
 FROM users u LEFT JOIN user_scopes s ON s.user_name = u.name
@@ -349,6 +356,17 @@ SELECT DISTINCT c.code FROM units c JOIN user_scopes s ON s.user_name = ?
 WHERE c.level = 'commune'
 """
 UPLOAD_COMMUNES = "SELECT DISTINCT commune_code FROM report_rows WHERE upload_id = ?"
+# communes of every upload at once (the Upload page shows an uploader only the uploads of its units)
+UPLOADS_COMMUNES = "SELECT upload_id, list(DISTINCT commune_code) FROM report_rows GROUP BY upload_id"
+# sign-in throttling: one row per (client, name tried) and per client; kept for unknown names too
+THROTTLE_GET = "SELECT failures, last_failure, next_allowed FROM login_throttle WHERE key = ?"
+THROTTLE_PUT = """INSERT OR REPLACE INTO login_throttle (key, account, client, failures, last_failure, next_allowed)
+                  VALUES (?, ?, ?, ?, ?, ?)"""
+THROTTLE_DELETE = "DELETE FROM login_throttle WHERE key = ?"
+THROTTLE_DELETE_ACCOUNT = "DELETE FROM login_throttle WHERE account = ?"
+THROTTLE_DELETE_ALL = "DELETE FROM login_throttle"
+THROTTLE_COUNT_ALL = "SELECT count(*) FROM login_throttle"
+THROTTLE_COUNT_ACCOUNT = "SELECT count(*) FROM login_throttle WHERE account = ?"
 NEXT_AUDIT_ID = "SELECT nextval('audit_seq')"
 AUDIT_INSERT = """INSERT INTO audit (id, logged_at, user_name, source, action, target, detail, file_name)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
@@ -438,7 +456,109 @@ SELECT (SELECT count(*) FROM units), (SELECT coalesce(sum(hash(level, code, name
         commune_code)), 0) FROM aliases)
 """
 INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, parent_code, province_code,
-                             district_code, books_total, sort_order)
+                             district_code, books_total, sort_order, structure_id, ref_code, lat, lon, area_km2)
                              SELECT level, code, name, unit_type, parent_code, province_code, district_code,
-                                    books_total, sort_order FROM _units_in"""
+                                    books_total, sort_order, structure_id, ref_code, lat, lon, area_km2
+                             FROM _units_in"""
 CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"
+
+# --- unit structures (versions in time) -----------------------------------------------------------
+STRUCTURES_ALL = """SELECT id, key, effective_from, label_vi, label_en FROM structures
+                    ORDER BY effective_from NULLS FIRST, id"""
+STRUCTURES_WITH_UNITS = """SELECT s.id, s.key, s.effective_from, s.label_vi, s.label_en FROM structures s
+                           WHERE EXISTS (SELECT 1 FROM units u WHERE u.structure_id = s.id AND u.level = 'commune')
+                           ORDER BY s.effective_from NULLS FIRST, s.id"""
+STRUCTURE_GET = "SELECT id, key, effective_from, label_vi, label_en FROM structures WHERE id = ?"
+STRUCTURE_BY_KEY = "SELECT id FROM structures WHERE key = ?"
+STRUCTURE_BY_DATE = "SELECT id FROM structures WHERE effective_from = ?"
+STRUCTURE_NEXT_ID = "SELECT coalesce(max(id), 0) + 1 FROM structures"
+STRUCTURE_INSERT = """INSERT INTO structures (id, key, effective_from, label_vi, label_en, source, created_at)
+                      VALUES (?, ?, ?, ?, ?, ?, ?)"""
+STRUCTURE_OF_UNIT = "SELECT structure_id FROM units WHERE level = ? AND code = ?"
+COMMUNES_IN_STRUCTURE = "SELECT count(*) FROM units WHERE level = 'commune' AND structure_id = ?"
+COMMUNE_REFS_OF_STRUCTURE = "SELECT ref_code FROM units WHERE level = 'commune' AND structure_id = ?"
+COUNT_LINKS_BETWEEN = """
+SELECT count(*) FROM unit_links l
+JOIN units o ON o.level = 'commune' AND o.code = l.from_id AND o.structure_id = $from_s
+JOIN units n ON n.level = 'commune' AND n.code = l.to_id AND n.structure_id = $to_s
+"""
+# the links into the new units a mapping names are replaced; links into other units stay
+DELETE_LINKS_INTO = """
+DELETE FROM unit_links
+WHERE from_id IN (SELECT code FROM units WHERE level = 'commune' AND structure_id = $from_s)
+  AND to_id IN (SELECT code FROM units WHERE level = 'commune' AND structure_id = $to_s
+                AND ref_code IN (SELECT new_commune_code FROM _map_in))
+"""
+INSERT_LINKS_FROM_MAP = """
+INSERT INTO unit_links (from_id, to_id, is_default)
+SELECT o.code, n.code, bool_or(m.is_default)
+FROM _map_in m
+JOIN units o ON o.level = 'commune' AND o.structure_id = $from_s AND o.ref_code = m.old_commune_code
+JOIN units n ON n.level = 'commune' AND n.structure_id = $to_s AND n.ref_code = m.new_commune_code
+GROUP BY o.code, n.code
+"""
+LINKS_FROM = """
+SELECT l.to_id AS commune_code, n.ref_code, n.name AS commune, l.is_default
+FROM unit_links l JOIN units n ON n.level = 'commune' AND n.code = l.to_id
+WHERE l.from_id = ? ORDER BY l.is_default DESC, n.sort_order
+"""
+# how far back (in structures) the default links reach from a province's communes
+LINEAGE_DEPTH = """
+WITH RECURSIVE chain(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION ALL
+    SELECT l.from_id, c.d + 1 FROM unit_links l JOIN chain c ON l.to_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+SELECT max(d) FROM chain
+"""
+NEWER_REPORTS = """
+WITH RECURSIVE down(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.to_id, c.d + 1 FROM unit_links l JOIN down c ON l.from_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+
+SELECT count(*) FROM reports WHERE commune_code IN (SELECT DISTINCT id FROM down WHERE d > 0)
+"""
+PROVINCE_SUCCESSOR = """
+WITH RECURSIVE down(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.to_id, c.d + 1 FROM unit_links l JOIN down c ON l.from_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+
+SELECT u.province_code FROM (SELECT DISTINCT id FROM down WHERE d > 0) x
+JOIN units u ON u.level = 'commune' AND u.code = x.id
+WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
+"""
+PROVINCE_PREDECESSOR = """
+WITH RECURSIVE up(id, d) AS (
+    SELECT code, 0 FROM units WHERE level = 'commune' AND province_code = $province
+    UNION
+    SELECT l.from_id, c.d + 1 FROM unit_links l JOIN up c ON l.to_id = c.id
+    WHERE l.is_default AND c.d < $max_depth
+)
+
+SELECT u.province_code FROM (SELECT DISTINCT id FROM up WHERE d > 0) x
+JOIN units u ON u.level = 'commune' AND u.code = x.id
+WHERE u.structure_id = $structure GROUP BY u.province_code ORDER BY count(*) DESC, u.province_code LIMIT 1
+"""
+# provinces (all structures, or one), those with reports first
+PROVINCES_OF_STRUCTURE = """
+SELECT p.code AS province_code, p.ref_code AS province_ref, p.name AS province_name, p.structure_id,
+       s.key AS structure_key, s.effective_from, coalesce(c.communes, 0) AS communes,
+       coalesce(r.reports, 0) AS reports
+FROM units p JOIN structures s ON s.id = p.structure_id
+LEFT JOIN (SELECT province_code, count(*) AS communes FROM units WHERE level = 'commune' GROUP BY province_code) c
+       ON c.province_code = p.code
+LEFT JOIN (SELECT u.province_code, count(*) AS reports FROM reports r
+           JOIN units u ON u.level = 'commune' AND u.code = r.commune_code GROUP BY u.province_code) r
+       ON r.province_code = p.code
+WHERE p.level = 'province' AND ($structure IS NULL OR p.structure_id = $structure)
+ORDER BY coalesce(r.reports, 0) > 0 DESC, s.effective_from NULLS FIRST, p.sort_order
+"""
+
+

@@ -317,6 +317,88 @@ def _fill_merged(grid: list[list[Cell]], ranges: list[Any] | None) -> None:
                     row[c] = value
 
 
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+_ODS_MAX_SPANS = 100_000
+
+
+def is_ods(data: bytes) -> bool:
+    """An OpenDocument spreadsheet (LibreOffice's own format): a zip whose first member says so."""
+    return data[:4] == b"PK\x03\x04" and _ODS_MIME in data[:200]
+
+
+def ods_merged_ranges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Merged ranges of every sheet of an .ods, as calamine gives them for .xlsx ((r0, c0), (r1, c1)).
+
+    calamine gives none for .ods, so a district written once in a cell merged down over its communes would
+    be lost. content.xml is read streaming (``iterparse``, each row cleared once read): LibreOffice writes
+    "1,048,000 empty rows" and "16,000 empty cells" as one element with a repeat count, so positions are
+    counted, never expanded, and nothing past ``MAX_ROWS`` × ``MAX_COLS`` is kept. Unreadable XML gives
+    what was found before it (calamine has already read the cells, so this never refuses a file).
+    """
+    import xml.etree.ElementTree as ET
+
+    out: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    t = _ODS_TABLE
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
+            depth = 0  # tables inside cells (rare) are not sheets
+            sheet: list[tuple[tuple[int, int], tuple[int, int]]] = []
+            row = col = 0
+            row_repeat = 1
+            count = 0
+            for event, elem in ET.iterparse(fh, events=("start", "end")):
+                tag = elem.tag
+                if tag == t + "table":
+                    if event == "start":
+                        depth += 1
+                        if depth == 1:
+                            sheet, row = out.setdefault(elem.get(t + "name") or "", []), 0
+                    else:
+                        depth -= 1
+                        elem.clear()
+                    continue
+                if depth != 1:
+                    continue
+                if tag == t + "table-row":
+                    if event == "start":
+                        col, row_repeat = 0, _repeat(elem.get(t + "number-rows-repeated"))
+                    else:
+                        row += row_repeat
+                        elem.clear()
+                elif tag in (t + "table-cell", t + "covered-table-cell") and event == "start":
+                    span_r = _repeat(elem.get(t + "number-rows-spanned"))
+                    span_c = _repeat(elem.get(t + "number-columns-spanned"))
+                    if (span_r > 1 or span_c > 1) and row < MAX_ROWS and col < MAX_COLS and count < _ODS_MAX_SPANS:
+                        sheet.append(((row, col), (min(row + span_r, MAX_ROWS) - 1, min(col + span_c, MAX_COLS) - 1)))
+                        count += 1
+                    col += _repeat(elem.get(t + "number-columns-repeated"))
+    except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError, OSError, EOFError, NotImplementedError):
+        pass
+    return out
+
+
+_ODS_LAST: list[tuple[str, dict]] = []
+
+
+def _ods_merges_cached(data: bytes) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """content.xml parsed once per workbook, not once per sheet."""
+    import hashlib
+
+    digest = hashlib.sha1(data).hexdigest()
+    if not _ODS_LAST or _ODS_LAST[0][0] != digest:
+        _ODS_LAST[:] = [(digest, ods_merged_ranges(data))]
+    return _ODS_LAST[0][1]
+
+
+def _repeat(value: str | None) -> int:
+    """A repeat or span count of ODF, bounded (a file may claim billions)."""
+    try:
+        return min(max(int(value), 1), 1 << 31) if value else 1
+    except ValueError:
+        return 1
+
+
 def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xlsx") -> RawTable:
     """A workbook (.xlsx, .xls, .ods): the sheet asked for, else the first that holds a table."""
     from python_calamine import CalamineWorkbook
@@ -345,6 +427,8 @@ def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xl
                 raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
             raw = ws.to_python(skip_empty_area=False, nrows=MAX_ROWS)
             merged = ws.merged_cell_ranges if kind != "csv" else None
+            if not merged and is_ods(data):
+                merged = _ods_merges_cached(data).get(sheet_name)
         except ReadError:
             raise
         except BaseException as exc:

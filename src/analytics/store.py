@@ -31,7 +31,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -40,7 +40,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import config, queries
+from analytics import config, queries, safetext
 from analytics.errors import DatabaseBusy, InvalidArgument, NotFoundError
 
 Connection = duckdb.DuckDBPyConnection
@@ -157,6 +157,45 @@ MIGRATIONS: list[list[str]] = [
             target VARCHAR,
             detail VARCHAR,                    -- JSON
             file_name VARCHAR)""",
+    ],
+    # unit lists as versions in time: a structure takes effect on a date (the first, "2024", has none and
+    # holds the lists loaded without a date); a unit is one row of one structure, its id unique across
+    # structures (the official code, or code@structure when another structure already uses the code), so
+    # a code reused by a different unit in a later list never inherits the old unit's reports
+    [
+        """CREATE TABLE structures (
+            id INTEGER PRIMARY KEY,
+            key VARCHAR NOT NULL UNIQUE,       -- 2024 | 2025-01 | 2025-07 | a date given to `units --from`
+            effective_from DATE,               -- NULL: the first list, in force until the next one
+            label_vi VARCHAR,
+            label_en VARCHAR,
+            source VARCHAR,
+            created_at TIMESTAMP)""",
+        """INSERT INTO structures VALUES (1, '2024', NULL, 'Danh mục đơn vị trước 01/01/2025',
+            'Unit list before 1 Jan 2025', 'data/quang_nam_units_2024.csv', NULL)""",
+        "ALTER TABLE units ADD COLUMN structure_id INTEGER DEFAULT 1",
+        "ALTER TABLE units ADD COLUMN ref_code VARCHAR",  # the official code, as files write it
+        "ALTER TABLE units ADD COLUMN lat DOUBLE",
+        "ALTER TABLE units ADD COLUMN lon DOUBLE",
+        "ALTER TABLE units ADD COLUMN area_km2 DOUBLE",
+        "UPDATE units SET ref_code = code, structure_id = 1",
+        """CREATE TABLE unit_links (           -- commune of one structure -> commune of the next that took it in
+            from_id VARCHAR NOT NULL,
+            to_id VARCHAR NOT NULL,
+            is_default BOOLEAN NOT NULL,       -- a commune split between several counts once, for this one
+            PRIMARY KEY (from_id, to_id))""",
+    ],
+    # sign-in throttling instead of a lock-out: failures per (client, name tried) and per client, kept the
+    # same way whether the name is an account or not, so no answer tells which accounts exist
+    [
+        """CREATE TABLE login_throttle (
+            key VARCHAR PRIMARY KEY,           -- 'pair:<client>|<name>' or 'client:<client>'
+            account VARCHAR,                   -- the name tried (NULL on a client row); maybe no account
+            client VARCHAR NOT NULL,           -- the browser's IP address, or 'local'
+            failures INTEGER NOT NULL,         -- failures in a row (forgotten after a quiet spell)
+            last_failure TIMESTAMP NOT NULL,   -- UTC
+            next_allowed TIMESTAMP)""",        # UTC; attempts before it are refused unchecked
+        "UPDATE users SET locked_until = NULL",  # the old hard locks are lifted
     ],
 ]
 
@@ -379,10 +418,7 @@ def ensure_schema(con: Connection) -> None:
         con.execute(queries.META_SET, ["schema_version", str(SCHEMA_VERSION)])
         if current == 0:
             con.execute(queries.META_SET, ["data_version", "0"])
-            rows = read_units_csv(config.UNITS_FILE)
-            _replace_units(con, rows)
-            for province_code in sorted({r["province_code"] for r in rows}):
-                _ensure_campaign(con, province_code)
+            _replace_units(con, read_units_csv(config.UNITS_FILE))
 
 
 # --- meta / data version -------------------------------------------------
@@ -442,6 +478,11 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             row["commune_code"] = canonical_code(row["commune_code"], "commune")
             if not row["province_code"] or not row["commune_code"] or not row["commune_name"]:
                 raise InvalidArgument("units.bad_row", file=str(path), row=i)
+            for column in UNIT_COLUMNS:  # the official names: refused, not silently altered
+                found = safetext.control_char(row[column])
+                if found is not None:
+                    raise InvalidArgument("units.control_char", file=str(path), row=i, column=column,
+                                          position=found[0], char=found[1])
             target = (raw.get("books_total") or "").strip()
             if target:
                 try:
@@ -458,8 +499,37 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int]:
-    provinces = sorted({r["province_code"] for r in rows})
+BASE_STRUCTURE = 1  # the list loaded without a date (`units FILE`): in force until the first dated one
+
+
+def _unit_ids(con: Connection, structure_id: int, key: str, refs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The id of each (level, official code) in a structure: the one it already has there (so its reports
+    stay attached), else the code itself when no other unit uses it, else ``code@key``."""
+    mine = {(lvl, ref): uid for lvl, ref, uid in con.execute(queries.UNIT_IDS_OF_STRUCTURE, [structure_id]).fetchall()}
+    wanted = sorted({ref for _, ref in refs} | {f"{ref}@{key}" for _, ref in refs})
+    taken = {(lvl, uid) for lvl, uid in con.execute(queries.UNIT_IDS_TAKEN, [structure_id, wanted]).fetchall()}
+    out: dict[tuple[str, str], str] = {}
+    for lvl, ref in refs:
+        if (lvl, ref) in mine:
+            out[(lvl, ref)] = mine[(lvl, ref)]
+        elif (lvl, ref) not in taken:
+            out[(lvl, ref)] = ref
+        else:
+            out[(lvl, ref)] = f"{ref}@{key}"
+    return out
+
+
+def _replace_units(con: Connection, rows: list[dict[str, Any]], structure_id: int = BASE_STRUCTURE) -> dict[str, int]:
+    """Put the provinces the rows name into one structure, replacing their earlier list there."""
+    key = con.execute(queries.STRUCTURE_KEY, [structure_id]).fetchone()[0]
+    refs: list[tuple[str, str]] = []
+    for r in rows:
+        refs.append(("province", r["province_code"]))
+        if r["district_code"]:
+            refs.append(("district", r["district_code"]))
+        refs.append(("commune", r["commune_code"]))
+    ids = _unit_ids(con, structure_id, key, refs)
+    provinces = sorted({ids[("province", r["province_code"])] for r in rows})
     before = set()
     for p in provinces:
         before |= {c for (c,) in con.execute(queries.COMMUNE_CODES_OF_PROVINCE, [p]).fetchall()}
@@ -468,27 +538,30 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
     seen: set[tuple[str, str]] = set()
     order = 0
     for r in rows:
-        p = r["province_code"]
+        p = ids[("province", r["province_code"])]
         if ("province", p) not in seen:
             seen.add(("province", p))
-            records.append(("province", p, r["province_name"], None, None, p, None, None, order))
+            records.append(("province", p, r["province_name"], None, None, p, None, None, order,
+                            structure_id, r["province_code"], None, None, None))
             order += 1
-        d = r["district_code"]
+        d = ids[("district", r["district_code"])] if r["district_code"] else None
         if d and ("district", d) not in seen:
             seen.add(("district", d))
             dtype = r["district_name"].split(" ")[0] if r["district_name"] else None
-            records.append(("district", d, r["district_name"], dtype, p, p, d, None, order))
+            records.append(("district", d, r["district_name"], dtype, p, p, d, None, order,
+                            structure_id, r["district_code"], None, None, None))
             order += 1
-        key = ("commune", r["commune_code"])
-        if key in seen:
+        c = ids[("commune", r["commune_code"])]
+        if ("commune", c) in seen:
             raise InvalidArgument("units.duplicate_code", code=r["commune_code"])
-        seen.add(key)
+        seen.add(("commune", c))
         records.append(
-            ("commune", r["commune_code"], r["commune_name"], r["commune_type"] or None,
-             d or p, p, d, r.get("books_total"), order)
+            ("commune", c, r["commune_name"], r["commune_type"] or None, d or p, p, d, r.get("books_total"), order,
+             structure_id, r["commune_code"], _float(r.get("lat")), _float(r.get("lon")), _float(r.get("area_km2")))
         )
         order += 1
-    # a code listed here leaves any other province's list: the newest list says where a unit belongs
+    # a code listed here leaves any other province's list of the same structure: the newest list says
+    # where a unit belongs
     moved = 0
     for level in ("district", "commune"):
         codes = sorted({rec[1] for rec in records if rec[0] == level})
@@ -497,16 +570,21 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
             con.execute(queries.DELETE_UNITS_OF_CODES, [level, codes])
     if records:  # one set-based insert (executemany costs seconds for a national list of 11,000 units)
         frame = pd.DataFrame.from_records(records, columns=_UNIT_FRAME_COLUMNS)
-        for col in ("books_total", "sort_order"):
+        for col in ("books_total", "sort_order", "structure_id"):
             frame[col] = pd.array(frame[col], dtype="Int64")
-        for col in ("level", "code", "name", "unit_type", "parent_code", "province_code", "district_code"):
+        for col in ("lat", "lon", "area_km2"):
+            frame[col] = pd.array(frame[col], dtype="Float64")
+        for col in ("level", "code", "name", "unit_type", "parent_code", "province_code", "district_code",
+                    "ref_code"):
             frame[col] = frame[col].astype(object)
         con.register("_units_in", frame)
         try:
             con.execute(queries.INSERT_UNITS_FROM_FRAME)
         finally:
             con.unregister("_units_in")
-    after = {r["commune_code"] for r in rows}
+    for p in provinces:
+        _ensure_campaign(con, p)
+    after = {ids[("commune", r["commune_code"])] for r in rows}
     gone = before - after
     orphaned = 0
     if gone:
@@ -521,14 +599,22 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, int
     }
 
 
+def _float(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if out != out else out
+
+
 @retry_conflicts
 def replace_units(con: Connection, rows: list[dict[str, Any]], *, user: str | None = None,
                   source: str | None = None, file_name: str | None = None) -> dict[str, int]:
     """Replace the unit lists of the provinces the rows name; communes that disappear keep their reports."""
     with transaction(con):
         result = _replace_units(con, rows)
-        for p in sorted({r["province_code"] for r in rows}):
-            _ensure_campaign(con, p)
         bump_version(con)
         record_audit(con, user, "units", ",".join(sorted({r["province_code"] for r in rows})), result,
                      file_name=file_name, source=source)
@@ -541,23 +627,23 @@ def provinces(con: Connection) -> pd.DataFrame:
 
 
 def default_province(con: Connection) -> str:
-    """The only province, else the one with the most reports (the lowest code on a tie)."""
-    df = provinces(con)
-    if df.empty:
-        raise NotFoundError("province.none")
-    if len(df) == 1:
-        return str(df.iloc[0]["province_code"])
-    counts = dict(con.execute(queries.PROVINCE_REPORT_COUNTS).fetchall())
-    return min(df["province_code"], key=lambda code: (-counts.get(code, 0), code))
+    """The province chosen at set-up, else the only one, else the one with the most reports."""
+    return resolve_province(con, None)
 
 
 def resolve_province(con: Connection, province: str | None) -> str:
-    if not province:
-        return default_province(con)
-    code = canonical_code(province, "province")
-    if not con.execute(queries.UNIT_EXISTS, ["province", code]).fetchone()[0]:
-        raise NotFoundError("province.unknown", province=province)
-    return code  # type: ignore[return-value]
+    """A province's id from a code, a name or an id, in whichever unit structure holds it
+    (``structures.resolve_province``, which also knows the structure in force on a day)."""
+    from analytics import structures
+
+    return structures.resolve_province(con, province)
+
+
+def set_default_province(con: Connection, province: str) -> None:
+    """The province a fresh session shows first (``setup --province``)."""
+    with transaction(con):
+        set_meta(con, "default_province", province)
+        bump_version(con)
 
 
 def units_frame(con: Connection, province: str) -> pd.DataFrame:
@@ -633,6 +719,9 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
                               deadline=new.deadline.isoformat())
     if not new.name.strip():
         raise InvalidArgument("campaign.name_empty")
+    found = safetext.control_char(new.name.strip())
+    if found is not None:
+        raise InvalidArgument("campaign.name_control", position=found[0], char=found[1])
     with transaction(con):
         con.execute(queries.CAMPAIGN_UPSERT, [province, new.name.strip(), new.start, new.deadline, _now()])
         bump_version(con)
@@ -842,6 +931,12 @@ def add_explanation(con: Connection, province: str, commune_code: str, explained
         raise NotFoundError("explain.unknown_commune", commune=commune_code)
     if new_completion_date is not None and new_completion_date < explained_on:
         raise InvalidArgument("explain.commitment_before", date=new_completion_date.isoformat())
+    # a control character (U+000B from Word, a NUL) would make the Excel report unreadable: refuse it here
+    for key, value, multiline in (("explain.reason_control", text, True),
+                                  ("explain.responsible_control", (responsible or "").strip(), False)):
+        found = safetext.control_char(value, multiline=multiline)
+        if found is not None:
+            raise InvalidArgument(key, position=found[0], char=found[1])
     with transaction(con):
         new_id = int(con.execute(queries.NEXT_EXPLANATION_ID).fetchone()[0])
         con.execute(queries.INSERT_EXPLANATION,
@@ -918,6 +1013,14 @@ def record_audit(con: Connection, user: str | None, action: str, target: str | N
     con.execute(queries.AUDIT_INSERT, [audit_id, _now(), user, source, action, target, text, file_name])
 
 
+@retry_conflicts
+def record_refusal(con: Connection, user: str | None, action: str, target: str | None = None, detail: Any = None,
+                   file_name: str | None = None, source: str | None = None) -> None:
+    """Log a write that was refused (its change is not made): who tried what, and why it was refused."""
+    with transaction(con):
+        record_audit(con, user, action, target, detail, file_name=file_name, source=source)
+
+
 def audit_log(con: Connection, limit: int = 1000) -> pd.DataFrame:
     """The audit log (writes other than uploads, sign-ins, account changes), newest first."""
     return con.execute(queries.AUDIT_LIST, [limit]).df()
@@ -950,7 +1053,8 @@ def user_count(con: Connection) -> int:
 
 
 def users(con: Connection) -> pd.DataFrame:
-    return con.execute(queries.USERS_LIST).df()
+    """Accounts with their assignments; ``locked_until``: until when sign-ins are paused (any client)."""
+    return con.execute(queries.USERS_LIST, [_now()]).df()
 
 
 @retry_conflicts
@@ -974,6 +1078,7 @@ def update_user(con: Connection, name: str, *, by: str | None, source: str | Non
         detail: dict[str, Any] = {}
         if password_hash is not None:
             con.execute(queries.USER_SET_PASSWORD, [password_hash, name])
+            con.execute(queries.THROTTLE_DELETE_ACCOUNT, [name])  # a new password lifts any sign-in wait
             detail["password"] = "changed"
         if role is not None:
             con.execute(queries.USER_SET_ROLE, [role, name])
@@ -989,17 +1094,51 @@ def update_user(con: Connection, name: str, *, by: str | None, source: str | Non
         record_audit(con, by, "user.change", name, detail, source=source)
 
 
+def login_throttle(con: Connection, key: str) -> dict[str, Any] | None:
+    """The throttle state of one key (failures, last_failure, next_allowed), or None when it has none."""
+    row = con.execute(queries.THROTTLE_GET, [key]).fetchone()
+    return None if row is None else dict(zip(["failures", "last_failure", "next_allowed"], row))
+
+
 @retry_conflicts
-def record_login(con: Connection, name: str, ok: bool, *, max_failures: int, lock_until: datetime,
-                 known: bool, source: str | None = None) -> None:
-    """Count a failed sign-in (locking the account after ``max_failures``) or reset the count."""
+def record_login(con: Connection, name: str, outcome: str, *, known: bool, source: str | None = None,
+                 client: str | None = None, throttle: Iterable[tuple[str, str | None, int, datetime | None]] = (),
+                 clear: Iterable[str] = ()) -> None:
+    """Log a sign-in attempt (``ok``, ``failed`` or ``refused``: too early) and store the throttle state.
+
+    ``throttle``: (key, name tried or None, failures, next_allowed) rows to write; ``clear``: keys to drop.
+    The same rows are written whether ``name`` is an account or not; ``known`` only keeps the account's
+    own counters (shown to administrators) up to date."""
+    now = _now()
     with transaction(con):
-        if known:
-            if ok:
-                con.execute(queries.USER_LOGIN_OK, [_now(), name])
-            else:
-                con.execute(queries.USER_LOGIN_FAILED, [max_failures, lock_until, name])
-        record_audit(con, name, "login.ok" if ok else "login.failed", name, None, source=source)
+        if known and outcome == "ok":
+            con.execute(queries.USER_LOGIN_OK, [now, name])
+        elif known and outcome == "failed":
+            con.execute(queries.USER_LOGIN_FAILED, [name])
+        for key, account, failures, next_allowed in throttle:
+            con.execute(queries.THROTTLE_PUT, [key, account, client or "local", failures, now, next_allowed])
+        for key in clear:
+            con.execute(queries.THROTTLE_DELETE, [key])
+        record_audit(con, name, f"login.{outcome}", name, {"client": client} if client else None, source=source)
+
+
+@retry_conflicts
+def clear_login_throttle(con: Connection, account: str | None, *, by: str | None, source: str | None = None) -> int:
+    """Lift the sign-in waits of one name (every client) or, with None, of everyone. Returns rows removed."""
+    with transaction(con):
+        if account is None:
+            count = int(con.execute(queries.THROTTLE_COUNT_ALL).fetchone()[0])
+            con.execute(queries.THROTTLE_DELETE_ALL)
+        else:
+            count = int(con.execute(queries.THROTTLE_COUNT_ACCOUNT, [account]).fetchone()[0])
+            con.execute(queries.THROTTLE_DELETE_ACCOUNT, [account])
+        record_audit(con, by, "user.unlock", account or "*", {"rows": count}, source=source)
+    return count
+
+
+def upload_communes_all(con: Connection) -> dict[int, frozenset[str]]:
+    """The communes of every upload that has rows (rejected attempts have none)."""
+    return {int(uid): frozenset(codes) for uid, codes in con.execute(queries.UPLOADS_COMMUNES).fetchall()}
 
 
 # --- backup and restore (issue 7) --------------------------------------------------------
@@ -1249,7 +1388,7 @@ def cache_key(con: Connection) -> tuple[str, int] | None:
 
 
 _UNIT_FRAME_COLUMNS = ["level", "code", "name", "unit_type", "parent_code", "province_code", "district_code",
-                       "books_total", "sort_order"]
+                       "books_total", "sort_order", "structure_id", "ref_code", "lat", "lon", "area_km2"]
 
 
 def campaign_starts(con: Connection) -> dict[str, date]:

@@ -7,6 +7,7 @@ import io
 import pandas as pd
 
 from analytics.present import neutralize
+from analytics.units import display_code
 
 HEADERS = {
     "report_date": "Ngày báo cáo",
@@ -27,7 +28,7 @@ def template_frame(communes: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame({
         HEADERS["report_date"]: "",
         HEADERS["district"]: communes["district"].fillna("").astype(str),
-        HEADERS["commune_code"]: communes["commune_code"].astype(str),
+        HEADERS["commune_code"]: communes["commune_code"].map(display_code).astype(str),
         HEADERS["commune"]: communes["commune"].astype(str),
         HEADERS["books_total"]: "",
         HEADERS["books_digitized"]: "",

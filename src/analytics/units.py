@@ -24,7 +24,8 @@ TYPE_WORDS = [
     "thành phố trực thuộc trung ương", "thành phố", "thị trấn", "thị xã", "phường", "huyện", "quận", "xã", "tỉnh",
     "tp.", "tp", "tx.", "tx", "tt.", "tt", "p.", "q.", "h.", "x.",
 ]
-_SPACE_RE = re.compile(r"\s+")
+# a control character (a NUL, Word's vertical tab, an escape) in a report's name separates words like a space
+_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 
 
@@ -51,6 +52,14 @@ def _syllable_key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + (f"|{tone}" if tone else "")
 
 
+def display_code(unit_id: object) -> object:
+    """The official code of a unit id, as people and files write it: an id is the code, or
+    ``code@structure`` when another unit structure already uses the code (``store._unit_ids``)."""
+    if isinstance(unit_id, str) and "@" in unit_id:
+        return unit_id.split("@", 1)[0]
+    return unit_id
+
+
 def strip_type(name: str) -> str:
     """Drop one leading type word ("Xã", "Phường", "TT.", "Huyện", "phuong", ...).
 
@@ -67,6 +76,28 @@ def strip_type(name: str) -> str:
                 if rest:
                     return rest
     return text
+
+
+# the commune-level type a name starts with, as written or without accents (district types are not commune types)
+_COMMUNE_TYPES = [("thị trấn", "thi tran"), ("phường", "phuong"), ("xã", "xa"), ("tt.", "thi tran"),
+                  ("tt", "thi tran"), ("p.", "phuong"), ("x.", "xa")]
+_COMMUNE_TYPES = sorted({*_COMMUNE_TYPES, *((_fold(w), t) for w, t in _COMMUNE_TYPES)}, key=lambda p: -len(p[0]))
+
+
+@functools.lru_cache(maxsize=65536)
+def commune_type(name: str) -> str | None:
+    """"xa", "phuong" or "thi tran" when the name starts with that type word, else None.
+
+    Name keys drop type words so "Hoà Thuận" finds "Phường Hoà Thuận"; the type, when a file gives it, still
+    tells apart units whose names differ only in it ("Phường Phước Hòa" of Tam Kỳ, "Xã Phước Hoà" of Phước Sơn).
+    """
+    text = _SPACE_RE.sub(" ", unicodedata.normalize("NFC", str(name)).strip()).lower()
+    if text.startswith(("thị xã", "thi xa")):
+        return None
+    for word, kind in _COMMUNE_TYPES:
+        if text.startswith(word) and (word.endswith(".") or text[len(word):].startswith(" ")):
+            return kind
+    return None
 
 
 def name_key(name: object) -> str:
@@ -109,6 +140,7 @@ class UnitIndex:
     def __init__(self, communes: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
         self.communes = communes.reset_index(drop=True)
         self.by_code: dict[str, dict] = {}
+        self.by_ref: dict[str, dict] = {}  # by the official code files write (a unit's id may differ)
         self.district_by_key: dict[str, set[str]] = {}
         self.district_by_plain: dict[str, set[str]] = {}
         self.district_names: dict[str, str] = {}
@@ -119,6 +151,8 @@ class UnitIndex:
         for rec in self.communes.to_dict("records"):
             code = rec["commune_code"]
             self.by_code[code] = rec
+            ref = rec.get("ref_code")
+            self.by_ref[ref if isinstance(ref, str) and ref else code] = rec
             d = rec.get("district_code")
             d = None if d is None or (isinstance(d, float) and d != d) else d
             rec["district_code"] = d
@@ -146,7 +180,8 @@ class UnitIndex:
     def label(self, code: str) -> str:
         rec = self.by_code[code]
         district = f", {rec['district']}" if rec.get("district") else ""
-        return f"{rec['commune']}{district} ({code})"
+        ref = rec.get("ref_code")
+        return f"{rec['commune']}{district} ({ref if isinstance(ref, str) and ref else code})"
 
     def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
         """Codes of the closest names (fuzzy, accent-free), best first."""
@@ -177,13 +212,13 @@ class UnitIndex:
         """By code when present (its name, if given, must agree); else by name within the district."""
         canon = canonical_code(code, "commune")
         if canon is not None:
-            rec = self.by_code.get(canon)
+            rec = self.by_ref.get(canon)
             if rec is None:
                 pool = list(self.by_code) if not name else self._pool(district_code)
                 return self._candidates(self._suggest(str(name), pool) if name else [], "unknown")
             if name is not None and str(name).strip() and not self.names_agree(str(name), rec["commune"]):
-                return self._candidates([canon], "name_mismatch")
-            return Match(canon)
+                return self._candidates([rec["commune_code"]], "name_mismatch")
+            return Match(rec["commune_code"])
         if name is None or not str(name).strip():
             return Match(None, [], "unknown")
         key = name_key(name)
@@ -200,11 +235,53 @@ class UnitIndex:
             hits = self.commune_keys.get((scope, key), set())
             if not hits:
                 hits = self.commune_plain.get((scope, plain_key(name)), set())
+        if len(hits) > 1:
+            hits = self._same_type(str(name), hits)
         if len(hits) == 1:
             return Match(next(iter(hits)))
         if hits:
             return self._candidates(sorted(hits), "ambiguous")
         return self._candidates(self._suggest(str(name), self._pool(district_code)), "unknown")
+
+    def _same_type(self, name: str, hits: set[str]) -> set[str]:
+        """Of several units with the name, those of the type the file writes (all of them when it writes none,
+        or when none is of that type: then the name stays ambiguous rather than wrongly unknown)."""
+        kind = commune_type(name)
+        if kind is None:
+            return hits
+        same = {c for c in hits if commune_type(self.by_code[c]["commune"]) == kind}
+        return same or hits
+
+    def districts_in_text(self, text: str, *, typed: bool) -> set[str]:
+        """Codes of the districts a text names: "UBND HUYỆN PHƯỚC SƠN", "... của thị xã Điện Bàn".
+
+        ``typed``: only a name right after a district type word counts (a title line's "Tam Kỳ, ngày 25 tháng
+        02" is where a province office signs, not a district). Accents are compared when the text has them;
+        a text without any (a file name) is compared without them, and "phuocson" is "phuoc son".
+        """
+        words = _PUNCT_RE.sub(" ", unicodedata.normalize("NFC", str(text)).lower().replace("_", " ")).split()
+        plain = [_fold(w) for w in words]
+        accented = any(w != p for w, p in zip(words, plain))
+        keys = [_syllable_key(w) for w in words] if accented else plain
+        found: set[str] = set()
+        for code, name in self.district_names.items():
+            toks = name_key(name).split() if accented else _fold(name_key(name)).replace("|", " ").split()
+            if not accented:
+                toks = [t for t in toks if not t.isdigit()]
+            joined = "".join(toks)
+            for i in range(len(keys)):
+                n = next((k for k in range(1, 5) if not typed and not accented and i + k <= len(keys)
+                          and "".join(keys[i:i + k]) == joined), None)
+                if n is None and keys[i:i + len(toks)] == toks:
+                    n = len(toks)
+                if n is None:
+                    continue
+                before = plain[max(0, i - 2):i]
+                if not typed or (before and before[-1] in ("huyen", "quan", "tx", "tp", "h")) \
+                        or before in (["thi", "xa"], ["thanh", "pho"]):
+                    found.add(code)
+                    break
+        return found
 
     def _pool(self, district_code: str | None) -> list[str]:
         if district_code:

@@ -16,7 +16,7 @@ if flash:
 st.subheader(ui.tr("admin.users"))
 with store.session(path) as con:
     accounts = auth.users(con, admin)
-st.dataframe(auth.users_table(accounts, ui.lang()), hide_index=True)
+ui.table(auth.users_table(accounts, ui.lang()), hide_index=True)
 
 with st.expander(ui.tr("admin.add_user")):
     with st.form("admin_add_user", clear_on_submit=True):
@@ -68,6 +68,6 @@ st.caption(ui.tr("admin.audit_help"))
 with store.session(path) as con:
     log = auth.audit_log(con, admin, 1000)
     upload_log = store.uploads(con, 200)
-st.dataframe(auth.audit_table(log, ui.lang()), hide_index=True)
+ui.table(auth.audit_table(log, ui.lang()), hide_index=True)
 st.subheader(ui.tr("admin.uploads"))
-st.dataframe(present.history_table(upload_log, ui.lang()), hide_index=True)
+ui.table(present.history_table(upload_log, ui.lang()), hide_index=True)

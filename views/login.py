@@ -22,7 +22,7 @@ with st.form("login_form"):
 if submitted:
     try:
         with store.session(ui.db_path()) as con:
-            user = auth.authenticate(con, name, password)
+            user = auth.authenticate(con, name, password, client=ui.client_address())  # throttled per client
     except (auth.SignInFailed, auth.Forbidden) as exc:
         st.error(exc.render(ui.lang()))
     else:

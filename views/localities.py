@@ -41,7 +41,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
     table = present.league_table(shown, lang, level, average, v.amber)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
-    st.dataframe(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
+    ui.table(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 
@@ -105,11 +105,11 @@ with tab_c:
         if detail["explanations"].empty:
             st.caption(ui.tr("loc.no_explanations"))
         else:
-            st.dataframe(present.explanations_table(detail["explanations"], lang), hide_index=True)
+            ui.table(present.explanations_table(detail["explanations"], lang), hide_index=True)
         st.markdown("**" + ui.tr("loc.history") + "**")
-        st.dataframe(present.report_history_table(detail["history"], lang), hide_index=True)
+        ui.table(present.report_history_table(detail["history"], lang), hide_index=True)
         st.markdown("**" + ui.tr("loc.uploads") + "**")
-        st.dataframe(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
+        ui.table(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
 
 with tab_tree:
     frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of)

@@ -26,7 +26,7 @@ else:
     table = present.underperformers_full_table(df, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
     h = present.league_headers(lang)
-    st.dataframe(table, hide_index=True, key="under_table", column_config={
+    ui.table(table, hide_index=True, key="under_table", column_config={
         ui.tr("col.completion"): st.column_config.ProgressColumn(ui.tr("col.completion"), min_value=0,
                                                                  max_value=100, format=ui.num_format("%.1f %%")),
         ui.tr("col.planned"): st.column_config.NumberColumn(ui.tr("col.planned"), format=ui.num_format("%.1f %%")),
@@ -42,7 +42,7 @@ else:
     c2.download_button(ui.tr("under.download_csv"), lambda: exports.underperformers_csv(df, lang, v.amber),
                        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
     with st.expander(ui.tr("under.by_district")):
-        st.dataframe(present.underperformers_by_district(df, lang), hide_index=True)
+        ui.table(present.underperformers_by_district(df, lang), hide_index=True)
 
 st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)
@@ -84,4 +84,4 @@ with st.expander(ui.tr("explain.all", count=len(notes))):
     if notes.empty:
         st.caption(ui.tr("loc.no_explanations"))
     else:
-        st.dataframe(present.explanations_table(notes, lang), hide_index=True)
+        ui.table(present.explanations_table(notes, lang), hide_index=True)

@@ -75,11 +75,11 @@ def show_file(name: str, data: bytes) -> None:
                 ingest.reject(con, prep, user=user, source="app")
             logged.add(key)
         st.error(ui.tr("upload.rejected", file=ui.md(name), count=len(prep.errors)))
-        st.dataframe(present.problems_table(prep.errors, lang), hide_index=True, key=f"errors_{digest}")
+        ui.table(present.problems_table(prep.errors, lang), hide_index=True, key=f"errors_{digest}")
         pick_units(prep, digest)
         return
     with st.expander(ui.tr("upload.columns_mapped")):
-        st.dataframe(upload_report.columns_frame(prep, lang), hide_index=True)
+        ui.table(upload_report.columns_frame(prep, lang), hide_index=True)
         if prep.skipped:
             st.caption(ui.tr("upload.skipped", count=len(prep.skipped)))
         if prep.ignored_columns:
@@ -87,9 +87,9 @@ def show_file(name: str, data: bytes) -> None:
     st.info(upload_report.change_text(change, lang) or present.describe_prepared(prep, lang))
     if prep.warnings:
         st.warning(ui.tr("upload.warnings_title") + f" · {ui.tr('upload.warnings', count=len(prep.warnings))}")
-        st.dataframe(present.problems_table(prep.warnings, lang), hide_index=True, key=f"warnings_{digest}")
+        ui.table(present.problems_table(prep.warnings, lang), hide_index=True, key=f"warnings_{digest}")
     st.caption(ui.tr("upload.preview"))
-    st.dataframe(present.preview_table(prep, ui.communes(state.path, state.version), lang), hide_index=True,
+    ui.table(present.preview_table(prep, ui.communes(state.path, state.version), lang), hide_index=True,
                  key=f"preview_{digest}")
     ok_warn = True
     if prep.warnings:
@@ -142,10 +142,12 @@ for f in files or []:
     show_file(f.name, f.getvalue())
 
 st.subheader(ui.tr("upload.history"))
-history = ui.uploads(state.path, state.version)
-st.dataframe(present.history_table(history, lang), hide_index=True, key="upload_history")
+# an uploader sees its own attempts and the uploads of its communes, and may pick only what it may withdraw
+upload_units = ui.upload_communes(state.path, state.version)
+history = auth.visible_uploads(user, ui.uploads(state.path, state.version), upload_units)
+ui.table(present.history_table(history, lang), hide_index=True, key="upload_history")
 with st.expander(ui.tr("upload.withdraw")):
-    options = upload_report.withdrawable(history, lang)
+    options = upload_report.withdrawable(auth.withdrawable_uploads(user, history, upload_units), lang)
     if not options:
         st.caption(ui.tr("upload.nothing_to_withdraw"))
     else:

@@ -72,7 +72,7 @@ if upload is not None:
         for part in ("added", "removed", "renamed"):
             if len(tables[part]):
                 with st.expander(ui.tr("settings.units_" + part, count=len(tables[part]))):
-                    st.dataframe(tables[part], hide_index=True)
+                    ui.table(tables[part], hide_index=True)
         if st.button(ui.tr("settings.units_apply"), type="primary", key="set_units_apply"):
             try:
                 with store.session(state.path) as con:
