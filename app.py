@@ -21,6 +21,13 @@ pages = [] if not viewing else [
             visibility="hidden"),
     st.Page("views/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
     st.Page("views/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
+    st.Page("views/cutoff.py", title=ui.tr("nav.cutoff", time=ui.cutoff_label(state.path, state.version, state.province,
+                                                                         state.lang)),
+            icon=":material/schedule:", url_path="bao-cao-17h"),
+    st.Page("views/map.py", title=ui.tr("nav.map"), icon=":material/location_on:", url_path="ban-do"),
+    # with several provinces in the unit structure shown: the country, ranked
+    *([st.Page("views/national.py", title=ui.tr("nav.national"), icon=":material/public:", url_path="toan-quoc")]
+      if state.provinces_in_structure > 1 else []),
     *([st.Page("views/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
       if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
     *([st.Page("views/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import config, demo, metrics, present, store, structures
+from analytics import closing, config, demo, metrics, present, store, structures
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
@@ -86,6 +86,29 @@ def same_place(path: str, version: int, province: str, structure_key: str) -> st
             return structures.province_in(con, province, target.effective_from or date.min)
         except HotichError:
             return None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def country(path: str, version: int, structure: str | None, as_of: date) -> "national.Country":
+    """Every province of a structure on D (the national page)."""
+    from analytics import national
+
+    with store.session(path) as con:
+        return national.country(con, structure, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def country_map(path: str, version: int, structure: str | None, as_of: date) -> pd.DataFrame:
+    from analytics import national
+
+    with store.session(path) as con:
+        return national.map_frame(con, national.country(con, structure, as_of))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def province_map(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.map_frame(con, metrics.view(con, province, as_of, exact=True), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -186,6 +209,8 @@ class Sidebar:
     demo: bool
     district: str | None = None  # the sidebar's district filter (None: the whole province)
     measure: str = "books"       # "books", or "records" when records are reported
+    structure: str | None = None  # the unit structure the figures are shown in (its key)
+    provinces_in_structure: int = 1
 
 
 # --- cached calls of the dashboard pages (issue 4) -----------------------------------
@@ -266,7 +291,8 @@ def settings_of(path: str, version: int, province: str) -> dict:
     with store.session(path) as con:
         v = metrics.view(con, province, None)
         return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
-                "window": v.window, "calendar": metrics.calendar(con, province)}
+                "window": v.window, "calendar": metrics.calendar(con, province),
+                "cutoff": closing.cutoff_time(con, province)}
 
 
 def read_units_upload(data: bytes, name: str = "units.csv") -> list[dict]:
@@ -409,7 +435,9 @@ def sidebar() -> Sidebar:
         if newer:
             st.caption(tr("structure.newer_reports", count=fmt_int(newer, lang())))
     demo_flag = is_demo(path, version)
-    return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure)
+    own = provs.loc[provs["province_code"] == province, "structure_key"]
+    return Sidebar(path, version, province, as_of, choice, demo_flag, district, measure,
+                   str(own.iloc[0]) if len(own) else None, len(provs))
 
 
 def demo_banner(state: Sidebar) -> None:
@@ -461,7 +489,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True, on_select: str = "ignore") -> Any:
+         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -481,6 +509,8 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     # the chart on screen is stamped with the time its data version was first read, not "now": a stamp
     # that changed every minute would make Streamlit see a new chart and drop the user's selection
     meta = dataclasses.replace(image_meta(state, title), made_at=version_read_at(state.path, state.version))
+    if place is not None:  # a chart of another area than the sidebar's (the whole country)
+        meta = dataclasses.replace(meta, place=place)
     shown = images.annotate(fig, meta)
     event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
                             on_select=on_select, selection_mode="points")
@@ -657,7 +687,74 @@ def require_role(action: str) -> "auth.User":
     return user
 
 
+def open_province(province: str) -> None:
+    """Drill from the country into one province: the sidebar takes it, the Overview opens."""
+    st.session_state["province_select"] = province
+    st.session_state.pop("district_select", None)
+    st.switch_page("views/overview.py")
+
+
 def num_format(pattern: str) -> str:
     """The number format of a table column: Vietnamese shows "localized" (12.345,6 in a Vietnamese browser;
     Streamlit's printf formats only write a decimal point), English the printf ``pattern``."""
     return "localized" if lang() == "vi" else pattern
+
+
+# --- closing the campaign: the daily cut-off, commitments, units to summon, weekly roll-up, the report ---------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cutoff_panel(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
+    with store.session(path) as con:
+        return closing.cutoff_panel(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cutoff_label(path: str, version: int, province: str, lang: str) -> str:
+    """The daily cut-off as the menu shows it ("17h00")."""
+    with store.session(path) as con:
+        return closing.format_cutoff(closing.cutoff_time(con, province), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def commitments(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return closing.commitments(con, metrics.view(con, province, as_of), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def summon(path: str, version: int, province: str, as_of: date, deadline: date,
+           district: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The communes (and their districts) past ``deadline`` on D and not at 100 %."""
+    with store.session(path) as con:
+        v = metrics.view(con, province, as_of)
+        communes_ = closing.summon_list(con, v, deadline, district)
+        return communes_, closing.summon_districts(con, v, communes_)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def weekly(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+    with store.session(path) as con:
+        return closing.weekly(con, metrics.view(con, province, as_of))
+
+
+def report_button(state: Sidebar) -> None:
+    """The report to the Chairman (Word), built only when clicked."""
+    from analytics import report_docx
+
+    def run() -> bytes:
+        from analytics import images
+
+        with store.session(state.path) as con:
+            data = report_docx.gather(con, state.province, state.as_of)
+        pictures: list[bytes] = []
+        if images.renderer_ready():  # charts in the annex when the server can draw them; optional
+            try:
+                pictures = report_docx.chart_images(data, state.lang)
+            except HotichError:
+                pictures = []
+        return report_docx.render(data, state.lang, pictures)
+
+    st.download_button(tr("report.button"), data=run, file_name=report_docx.file_name(state.as_of),
+                       mime=report_docx.DOCX_MIME, key="report_docx", on_click="ignore", icon=":material/description:",
+                       help=tr("report.help"))

@@ -14,7 +14,7 @@ from analytics.i18n import t
 from analytics.units import display_code
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py", "views/cutoff.py"]
 
 
 @pytest.fixture(scope="module")

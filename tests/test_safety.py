@@ -280,7 +280,7 @@ def test_explanation_form_refuses_control_characters(hostile_db, monkeypatch):
 
     monkeypatch.setenv("HOTICH_DB", str(hostile_db))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("pages/underperformers.py").run()
+    at.switch_page("views/underperformers.py").run()
     with store.session(hostile_db) as con:
         before = len(store.explanations(con, "99"))
     at.selectbox(key="explain_commune").set_value("90001")
@@ -299,7 +299,7 @@ def test_unit_list_upload_refuses_control_characters(hostile_db, monkeypatch, tm
     units = [u if u[4] != "90003" else (*u[:5], "Thị trấn\x00Cẩm Lệ", u[6]) for u in TINY_UNITS]
     data = write_units_csv(tmp_path / "units.csv", units).read_bytes()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("views/settings.py").run()
     at.file_uploader(key="set_units_file").set_value([("danh_muc.csv", data, "text/csv")]).run()
     assert not at.exception
     errors = [e.value for e in at.error]

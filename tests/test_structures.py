@@ -202,3 +202,37 @@ def test_shipped_counts(shipped_db):
                                    [s.id]).fetchone()[0] for s in structures.all_structures(c)}
         assert counts == {"2024": 241, "2025-01": 10035}
         assert len(structures.provinces(c, structures.in_force(c, date(2025, 3, 1)).id)) == 63
+
+
+@pytest.mark.parametrize("province, structure, expected, communes", [
+    ("Đà Nẵng", "2025-07-01", "Thành phố Đà Nẵng", 94),
+    ("da nang", "2025-03-01", "Thành phố Đà Nẵng", 56),
+    ("Quảng Nam", "2025-03-01", "Tỉnh Quảng Nam", 233),
+])
+def test_setup_any_province_in_either_structure(shipped_all, tmp_path, run_cli, db_path, province, structure,
+                                                expected, communes):
+    import shutil
+
+    shutil.copyfile(shipped_all, db_path)
+    code, out, err = run_cli("setup", "--province", province, "--structure", structure, "--json")
+    assert code == 0, err
+    result = json_lines(out)[0]
+    assert result["province_name"] == expected
+    assert result["structures"] == {"2024": 241, "2025-01": 10035, "2025-07": 3321}
+    code, out, err = run_cli("summary")
+    s = json_lines(out)[0]
+    assert code == 0, err
+    assert s["province_name"] == expected and s["units_total"] == communes
+
+
+def test_setup_needs_a_province(run_cli):
+    code, _, err = run_cli("setup")
+    assert code == 1 and "--province" in err
+
+
+@pytest.fixture(scope="module")
+def shipped_all(tmp_path_factory):
+    path = tmp_path_factory.mktemp("all") / "all.duckdb"
+    with store.session(path) as c:
+        structures.load_shipped(c)
+    return path

@@ -15,8 +15,8 @@ from analytics import brief, demo, metrics, store, workdays
 from analytics.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/localities.py", "pages/underperformers.py", "pages/upload.py",
-         "pages/settings.py", "pages/admin.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/upload.py",
+         "views/settings.py", "views/admin.py"]
 LAST_DEMO_REPORT = date(2025, 3, 5)
 
 
@@ -43,7 +43,7 @@ def page(monkeypatch, path: Path, name: str, **params: str) -> AppTest:
         at.query_params[k] = v
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    if name != "pages/overview.py":
+    if name != "views/overview.py":
         at.switch_page(name).run()
         assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -103,7 +103,7 @@ def test_malformed_values_fall_back_to_defaults(monkeypatch, demo_file, name, pa
 
 
 def test_a_valid_date_in_the_span_has_no_note(monkeypatch, demo_file):
-    at = page(monkeypatch, demo_file, "pages/overview.py", as_of="2025-03-01")
+    at = page(monkeypatch, demo_file, "views/overview.py", as_of="2025-03-01")
     assert at.sidebar.date_input(key="as_of_input").value == date(2025, 3, 1) and not notes(at)
 
 

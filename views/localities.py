@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from analytics import charts, exports, metrics, present
+from analytics import charts, closing, exports, metrics, present
 from analytics.i18n import fmt_pct
 
 state: ui.Sidebar = st.session_state["view"]
@@ -123,3 +123,13 @@ with tab_heat:
     labels = ui.communes(state.path, state.version)
     ui.plot(charts.heatmap(daily, labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
     st.caption(ui.tr("loc.heatmap_help"))
+
+st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
+st.caption(ui.tr("weekly.intro"))
+weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
+if weeks.empty:
+    st.info(ui.tr("weekly.none"))
+else:
+    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
+                       file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")

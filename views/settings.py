@@ -4,7 +4,7 @@ unit list (with a preview of the changes before applying). Every write goes thro
 import streamlit as st
 
 import ui
-from analytics import auth, present, store, workdays
+from analytics import auth, closing, present, store, workdays
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date, fmt_int
 
@@ -33,6 +33,8 @@ with st.form("settings_campaign"):
     calendar = st.selectbox(ui.tr("settings.calendar"), list(workdays.CALENDARS),
                             index=list(workdays.CALENDARS).index(cur["calendar"]),
                             format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.get, key="set_calendar")
+    cutoff = st.time_input(ui.tr("settings.cutoff"), value=cur["cutoff"], step=900, help=ui.tr("settings.cutoff_help"),
+                           key="set_cutoff")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
 if saved:
     try:
@@ -41,6 +43,8 @@ if saved:
             auth.set_setting(con, admin, state.province, "amber_points", f"{float(amber):g}")
             auth.set_setting(con, admin, state.province, "not_reporting_days", str(int(window)))
             auth.set_setting(con, admin, state.province, "workday_calendar", calendar)
+            auth.set_setting(con, admin, state.province, closing.CUTOFF_KEY,
+                             closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF))
         st.session_state["settings_flash"] = ui.tr("settings.saved")
         st.rerun()
     except HotichError as exc:

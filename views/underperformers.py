@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from analytics import auth, exports, present, store
+from analytics import auth, closing, exports, present, store
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date
 
@@ -43,6 +43,42 @@ else:
                        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
     with st.expander(ui.tr("under.by_district")):
         ui.table(present.underperformers_by_district(df, lang), hide_index=True)
+
+st.subheader(ui.tr("summon.title"))  # the units called to report to the province after their deadline
+summon_deadline = st.date_input(ui.tr("summon.deadline"), value=v.deadline, format="DD/MM/YYYY", key="summon_deadline")
+st.caption(ui.tr("summon.intro", deadline=fmt_date(summon_deadline)))
+if v.as_of <= summon_deadline:
+    st.info(ui.tr("summon.not_yet", deadline=fmt_date(summon_deadline)))
+else:
+    called, called_districts = ui.summon(state.path, state.version, state.province, state.as_of, summon_deadline,
+                                         state.district)
+    if called.empty:
+        st.success(ui.tr("summon.none"))
+    else:
+        st.markdown("**" + (ui.tr("summon.count", communes=len(called), districts=len(called_districts))
+                            if len(called_districts) else ui.tr("summon.count_two_level", communes=len(called)))
+                    + "**")
+        ui.table(closing.summon_table(called, lang), hide_index=True, key="summon_table")
+        d1, d2 = st.columns(2)
+        d1.download_button(
+            ui.tr("summon.download_xlsx"),
+            lambda: exports.summon_xlsx(called, called_districts, as_of=v.as_of, province_name=s["province_name"],
+                                        campaign=v.campaign_name, lang=lang),
+            file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.xlsx", mime=exports.XLSX_MIME, key="summon_xlsx")
+        d2.download_button(ui.tr("summon.download_csv"), lambda: exports.summon_csv(called, lang),
+                           file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.csv", mime="text/csv",
+                           key="summon_csv")
+
+st.subheader(ui.tr("commit.title"))  # each committed completion date: kept, missed or due
+st.caption(ui.tr("commit.intro"))
+promises = ui.commitments(state.path, state.version, state.province, state.as_of, state.district)
+if promises.empty:
+    st.caption(ui.tr("commit.none"))
+else:
+    counts = promises["status"].value_counts()
+    st.markdown(ui.tr("commit.counts", missed=int(counts.get("missed", 0)), due=int(counts.get("due", 0)),
+                      kept=int(counts.get("kept", 0))))
+    ui.table(closing.commitments_table(promises, lang), hide_index=True, key="commit_table")
 
 st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)

@@ -113,11 +113,10 @@ def cmd_setup(con: store.Connection, args: argparse.Namespace) -> int:
     """Set a database up for any province: the shipped unit lists, and the province to show first."""
     from analytics import structures
 
-    loaded = structures.load_shipped(con)
-    province = structures.resolve_province(con, args.province, args.structure or date.today())
-    store.set_default_province(con, province)
-    result = {"province": province, "province_name": metrics._unit_name(con, "province", province),
-              "structure": structures.of_province(con, province).key, **loaded}
+    if not args.province:
+        raise InvalidArgument("setup.province_needed")
+    result = structures.setup(con, args.province, args.structure)
+    loaded = result
     if args.json:
         print(_dump(result))
     else:
@@ -292,9 +291,59 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cutoff(con: store.Connection, args: argparse.Namespace) -> int:
+    """The day's cut-off: the communes without a report by it, as the text for the chat group (or JSON)."""
+    from analytics import closing
+
+    v = metrics.view(con, args.province, args.as_of)
+    panel = closing.cutoff_panel(con, v)
+    if args.json:
+        from analytics.units import display_code
+
+        pending = [{"commune_code": display_code(r["commune_code"]), "commune": r["commune"], "district": r["district"],
+                    "status": r["status"], "arrived_at": r["arrived_local"]}
+                   for r in panel["not_in"].to_dict("records")]
+        out = {k: panel[k] for k in ("day", "on_time", "late", "missing", "done_before", "units_total")}
+        out["cutoff"] = closing.cutoff_setting(panel["cutoff"])
+        out["not_reported"] = pending
+        print(_dump(metrics.to_jsonable(out)))
+    else:
+        print(closing.cutoff_text(panel, metrics.summary(con, v.province, v.as_of)["province_name"], args.lang))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The report to the Chairman (Word, Nghị định 30/2020 form): figures read in a short session, then built."""
+    import time
+
+    from analytics import report_docx
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".docx":
+        raise InvalidArgument("report.bad_out", file=args.out)
+    started = time.perf_counter()
+    with store.session(config.db_path(args.db)) as con:
+        data = report_docx.gather(con, args.province, args.as_of)
+    images_: list[bytes] = []
+    if args.charts:  # optional: the report is complete without them
+        try:
+            images_ = report_docx.chart_images(data, args.lang)
+        except HotichError as exc:
+            print(t("report.no_charts", args.lang, reason=exc.render(args.lang)), file=sys.stderr)
+    payload = report_docx.render(data, args.lang, images_)
+    out.write_bytes(payload)
+    seconds = round(time.perf_counter() - started, 2)
+    if args.json:
+        print(_dump({"file": str(out), "bytes": len(payload), "seconds": seconds,
+                     "as_of": data.view.as_of.isoformat()}))
+    else:
+        print(t("report.written", args.lang, file=str(out), size=round(len(payload) / 1024), seconds=seconds))
+    return 0
+
+
 # commands that open the database themselves (a backup/restore must not sit inside another session)
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore,
-                                                               "brief": cmd_brief}
+                                                               "brief": cmd_brief, "report": cmd_report}
 
 
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
@@ -308,6 +357,7 @@ COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
     "demo": cmd_demo,
     "users": cmd_users,
     "withdraw": cmd_withdraw,
+    "cutoff": cmd_cutoff,
 }
 
 
@@ -370,6 +420,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("brief", parents=[common, reading],
                        help="one-page daily brief: FILE.png (phone portrait) or FILE.pdf (A4)")
     p.add_argument("--out", required=True, metavar="FILE.png|FILE.pdf")
+    sub.add_parser("cutoff", parents=[common, reading],
+                   help="communes without a report by the day's cut-off (17:00): text for the chat group, or JSON")
+    p = sub.add_parser("report", parents=[common, reading],
+                       help="the report to the Chairman after the period: FILE.docx (Word, Nghị định 30/2020 form)")
+    p.add_argument("--out", required=True, metavar="FILE.docx")
+    p.add_argument("--charts", action="store_true",
+                   help="add the burn-up chart and the district ranking to the annex (needs Chromium)")
     return parser
 
 

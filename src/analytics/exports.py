@@ -96,3 +96,66 @@ def league_csv(table: pd.DataFrame) -> bytes:
     keep = [c for c in table.columns if not (len(table) and isinstance(table[c].dropna().iloc[0]
                                                                       if table[c].notna().any() else None, list))]
     return present.csv_bytes(table[keep])
+
+
+def summon_xlsx(communes: pd.DataFrame, districts: pd.DataFrame, *, as_of: date, province_name: str,
+                campaign: str, lang: str = "vi") -> bytes:
+    """The units called to report after their deadline (``closing.summon_list``): one sheet of communes
+    (figures, gap, explanation, person responsible, missed commitment) and, with districts, one per district."""
+    from analytics import closing
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = t("summon.sheet", lang)[:31]
+    ws.append([present.neutralize(t("summon.xlsx_title", lang, province=province_name))])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([present.neutralize(t("summon.xlsx_subtitle", lang, campaign=campaign, date=fmt_date(as_of)))])
+    ws.append([])
+    table = closing.summon_table(communes, lang)
+    _table_block(ws, table, {t("col.completion", lang): PCT_FORMAT, t("summon.col_gap", lang): POINTS_FORMAT},
+                 [6, 24, 10, 26, 11, 11, 11, 11, 12, 12, 12, 40, 14, 22, 16])
+    if len(districts):
+        wd = wb.create_sheet(t("summon.sheet_districts", lang)[:31])
+        dt = pd.DataFrame({
+            t("col.district", lang): list(districts["district"]),
+            t("summon.col_units", lang): [int(x) for x in districts["units_total"]],
+            t("summon.col_completed", lang): [int(x) for x in districts["units_completed"]],
+            t("summon.col_summoned", lang): [int(x) for x in districts["summoned"]],
+            t("summon.col_total", lang): [int(x) for x in districts["books_total"]],
+            t("summon.col_digitized", lang): [int(x) for x in districts["books_digitized"]],
+            t("summon.col_remaining", lang): [int(x) for x in districts["remaining"]],
+            t("col.completion", lang): [None if pd.isna(x) else round(float(x), 1) for x in districts["completion_pct"]],
+            t("summon.col_gap", lang): [None if pd.isna(x) else round(float(x), 1) for x in districts["gap_to_full"]],
+        })
+        _table_block(wd, dt, {t("col.completion", lang): PCT_FORMAT, t("summon.col_gap", lang): POINTS_FORMAT},
+                     [26, 10, 14, 14, 12, 12, 12, 12, 14])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _table_block(ws: Any, table: pd.DataFrame, formats: dict[str, str], widths: list[int]) -> None:
+    """A header row and the table's rows, every text cell neutralized, numbers kept numeric."""
+    ws.append([present.neutralize(str(c)) for c in table.columns])
+    head = ws.max_row
+    for cell in ws[head]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F0")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for rec in table.itertuples(index=False):
+        ws.append([_value(x) for x in rec])
+    for j, col in enumerate(table.columns, start=1):
+        if col in formats:
+            for i in range(head + 1, ws.max_row + 1):
+                ws.cell(i, j).number_format = formats[col]
+    for i, w in enumerate(widths[:len(table.columns)], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = ws.cell(head + 1, 1)
+    ws.page_setup.orientation = "landscape"
+
+
+def summon_csv(communes: pd.DataFrame, lang: str = "vi") -> bytes:
+    """The units to summon as CSV for Excel (UTF-8 with BOM; text neutralized)."""
+    from analytics import closing
+
+    return present.csv_bytes(closing.summon_table(communes, lang))

@@ -467,6 +467,17 @@ def communes_json(con: store.Connection, province: str | None = None, as_of: dat
     return out
 
 
+def map_frame(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
+    """The province's communes with their centroid, target and status on D (the map)."""
+    df = commune_status(con, v)
+    if district is not None:
+        df = df[df["district_code"] == district]
+    coords = con.execute(queries.CENTROIDS_OF_PROVINCE, [v.province]).df()
+    out = df.merge(coords, on="commune_code", how="left")
+    out["books_total"] = out["books_total"].fillna(0)
+    return out
+
+
 def _ref_of(con: store.Connection, level: str, code: Any) -> Any:
     if code is None or (isinstance(code, float) and code != code):
         return None
@@ -529,8 +540,12 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     out.update(_aggregate(part, v))
     tr = trend(con, v, district)
     out.update(previous_change(tr, v.as_of))
+    from analytics import closing  # the cut-off rule lives there (one definition of "on time")
+
+    cutoff_at = closing.cutoff_utc(v.as_of, closing.cutoff_time(con, v.province))
     on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,
-                               {"province": v.province, "as_of": v.as_of, "district": district}).fetchone()
+                               {"province": v.province, "as_of": v.as_of, "district": district,
+                                "cutoff_at": cutoff_at}).fetchone()
     out["reports_on_day"] = int(on_day)
     out["reports_late"] = int(late)
     out["reports_on_time"] = int(on_day) - int(late)
@@ -643,11 +658,18 @@ def underperformers_full(con: store.Connection, v: View, district: str | None = 
     after_deadline = v.as_of > v.deadline
     df["not_completed"] = after_deadline & ~completed
     df["not_reporting"] = df["not_reporting"] & ~completed  # a completed commune has nothing left to report
-    bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"]].copy()
+    from analytics import closing  # a commitment the unit did not keep is a reason of its own
+
+    missed = closing.missed_commitments(con, v)
+    df["missed_commitment_date"] = [missed.get(c) for c in df["commune_code"]]
+    df["missed_commitment"] = df["missed_commitment_date"].notna() & ~completed
+    bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"] | df["missed_commitment"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
     bad["reasons"] = [
-        [r for r, flag in (("behind_schedule", b), ("not_reporting", n), ("not_completed", c)) if flag]
-        for b, n, c in zip(bad["behind_schedule"], bad["not_reporting"], bad["not_completed"])
+        [r for r, flag in (("behind_schedule", b), ("not_reporting", n), ("not_completed", c),
+                           ("missed_commitment", m)) if flag]
+        for b, n, c, m in zip(bad["behind_schedule"], bad["not_reporting"], bad["not_completed"],
+                              bad["missed_commitment"])
     ]
     counts = bad.groupby("district_code", dropna=False)["commune_code"].transform("count")
     bad["_district_count"] = counts
@@ -662,7 +684,7 @@ def underperformers_full(con: store.Connection, v: View, district: str | None = 
     cols = ["commune_code", "commune", "district_code", "district", "completion_pct", "planned_pct", "gap_pct",
             "last_report", "days_since_report", "books_total", "books_digitized", "recent_per_day", "status",
             "reasons", "explanation_reason", "explanation_new_completion_date", "explanation_responsible",
-            "explained_on"]
+            "explained_on", "missed_commitment_date"]
     return bad[cols].reset_index(drop=True)
 
 

@@ -320,6 +320,9 @@ def reasons_text(row: dict[str, Any], lang: str = "vi") -> str:
     if "not_completed" in (row.get("reasons") or []):
         extra = t("reason.not_completed", lang)
         text = f"{text}; {extra}" if text else extra
+    if "missed_commitment" in (row.get("reasons") or []) and not _blank(row.get("missed_commitment_date")):
+        extra = t("reason.missed_commitment", lang, date=pd.Timestamp(row["missed_commitment_date"]).strftime("%d/%m"))
+        text = f"{text}; {extra}" if text else extra
     return text
 
 
@@ -425,3 +428,29 @@ def underperformers_by_district(df: pd.DataFrame, lang: str = "vi") -> pd.DataFr
             t("under.col_explained", lang): int(sum(not _blank(x) for x in part["explanation_reason"])),
         })
     return pd.DataFrame(rows)
+
+
+def national_headers(lang: str = "vi") -> dict[str, str]:
+    keys = {"rank": "col.rank", "province": "col.province", "status": "col.status", "completion": "col.completion",
+            "planned": "col.planned", "gap": "col.gap", "pace": "col.pace7", "needed": "col.needed",
+            "projected": "col.projected", "reporting": "col.reporting_rate", "communes": "col.communes_reporting"}
+    return {k: t(v, lang) for k, v in keys.items()}
+
+
+def national_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> pd.DataFrame:
+    """The provinces ranked (``national.country``), with localized headers; numbers stay numeric."""
+    h = national_headers(lang)
+    rows = df.to_dict("records")
+    return pd.DataFrame({
+        h["rank"]: [r["rank"] for r in rows],
+        h["province"]: [r["province"] for r in rows],
+        h["status"]: [status_text(r["status"], lang, amber) for r in rows],
+        h["completion"]: [_round(r["completion_pct"]) for r in rows],
+        h["planned"]: [_round(r["planned_pct"]) for r in rows],
+        h["gap"]: [_round(r["gap_pct"]) for r in rows],
+        h["pace"]: [_round(r["recent_per_day"]) for r in rows],
+        h["needed"]: [_round(r["required_per_day"]) for r in rows],
+        h["projected"]: [_date_or_dash(r["projected_finish"]) for r in rows],
+        h["reporting"]: [_round(r["reporting_rate"]) for r in rows],
+        h["communes"]: [f"{fmt_int(r['units_reported_on_day'], lang)}/{fmt_int(r['units_total'], lang)}" for r in rows],
+    })

@@ -310,15 +310,22 @@ SELECT count(*) FROM reports r JOIN units c ON c.level = 'commune' AND c.code = 
 WHERE c.province_code = ? AND r.records_digitized IS NOT NULL
 """
 
-# Reports dated $as_of of the province's communes, and how many of them arrived late: uploaded after the
-# end of that day, Vietnam time (UTC+7). Demo figures count as on time.
+# Reports dated $as_of of the province's communes, and how many of them arrived late: the first upload still
+# loaded that carries the report arrived after the day's cut-off ($cutoff_at, UTC; 17:00 Vietnam time by
+# default, setting ``cutoff_time``), as in CUTOFF_ARRIVALS. Demo figures count as on time.
 REPORTS_ON_DAY_TIMELINESS = """
+WITH arrivals AS (
+    SELECT rr.commune_code, min(up.uploaded_at) AS first_at, bool_or(up.source = 'demo') AS demo
+    FROM report_rows rr JOIN uploads up ON up.id = rr.upload_id
+    WHERE rr.report_date = $as_of AND up.outcome = 'loaded'
+    GROUP BY rr.commune_code
+)
 SELECT count(*) AS on_day,
-       count(*) FILTER (WHERE up.source IS DISTINCT FROM 'demo'
-                        AND CAST(up.uploaded_at + INTERVAL 7 HOUR AS DATE) > r.report_date) AS late
+       count(*) FILTER (WHERE NOT coalesce(a.demo, FALSE)
+                        AND (a.first_at IS NULL OR a.first_at > $cutoff_at)) AS late
 FROM reports r
 JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
-LEFT JOIN uploads up ON up.id = r.upload_id
+LEFT JOIN arrivals a ON a.commune_code = r.commune_code
 WHERE c.province_code = $province AND r.report_date = $as_of
   AND ($district IS NULL OR c.district_code = $district)
 """
@@ -462,6 +469,33 @@ INSERT_UNITS_FROM_FRAME = """INSERT INTO units (level, code, name, unit_type, pa
                              FROM _units_in"""
 CAMPAIGN_STARTS = "SELECT province_code, start_date FROM campaigns"
 
+# --- closing the campaign: the daily cut-off, commitments --------------------------
+# Each commune of the unit list with the first arrival (UTC) of a report for $day: the earliest upload, still
+# loaded, that carries a row for the commune and the day, so a later correction does not make an on-time
+# report late; ``demo`` when that data is the demonstration (which counts as on time).
+CUTOFF_ARRIVALS = """
+WITH arrivals AS (
+    SELECT rr.commune_code, min(up.uploaded_at) AS first_at, bool_or(up.source = 'demo') AS demo
+    FROM report_rows rr JOIN uploads up ON up.id = rr.upload_id
+    WHERE rr.report_date = $day AND up.outcome = 'loaded'
+    GROUP BY rr.commune_code
+)
+SELECT c.code AS commune_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order,
+       a.first_at, coalesce(a.demo, FALSE) AS demo
+FROM units c
+LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+LEFT JOIN arrivals a ON a.commune_code = c.code
+WHERE c.level = 'commune' AND c.province_code = $province
+  AND ($district IS NULL OR c.district_code = $district)
+ORDER BY c.sort_order
+"""
+# The first report date on or before $as_of on which each commune of the province stood at 100 %.
+FIRST_COMPLETE_DATES = """
+SELECT r.commune_code, min(r.report_date) AS completed_on
+FROM reports r JOIN units c ON c.level = 'commune' AND c.code = r.commune_code
+WHERE c.province_code = $province AND r.report_date <= $as_of AND r.books_digitized >= r.books_total
+GROUP BY r.commune_code
+"""
 # --- unit structures (versions in time) -----------------------------------------------------------
 STRUCTURES_ALL = """SELECT id, key, effective_from, label_vi, label_en FROM structures
                     ORDER BY effective_from NULLS FIRST, id"""
@@ -562,3 +596,13 @@ ORDER BY coalesce(r.reports, 0) > 0 DESC, s.effective_from NULLS FIRST, p.sort_o
 """
 
 
+# communes with their centroids (the maps), of one structure or of one province
+COMMUNES_WITH_CENTROIDS = """
+SELECT c.code AS commune_code, c.name AS commune, p.name AS province, d.name AS district, c.lat, c.lon
+FROM units c
+LEFT JOIN units p ON p.level = 'province' AND p.code = c.province_code
+LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+WHERE c.level = 'commune' AND c.structure_id = ?
+ORDER BY c.sort_order
+"""
+CENTROIDS_OF_PROVINCE = "SELECT code AS commune_code, lat, lon FROM units WHERE level = 'commune' AND province_code = ?"

@@ -324,3 +324,14 @@ def province_in(con: store.Connection, province_id: str, structure_day: date) ->
     if row is None or row[0] is None:
         raise NotFoundError("structure.no_province", province=province_id, structure=target.key)
     return str(row[0])
+
+
+def setup(con: store.Connection, province: str, structure_day: date | None = None) -> dict[str, Any]:
+    """Set a database up for any province: the shipped unit lists (whole, once) and the province a
+    fresh session shows, in the structure in force on ``structure_day`` (default today)."""
+    loaded = load_shipped(con)
+    code = resolve_province(con, province, structure_day or date.today())
+    store.set_default_province(con, code)
+    name = _first(con, queries.UNIT_NAME, ["province", code])
+    return {"province": code, "province_name": name[0] if name else code,
+            "structure": of_province(con, code).key, **loaded}
