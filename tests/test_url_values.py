@@ -15,8 +15,8 @@ from analytics import brief, demo, metrics, store, workdays
 from analytics.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/upload.py",
-         "views/settings.py", "views/admin.py"]
+PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/cutoff.py", "views/map.py",
+         "views/upload.py", "views/settings.py", "views/admin.py"]
 LAST_DEMO_REPORT = date(2025, 3, 5)
 
 
