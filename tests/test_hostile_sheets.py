@@ -45,7 +45,9 @@ except readers.ReadError as exc:
     out = {"outcome": "refused", "key": p.problem_key, "fix": p.fix_key, "params": p.params,
            "text": p.as_dict("vi")["problem"] + " / " + p.as_dict("en")["problem"]}
 out["seconds"] = time.monotonic() - start
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this program's own peak (ru_maxrss would carry the forking test process's size across exec)
+with open("/proc/self/status") as fh:
+    out["peak_mb"] = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
 print(json.dumps(out))
 """
 
