@@ -112,6 +112,33 @@ def province_map(path: str, version: int, province: str, as_of: date, district: 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def unit_deadlines(path: str, version: int, province: str) -> pd.DataFrame:
+    with store.session(path) as con:
+        return store.unit_deadlines(con, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def deadline_units(path: str, version: int, province: str) -> dict[str, str]:
+    """"level:id" -> name of every district, then every commune of the province (the deadline picker)."""
+    with store.session(path) as con:
+        communes = store.units_frame(con, province)
+    districts = communes.dropna(subset=["district_code"]).drop_duplicates("district_code")
+    out = {f"district:{c}": str(n) for c, n in zip(districts["district_code"], districts["district"])}
+    out.update({f"commune:{c}": f"{n} ({d})" if isinstance(d, str) and d else str(n)
+                for c, n, d in zip(communes["commune_code"], communes["commune"], communes["district"])})
+    return out
+
+
+@st.cache_data(show_spinner=False)
+def shipped_provinces(structure_key: str) -> dict[str, str]:
+    """Province code -> name in a shipped unit list (the set-up choice)."""
+    from analytics import gazetteer
+
+    frame = gazetteer.units(structure_key)[["province_code", "province_name"]].drop_duplicates()
+    return dict(zip(frame["province_code"], frame["province_name"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def newer_reports(path: str, version: int, province: str) -> int:
     with store.session(path) as con:
         return structures.newer_reports(con, province)

@@ -206,7 +206,7 @@ def test_shipped_counts(shipped_db):
 
 @pytest.mark.parametrize("province, structure, expected, communes", [
     ("Đà Nẵng", "2025-07-01", "Thành phố Đà Nẵng", 94),
-    ("da nang", "2025-03-01", "Thành phố Đà Nẵng", 56),
+    ("da nang", "2025-03-01", "Thành phố Đà Nẵng", 47),
     ("Quảng Nam", "2025-03-01", "Tỉnh Quảng Nam", 233),
 ])
 def test_setup_any_province_in_either_structure(shipped_all, tmp_path, run_cli, db_path, province, structure,

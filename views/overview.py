@@ -20,6 +20,8 @@ o = ui.overview(state.path, state.version, state.province, state.as_of, state.di
 s = ui.summary(state.path, state.version, state.province, state.as_of)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
+if o.get("own_deadline"):
+    st.caption(ui.tr("kpi.own_deadline", date=fmt_date(o["deadline"])))
 if o["units_reporting"] == 0:
     st.info(ui.tr("app.no_data"))
 k = present.overview_kpis(o, lang)

@@ -1,6 +1,8 @@
 """Cài đặt: the campaign, the status thresholds, the not-reporting window, the working-day calendar and the
 unit list (with a preview of the changes before applying). Every write goes through a ``store`` function."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -85,3 +87,51 @@ if upload is not None:
                 st.rerun()
             except HotichError as exc:
                 ui.show_error(exc)
+
+st.subheader(ui.tr("settings.unit_deadlines"))
+st.caption(ui.tr("settings.unit_deadlines_help"))
+own = ui.unit_deadlines(state.path, state.version, state.province)
+if own.empty:
+    st.caption(ui.tr("settings.no_unit_deadlines"))
+else:
+    ui.table(present.unit_deadlines_table(own, lang), hide_index=True, key="set_unit_deadlines")
+units = ui.deadline_units(state.path, state.version, state.province)
+with st.form("settings_unit_deadline"):
+    c1, c2 = st.columns([3, 1])
+    picked = c1.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.get, key="set_unit")
+    day = c2.date_input(ui.tr("settings.unit_deadline"), value=cur["deadline"], format="DD/MM/YYYY",
+                        key="set_unit_day")
+    b1, b2 = st.columns(2)
+    save_unit = b1.form_submit_button(ui.tr("settings.unit_deadline_save"), type="primary")
+    clear_unit = b2.form_submit_button(ui.tr("settings.unit_deadline_clear"))
+if (save_unit or clear_unit) and picked:
+    level, code = picked.split(":", 1)
+    try:
+        with store.session(state.path) as con:
+            auth.set_unit_deadline(con, admin, state.province, level, code, None if clear_unit else day)
+        st.session_state["settings_flash"] = ui.tr("settings.unit_deadline_saved")
+        st.rerun()
+    except HotichError as exc:
+        ui.show_error(exc)
+
+st.subheader(ui.tr("settings.setup"))
+st.caption(ui.tr("settings.setup_help"))
+with st.form("settings_setup"):
+    lists = {"2025-07": "01/07/2025", "2025-01": "01/01/2025"}
+    c1, c2 = st.columns([1, 2])
+    key = c1.selectbox(ui.tr("settings.setup_structure"), list(lists), format_func=lists.get, key="set_setup_list")
+    names = ui.shipped_provinces(key)
+    province = c2.selectbox(ui.tr("settings.setup_province"), sorted(names, key=names.get), format_func=names.get,
+                            key="set_setup_province")
+    go = st.form_submit_button(ui.tr("settings.setup_apply"))
+if go:
+    try:
+        with store.session(state.path) as con:
+            result = auth.setup_province(con, admin, names[province], date.fromisoformat(key + "-01"))
+        for widget in ("structure_select", "province_select", "district_select"):
+            st.session_state.pop(widget, None)
+        st.session_state["settings_flash"] = ui.tr("settings.setup_done", province=result["province_name"],
+                                                   structure=result["structure"])
+        st.rerun()
+    except HotichError as exc:
+        ui.show_error(exc)

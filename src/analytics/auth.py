@@ -435,6 +435,26 @@ def set_setting(con: store.Connection, user: User | None, province: str, key: st
     store.set_setting(con, province, key, value, user=user.name, source=_src(user))
 
 
+def set_unit_deadline(con: store.Connection, user: User | None, province: str, level: str, code: str,
+                      deadline: date | None) -> None:
+    check(con, user, "campaign", target=code)
+    assert user is not None
+    store.set_unit_deadline(con, province, level, code, deadline, user=user.name, source=_src(user))
+
+
+def setup_province(con: store.Connection, user: User | None, province: str,
+                   structure_day: date | None = None) -> dict[str, Any]:
+    """Set the database up for another province (the shipped unit lists, the province shown first)."""
+    from analytics import structures
+
+    check(con, user, "units", target=province)
+    result = structures.setup(con, province, structure_day)
+    with store.transaction(con):
+        store.record_audit(con, user.name if user else None, "setup", result["province"],
+                           {"structure": result["structure"]}, source=_src(user) if user else None)
+    return result
+
+
 def replace_units(con: store.Connection, user: User | None, rows: list[dict[str, Any]],
                   file_name: str | None = None) -> dict[str, int]:
     check(con, user, "units", file_name=file_name)

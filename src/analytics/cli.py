@@ -14,9 +14,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from analytics import config, demo, ingest, metrics, store
+import pandas as pd
+
+from analytics import config, demo, ingest, metrics, queries, store
 from analytics.errors import HotichError, IngestRejected, InvalidArgument
 from analytics.i18n import t
+from analytics.units import display_code
 
 
 def _date(value: str) -> date:
@@ -154,14 +157,34 @@ def cmd_units(con: store.Connection, args: argparse.Namespace) -> int:
 
 def cmd_campaign(con: store.Connection, args: argparse.Namespace) -> int:
     province = store.resolve_province(con, args.province)
-    if args.name or args.start or args.deadline:
+    if args.unit:  # a district's or a commune's own deadline inside the campaign
+        if not args.clear and args.deadline is None:
+            raise InvalidArgument("deadline.needed")
+        level, code = _unit_of(con, province, args.unit)
+        store.set_unit_deadline(con, province, level, code, None if args.clear else args.deadline,
+                                user=_operator(), source="cli")
+    if args.name or args.start or (args.deadline and not args.unit):
         c = store.set_campaign(con, province, args.name, args.start, args.deadline, user=_operator(),
                                source="cli")
     else:
         c = store.get_campaign(con, province)
-    print(_dump({"province": c.province_code, "name": c.name, "start": c.start.isoformat(),
-                 "deadline": c.deadline.isoformat()}))
+    units = store.unit_deadlines(con, province)
+    print(_dump({"province": display_code(c.province_code), "name": c.name, "start": c.start.isoformat(),
+                 "deadline": c.deadline.isoformat(),
+                 "unit_deadlines": [{"level": r["level"], "code": display_code(r["unit_code"]), "name": r["name"],
+                                     "deadline": pd.Timestamp(r["deadline"]).date().isoformat()}
+                                    for r in units.to_dict("records")]}))
     return 0
+
+
+def _unit_of(con: store.Connection, province: str, text: str) -> tuple[str, str]:
+    """A district or commune of the province from its code (as people write it) or its id."""
+    for level in ("district", "commune"):
+        for code in (text, store.canonical_code(text, level)):
+            found = con.execute(queries.UNIT_BY_REF_IN_PROVINCE, [level, province, code, code]).fetchall()
+            if found:
+                return level, found[0][0]
+    raise InvalidArgument("deadline.unknown_unit", unit=text)
 
 
 def cmd_demo(con: store.Connection, args: argparse.Namespace) -> int:
@@ -401,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.add_argument("--start", type=_date)
     p.add_argument("--deadline", type=_date)
+    p.add_argument("--unit", metavar="CODE", help="with --deadline: a district's or commune's own deadline")
+    p.add_argument("--clear", action="store_true", help="with --unit: back to the campaign's deadline")
     sub.add_parser("demo", parents=[common], help="replace the content with demonstration data")
     p = sub.add_parser("users", parents=[common],
                        help="accounts: add, passwd, list, assign, role, disable, enable, unlock")

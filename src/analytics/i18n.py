@@ -956,6 +956,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
     "setup.province_needed": ("Cần chọn tỉnh: setup --province \"Tên tỉnh\".", "Give the province: setup --province \"Name\"."),
 
+    # deadlines of single districts and communes
+    "deadline.bad_level": ("Chỉ đặt hạn riêng cho huyện hoặc xã (không phải {level}).",
+                           "Own deadlines are for districts or communes only (not {level})."),
+    "deadline.unknown_unit": ("Không có huyện hoặc xã mã {unit} trong tỉnh.", "No district or commune {unit} in the province."),
+    "deadline.before_start": ("Hạn riêng {deadline} phải sau ngày bắt đầu đợt {start}.",
+                              "The deadline {deadline} must come after the campaign start {start}."),
+    "deadline.needed": ("Cần --deadline NGÀY (hoặc --clear).", "Give --deadline DATE (or --clear)."),
+    "settings.unit_deadlines": ("Hạn riêng của huyện, xã", "Deadlines of single districts and communes"),
+    "settings.unit_deadlines_help": ("Đơn vị có hạn riêng được lập kế hoạch, tính tốc độ cần đạt và xét chậm tiến độ theo hạn của mình.",
+                                     "A unit with its own deadline is planned, paced and judged against it."),
+    "settings.unit_pick": ("Đơn vị", "Unit"),
+    "settings.unit_deadline": ("Hạn riêng", "Own deadline"),
+    "settings.unit_deadline_save": ("Lưu hạn riêng", "Save the deadline"),
+    "settings.unit_deadline_clear": ("Bỏ hạn riêng", "Remove the deadline"),
+    "settings.unit_deadline_saved": ("Đã lưu hạn riêng.", "Deadline saved."),
+    "settings.no_unit_deadlines": ("Chưa có đơn vị nào có hạn riêng: mọi đơn vị theo hạn chót của đợt.",
+                                   "No unit has its own deadline: every unit follows the campaign's."),
+    "col.deadline": ("Hạn", "Deadline"),
+    "col.level": ("Cấp", "Level"),
+    "kpi.own_deadline": ("Hạn riêng {date}", "Own deadline {date}"),
+
+    "level.district": ("Huyện", "District"),
+    "level.commune": ("Xã", "Commune"),
+    "col.unit": ("Đơn vị", "Unit"),
+    "settings.setup": ("Thiết lập cho tỉnh, thành phố", "Set up for a province"),
+    "settings.setup_help": ("Nạp danh mục đơn vị của cả nước (01/01/2025 và 01/07/2025) và chọn tỉnh hiển thị đầu tiên. "
+                            "Số liệu đã có được giữ nguyên.",
+                            "Loads the unit lists of the whole country (1 Jan 2025 and 1 Jul 2025) and chooses the "
+                            "province shown first. Figures already loaded stay."),
+    "settings.setup_structure": ("Danh mục đơn vị", "Unit list"),
+    "settings.setup_province": ("Tỉnh, thành phố", "Province"),
+    "settings.setup_apply": ("Thiết lập", "Set up"),
+    "settings.setup_done": ("Đã thiết lập: {province} ({structure}).", "Set up: {province} ({structure})."),
+
     # hostile workbooks: a sheet's extent is checked before it is read
     "read.far_cell": ("Trang tính «{sheet}» có dữ liệu ở ô {cell}, vượt giới hạn đọc ({max_rows} dòng, {max_cols} cột)",
                       "Sheet «{sheet}» has data at cell {cell}, beyond what can be read ({max_rows} rows, "

@@ -106,7 +106,8 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
     if day is None:
         _, last = report_span(con, code, depth)
         day = last or date.today()
-    if not exact and structure_day is None \
+    chosen_at_setup = province is None and code == store.get_meta(con, "default_province")
+    if not exact and not chosen_at_setup and structure_day is None \
             and structures.in_force(con, day).id != structures.of_province(con, code).id:
         # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
         try:
@@ -178,8 +179,10 @@ def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     has_week = df["digitized_week_ago"].notna()
     df["recent_per_day"] = (df["books_digitized"] - df["digitized_week_ago"]).where(has_week) / 7.0
     df["remaining"] = (df["books_total"] - df["books_digitized"]).clip(lower=0)
-    days_left = (v.deadline - v.as_of).days
-    df["required_per_day"] = df["remaining"] / max(days_left, 1)
+    # each commune against its own deadline (its own, its district's, else the campaign's)
+    df["deadline"] = [d or v.deadline for d in _dates(df["deadline"])] if "deadline" in df else v.deadline
+    df["days_left"] = [(d - v.as_of).days for d in df["deadline"]]
+    df["required_per_day"] = df["remaining"] / df["days_left"].clip(lower=1)
     df["projected_finish"] = [
         _project(v.as_of, rem, pace) if pd.notna(rem) else None
         for rem, pace in zip(df["remaining"], df["recent_per_day"])
@@ -229,6 +232,9 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
         planned = float((rep["planned_pct"] * rep["books_total"]).sum() / books_total)
     remaining = max(books_total - books_digitized, 0)
     days_left = (v.deadline - v.as_of).days
+    own_deadlines = _own_deadlines(df, v)
+    if own_deadlines:  # units with deadlines of their own: the pace needed is the sum of theirs
+        days_left = max((d - v.as_of).days for d in df["deadline"]) if len(df) else days_left
     week = df[df["digitized_week_ago"].notna()]
     recent = float((week["books_digitized"] - week["digitized_week_ago"]).sum() / 7.0) if len(week) else 0.0
     if rep.empty:
@@ -246,12 +252,18 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
         "completion_pct": completion,
         "planned_pct": planned,
         "days_left": days_left,
-        "required_per_day": remaining / max(days_left, 1),
+        "deadline": v.deadline if not own_deadlines else max(df["deadline"]),
+        "required_per_day": float(rep["required_per_day"].sum()) if own_deadlines else remaining / max(days_left, 1),
         "recent_per_day": recent,
         "projected_finish": projected,
         "behind_schedule": int(df["behind_schedule"].sum()),
         "not_reporting": int(df["not_reporting"].sum()),
     }
+
+
+def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
+    """Whether some of these communes have a deadline other than the campaign's."""
+    return "deadline" in df and bool((pd.Series(df["deadline"]) != v.deadline).any())
 
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
@@ -316,6 +328,11 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
     g["remaining"] = (g["books_total"] - g["books_digitized"]).clip(lower=0)
     g["recent_per_day"] = g["week_gain"] / 7.0
     g["required_per_day"] = g["remaining"] / max((v.deadline - v.as_of).days, 1)
+    if _own_deadlines(df, v):  # a district with a deadline of its own: its communes' needs, summed
+        need = df["required_per_day"].where(rep, 0).astype("float64").groupby(df[by]).sum()
+        g["required_per_day"] = g[by].map(need).fillna(0.0)
+    last = pd.Series(list(df["deadline"]), index=df.index).groupby(df[by]).max() if "deadline" in df else None
+    g["deadline"] = g[by].map(last) if last is not None else v.deadline
     g["projected_finish"] = [
         _project(v.as_of, rem, pace) if n else None
         for rem, pace, n in zip(g["remaining"], g["recent_per_day"], g["units_reporting"])
@@ -331,7 +348,7 @@ def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None
     df = communes if communes is not None else commune_status(con, v)
     columns = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "planned_pct",
                "behind_schedule", "not_reporting", "units_total", "units_reporting", "units_completed",
-               "recent_per_day", "required_per_day", "projected_finish", "status"]
+               "recent_per_day", "required_per_day", "projected_finish", "status", "deadline"]
     with_district = df[df["district_code"].notna()]
     if with_district.empty:
         return pd.DataFrame(columns=columns)
@@ -537,7 +554,9 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     part = df if district is None else df[df["district_code"] == district]
     out: dict[str, Any] = {"province": v.province, "district": district, "as_of": v.as_of, "start": v.start,
                            "deadline": v.deadline, "campaign": v.campaign_name}
-    out.update(_aggregate(part, v))
+    out.update(_aggregate(part, v))  # a district with a deadline of its own: that deadline
+    deadline = out["deadline"]
+    out["own_deadline"] = deadline != v.deadline
     tr = trend(con, v, district)
     out.update(previous_change(tr, v.as_of))
     from analytics import closing  # the cut-off rule lives there (one definition of "on time")
@@ -551,13 +570,13 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     out["reports_on_time"] = int(on_day) - int(late)
     out["reporting_rate"] = _pct(out["units_reported_on_day"], out["units_total"]) if out["units_total"] else None
     cal = calendar(con, v.province)
-    left = workdays.days_left(v.as_of, v.deadline, cal)
+    left = workdays.days_left(v.as_of, deadline, cal)
     out["calendar"] = cal
     out["working_days_left"] = left["working"]
     out["required_per_working_day"] = out["remaining"] / max(left["working"], 1)
     pf = out["projected_finish"]
-    out["margin_days"] = (v.deadline - pf).days if pf is not None else None
-    out["beats_deadline"] = None if pf is None else pf <= v.deadline
+    out["margin_days"] = (deadline - pf).days if pf is not None else None
+    out["beats_deadline"] = None if pf is None else pf <= deadline
     out["records_digitized"] = (int(part["records_digitized"].sum())
                                 if part["records_digitized"].notna().any() else None)
     return out

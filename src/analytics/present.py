@@ -283,6 +283,10 @@ def league_table(df: pd.DataFrame, lang: str = "vi", level: str = "commune",
     out["rank"] = pd.array(out["rank"], dtype="Int64")
     if level != "commune":
         out = out.drop(columns=["district"])
+    if "deadline" in df and pd.Series(df["deadline"]).nunique() > 1:  # units with deadlines of their own
+        out.insert(out.columns.get_loc("projected"), "deadline",
+                   ([_date_or_dash(average.get("deadline"))] if average is not None else [])
+                   + [_date_or_dash(d) for d in df["deadline"]])
     return out.rename(columns=league_headers(lang, level))
 
 
@@ -300,6 +304,7 @@ def league_headers(lang: str = "vi", level: str = "commune") -> dict[str, str]:
         "projected": t("col.projected", lang),
         "last_report": t("col.last_report", lang),
         "trend": t("col.trend14", lang),
+        "deadline": t("col.deadline", lang),
     }
 
 
@@ -453,4 +458,14 @@ def national_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> p
         h["projected"]: [_date_or_dash(r["projected_finish"]) for r in rows],
         h["reporting"]: [_round(r["reporting_rate"]) for r in rows],
         h["communes"]: [f"{fmt_int(r['units_reported_on_day'], lang)}/{fmt_int(r['units_total'], lang)}" for r in rows],
+    })
+
+
+def unit_deadlines_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The units with deadlines of their own (``store.unit_deadlines``)."""
+    return pd.DataFrame({
+        t("col.level", lang): [t("level." + lv, lang) for lv in df["level"]],
+        t("col.commune_code", lang): [display_code(c) for c in df["unit_code"]],
+        t("col.unit", lang): list(df["name"]),
+        t("col.deadline", lang): [_date_or_dash(d) for d in df["deadline"]],
     })

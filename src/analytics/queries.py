@@ -141,6 +141,15 @@ planned AS (
            coalesce(pre_pct, first_pct) AS base_pct,
            CASE WHEN pre_date IS NOT NULL THEN CAST($start AS DATE) ELSE first_date END AS base_date
     FROM latest
+),
+dl AS (  -- each commune's deadline: its own, else its district's, else the campaign's
+    SELECT u.commune_code,
+           coalesce(cd.deadline, dd.deadline, CAST($deadline AS DATE)) AS deadline
+    FROM u
+    LEFT JOIN unit_deadlines cd ON cd.level = 'commune' AND cd.unit_code = u.commune_code
+                                AND cd.province_code = $province
+    LEFT JOIN unit_deadlines dd ON dd.level = 'district' AND dd.unit_code = u.district_code
+                                AND dd.province_code = $province
 )
 SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
        p.last_report, p.books_total, p.books_digitized, p.records_digitized,
@@ -148,18 +157,19 @@ SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
             WHEN p.books_total = 0 THEN 100.0
             ELSE 100.0 * p.books_digitized / p.books_total END AS completion_pct,
        CASE WHEN p.last_report IS NULL THEN NULL
-            WHEN p.base_date >= $deadline THEN 100.0
+            WHEN p.base_date >= dl.deadline THEN 100.0
             ELSE least(100.0, greatest(p.base_pct,
                  p.base_pct + (100.0 - p.base_pct) * date_diff('day', p.base_date, CAST($as_of AS DATE))
-                              / date_diff('day', p.base_date, CAST($deadline AS DATE))))
+                              / date_diff('day', p.base_date, dl.deadline)))
        END AS planned_pct,
+       dl.deadline,
        p.base_pct, p.base_date, p.first_date,
        p.digitized_week_ago, p.records_week_ago, p.week_ago_date,
        p.digitized_day_before, p.day_before_date,
        coalesce(p.last_report = $as_of, false) AS reported_on_day,
        (p.last_report IS NULL OR p.last_report < CAST($as_of AS DATE) - ($window - 1)) AS not_reporting,
        u.sort_order
-FROM u LEFT JOIN planned p USING (commune_code)
+FROM u LEFT JOIN planned p USING (commune_code) LEFT JOIN dl USING (commune_code)
 ORDER BY u.sort_order
 """
 
@@ -167,7 +177,7 @@ ORDER BY u.sort_order
 # and the books-weighted planned completion of the communes that had reported.
 DAILY_TREND = """
 WITH u AS (
-    SELECT c.code AS commune_code FROM units c
+    SELECT c.code AS commune_code, c.district_code FROM units c
     WHERE c.level = 'commune' AND c.province_code = $province
       AND ($district IS NULL OR c.district_code = $district)
 ),
@@ -184,6 +194,14 @@ base AS (
                 THEN CAST($start AS DATE) ELSE min(report_date) END AS base_date
     FROM r GROUP BY commune_code
 ),
+dl AS (
+    SELECT u.commune_code, coalesce(cd.deadline, dd.deadline, CAST($deadline AS DATE)) AS deadline
+    FROM u
+    LEFT JOIN unit_deadlines cd ON cd.level = 'commune' AND cd.unit_code = u.commune_code
+                                AND cd.province_code = $province
+    LEFT JOIN unit_deadlines dd ON dd.level = 'district' AND dd.unit_code = u.district_code
+                                AND dd.province_code = $province
+),
 days AS (
     SELECT CAST(unnest(generate_series(CAST($from AS DATE), CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
 ),
@@ -191,13 +209,14 @@ grid AS (SELECT u.commune_code, days.day FROM u CROSS JOIN days),
 joined AS (
     SELECT g.day, g.commune_code, r.books_total, r.books_digitized, r.records_digitized, r.report_date,
            CASE WHEN r.commune_code IS NULL THEN NULL
-                WHEN b.base_date >= $deadline THEN 100.0
+                WHEN b.base_date >= dl.deadline THEN 100.0
                 ELSE least(100.0, greatest(b.base_pct, b.base_pct + (100.0 - b.base_pct)
-                     * date_diff('day', b.base_date, g.day) / date_diff('day', b.base_date, CAST($deadline AS DATE))))
+                     * date_diff('day', b.base_date, g.day) / date_diff('day', b.base_date, dl.deadline)))
            END AS planned_pct
     FROM grid g
     ASOF LEFT JOIN r ON g.commune_code = r.commune_code AND g.day >= r.report_date
     LEFT JOIN base b ON b.commune_code = g.commune_code
+    LEFT JOIN dl ON dl.commune_code = g.commune_code
 )
 SELECT day,
        count(report_date) AS units_reporting,
@@ -606,3 +625,16 @@ WHERE c.level = 'commune' AND c.structure_id = ?
 ORDER BY c.sort_order
 """
 CENTROIDS_OF_PROVINCE = "SELECT code AS commune_code, lat, lon FROM units WHERE level = 'commune' AND province_code = ?"
+
+# deadlines of single units
+UNIT_DEADLINES = """
+SELECT dl.level, dl.unit_code, u.ref_code, u.name, dl.deadline, dl.updated_at, dl.updated_by
+FROM unit_deadlines dl LEFT JOIN units u ON u.level = dl.level AND u.code = dl.unit_code
+WHERE dl.province_code = ? ORDER BY dl.level DESC, u.sort_order
+"""
+UNIT_OF_PROVINCE = "SELECT code FROM units WHERE level = ? AND code = ? AND province_code = ?"
+UNIT_DEADLINE_DELETE = "DELETE FROM unit_deadlines WHERE province_code = ? AND level = ? AND unit_code = ?"
+UNIT_DEADLINE_INSERT = """INSERT INTO unit_deadlines (province_code, level, unit_code, deadline, updated_at, updated_by)
+                          VALUES (?, ?, ?, ?, ?, ?)"""
+UNIT_BY_REF_IN_PROVINCE = """SELECT code FROM units WHERE level = ? AND province_code = ? AND (ref_code = ? OR code = ?)
+                             ORDER BY sort_order LIMIT 1"""

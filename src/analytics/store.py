@@ -197,6 +197,18 @@ MIGRATIONS: list[list[str]] = [
             next_allowed TIMESTAMP)""",        # UTC; attempts before it are refused unchecked
         "UPDATE users SET locked_until = NULL",  # the old hard locks are lifted
     ],
+    # deadlines of single districts or communes inside the campaign (slow districts until 7 March, the
+    # others until 4 March): plan, pace needed and status of a unit use its own
+    [
+        """CREATE TABLE unit_deadlines (
+            province_code VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,            -- district | commune
+            unit_code VARCHAR NOT NULL,        -- the unit's id
+            deadline DATE NOT NULL,
+            updated_at TIMESTAMP,
+            updated_by VARCHAR,
+            PRIMARY KEY (province_code, level, unit_code))""",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -728,6 +740,32 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
         record_audit(con, user, "campaign", province, {"name": new.name.strip(), "start": new.start,
                                                        "deadline": new.deadline}, source=source)
     return new
+
+
+def unit_deadlines(con: Connection, province: str) -> pd.DataFrame:
+    """The districts and communes of a province that have a deadline of their own."""
+    return con.execute(queries.UNIT_DEADLINES, [province]).df()
+
+
+@retry_conflicts
+def set_unit_deadline(con: Connection, province: str, level: str, code: str, deadline: date | None, *,
+                      user: str | None = None, source: str | None = None) -> None:
+    """Give a district or a commune its own deadline (None: back to the campaign's)."""
+    if level not in ("district", "commune"):
+        raise InvalidArgument("deadline.bad_level", level=level)
+    row = con.execute(queries.UNIT_OF_PROVINCE, [level, code, province]).fetchall()
+    if not row:
+        raise NotFoundError("deadline.unknown_unit", unit=code)
+    campaign = get_campaign(con, province)
+    if deadline is not None and deadline <= campaign.start:
+        raise InvalidArgument("deadline.before_start", deadline=deadline.isoformat(), start=campaign.start.isoformat())
+    with transaction(con):
+        con.execute(queries.UNIT_DEADLINE_DELETE, [province, level, code])
+        if deadline is not None:
+            con.execute(queries.UNIT_DEADLINE_INSERT, [province, level, code, deadline, _now(), user])
+        bump_version(con)
+        record_audit(con, user, "deadline", code, {"province": province, "level": level,
+                                                   "deadline": deadline}, source=source)
 
 
 def get_setting(con: Connection, province: str, key: str, default: str | None = None) -> str | None:
