@@ -174,3 +174,26 @@ def test_campaign_dates_are_bounded(con, start, deadline, key):
 def test_working_days_to_a_far_deadline_are_counted_by_the_year():
     left = workdays.days_left(date(2025, 3, 5), date(2025, 3, 5) + timedelta(days=3650))
     assert 2400 < left["working"] < 2620
+
+
+def test_a_unit_deadline_is_bounded_and_the_trend_follows_it(own_demo_con):
+    from analytics.errors import InvalidArgument
+
+    con = own_demo_con
+    v = metrics.view(con)
+    district = str(metrics.district_options(con, v.province)["district_code"].iloc[0])
+    with pytest.raises(InvalidArgument):
+        store.set_unit_deadline(con, v.province, "district", district, date(9999, 12, 31))
+    later = v.deadline + timedelta(days=30)
+    store.set_unit_deadline(con, v.province, "district", district, later)
+    far = metrics.View(v.province, date(2100, 1, 1), v.start, v.deadline, v.campaign_name)
+    trend = metrics.trend(con, far)
+    assert trend["day"].iloc[-2] > later  # the plan of that district rises until its own deadline
+    assert trend["planned_pct"].iloc[-1] == 100.0
+
+
+@pytest.fixture
+def own_demo_con(tmp_path):
+    with store.session(tmp_path / "demo.duckdb") as con:
+        demo.load_demo(con)
+        yield con

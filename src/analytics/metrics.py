@@ -388,10 +388,13 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
-    # after the last report and the deadline nothing changes (figures stay, the plan is at 100 %): the days
-    # computed stop there, and D gets that day's row, so the work is bounded by the data, not by D
+    # after the last report and the last deadline (the campaign's or a unit's own) nothing changes: figures
+    # stay, every plan is at 100 %. The days computed stop there and D gets that day's row, so the work is
+    # bounded by the data, not by D
     _, last_report = report_span(con, v.province, v.depth)
-    end = min(v.as_of, max(last_report or v.start, v.deadline, first) + timedelta(days=1))
+    own = store.unit_deadlines(con, v.province)["deadline"]
+    last_deadline = max([v.deadline, *(d for d in _dates(own) if d is not None)])
+    end = min(v.as_of, max(last_report or v.start, last_deadline, first) + timedelta(days=1))
     params = {"province": v.province, "district": district, "from": first, "to": end,
               "start": v.start, "deadline": v.deadline}
     df = con.execute(rollup.DAILY_TREND[v.depth], params).df()

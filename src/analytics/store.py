@@ -759,6 +759,9 @@ def set_unit_deadline(con: Connection, province: str, level: str, code: str, dea
     campaign = get_campaign(con, province)
     if deadline is not None and deadline <= campaign.start:
         raise InvalidArgument("deadline.before_start", deadline=deadline.isoformat(), start=campaign.start.isoformat())
+    if deadline is not None and (deadline > CAMPAIGN_LATEST or (deadline - campaign.start).days > CAMPAIGN_MAX_DAYS):
+        raise InvalidArgument("campaign.too_long", days=CAMPAIGN_MAX_DAYS, start=campaign.start.isoformat(),
+                              deadline=deadline.isoformat())
     with transaction(con):
         con.execute(queries.UNIT_DEADLINE_DELETE, [province, level, code])
         if deadline is not None:
