@@ -441,7 +441,8 @@ def sidebar() -> Sidebar:
             codes = [""] + list(districts["district_code"])
             names = dict(zip(districts["district_code"], districts["district"]))
             by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
-            _seed("district_select", by_ref.get(st.query_params.get("district") or "", ""), codes, "")
+            wanted = st.query_params.get("district") or ""
+            _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "")
             picked = st.selectbox(tr("sidebar.district"), options=codes,
                                   format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
                                   key="district_select")

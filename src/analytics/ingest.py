@@ -163,7 +163,7 @@ def _prepare_in(
     today: date | None = None,
     size: int | None = None,
 ) -> Prepared:
-    """Read and check a file without writing: every problem found, and the rows that would load.
+    """The file read and checked in one unit structure (None: the only one), nothing written.
 
     ``report_date`` is the date the user gave (CLI ``--date`` or the upload
     form); ``today`` (default: the real date) bounds report dates; ``size`` is
