@@ -236,3 +236,11 @@ def shipped_all(tmp_path_factory):
     with store.session(path) as c:
         structures.load_shipped(c)
     return path
+
+
+def test_a_file_of_the_old_period_is_read_in_its_list_without_a_warning(crossing):
+    # uploaded long after the change, dated before it; its code does not exist in the new list
+    prep = ingest.prepare(crossing, csv_bytes(CODES, [["2025-06-25", "97002", 200, 80]]), "cham.csv",
+                          today=date(2026, 1, 1))
+    assert prep.ok and prep.structure_id == store.BASE_STRUCTURE
+    assert not any(w.problem_key == "check.older_structure" for w in prep.warnings)

@@ -136,18 +136,25 @@ def prepare(
     if len(options) == 1:
         return _prepare_in(con, data, file_name, None, **kw)
     first = _prepare_in(con, data, file_name, options[0].id, **kw)
-    dates = [date.fromisoformat(d) for d in first.report_dates] if not first.rows.empty else []
-    if dates and report_date is None and structures.in_force(con, max(dates)).id != options[0].id:
-        options = structures.candidates_for(con, max(dates))
+    if first.ok and report_date is None:
+        # a file without a given date: the structure in force on its own dates
+        current = structures.in_force(con, max(date.fromisoformat(d) for d in first.report_dates))
+        if current.id == options[0].id:
+            return first
+        options = structures.candidates_for(con, current.date_hint)
         first = _prepare_in(con, data, file_name, options[0].id, **kw)
     if first.ok or not first.rows_read:
         return first
     for older in options[1:]:
         attempt = _prepare_in(con, data, file_name, older.id, **kw)
-        if attempt.ok:
+        if not attempt.ok:
+            continue
+        day = report_date or max(date.fromisoformat(d) for d in attempt.report_dates)
+        current = structures.in_force(con, day)
+        if current.id != older.id:  # last year's template: say which list the file was read in
             _add(attempt, None, None, None, "check.older_structure", "fix.older_structure", "warning",
-                 structure=older.label("vi"), current=options[0].label("vi"))
-            return attempt
+                 structure=older.label("vi"), current=current.label("vi"))
+        return attempt
     return first
 
 

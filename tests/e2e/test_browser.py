@@ -15,6 +15,7 @@ import pytest
 
 from analytics import metrics, store
 from analytics.i18n import fmt_int, fmt_pct
+from analytics.units import display_code
 
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -180,7 +181,7 @@ def test_pick_as_of_date_and_district_in_the_sidebar(page, app_url, expected):
     select.locator('[role="combobox"], input').first.click()
     page.keyboard.type(d["district"])
     page.keyboard.press("Enter")
-    wait_query(page, f"district={d['district_code']}", timeout=20_000)
+    wait_query(page, f"district={display_code(d['district_code'])}", timeout=20_000)  # the code people write
     wait_idle(page)
     assert fmt_pct(d["completion_pct"], "vi") in shown_values(page, fmt_pct(d["completion_pct"], "vi"))
 
@@ -205,7 +206,7 @@ def test_brief_and_chart_png_download(page, app_url):
 def test_upload_through_file_input(page, app_url, expected, tmp_path):
     lines = ["Ngày báo cáo,Mã xã,Tổng số sổ,Số sổ đã số hóa"]
     for code, total, done in expected["reports"]:
-        lines.append(f"{NEW_DAY.strftime('%d/%m/%Y')},{code},{total},{min(total, done + 5)}")
+        lines.append(f"{NEW_DAY.strftime('%d/%m/%Y')},{display_code(code)},{total},{min(total, done + 5)}")
     upload = tmp_path / "bao_cao_06_03.csv"
     upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page.goto(f"{app_url}/tai-len")
