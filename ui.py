@@ -158,6 +158,34 @@ def span(path: str, version: int, province: str) -> tuple[date | None, date | No
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def date_bounds(path: str, version: int, province: str, today: date) -> tuple[date, date]:
+    with store.session(path) as con:
+        return metrics.date_bounds(con, province, today)
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def url_day(value: str | None, default: date, bounds: tuple[date, date]) -> tuple[date, str | None]:
+    """The as-of date a link asks for, within the data's span; and a note when it was not usable as given
+    (not a date, or a day outside the span: a far one made every per-day computation grow without end)."""
+    if not value:
+        return default, None
+    shown = value if len(value) <= 40 else value[:40] + "…"
+    try:
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError(value)
+        day = date.fromisoformat(value)
+    except ValueError:
+        return default, tr("sidebar.as_of_invalid", asked=md(shown), shown=fmt_date(default))
+    bounded = metrics.clamp_day(day, bounds)
+    if bounded == day:
+        return day, None
+    return bounded, tr("sidebar.as_of_clamped", asked=fmt_date(day), low=fmt_date(bounds[0]),
+                       high=fmt_date(bounds[1]), shown=fmt_date(bounded))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def is_demo(path: str, version: int) -> bool:
     with store.session(path) as con:
         return store.is_demo(con)
@@ -396,18 +424,18 @@ def sidebar() -> Sidebar:
             )
             _sync_url("province", display_code(province), display_code(default_province(path, version)))
         first, last = span(path, version, province)
-        default_day = last or date.today()
-        wanted_day = st.query_params.get("as_of")
-        try:
-            initial = date.fromisoformat(wanted_day) if wanted_day else default_day
-        except ValueError:
-            initial = default_day
-        _seed("as_of_input", initial)
-        chosen = st.session_state["as_of_input"]
-        low = min(first or default_day, chosen, initial)
-        high = max(date.today(), chosen, initial)
+        low, high = date_bounds(path, version, province, date.today())
+        default_day = metrics.clamp_day(last or date.today(), (low, high))
+        if "as_of_input" not in st.session_state:  # the link's date, read once per session
+            initial, note = url_day(st.query_params.get("as_of"), default_day, (low, high))
+            st.session_state["as_of_input"] = initial
+            st.session_state["as_of_note"] = (note, initial) if note else None
+        st.session_state["as_of_input"] = metrics.clamp_day(st.session_state["as_of_input"], (low, high))
         as_of = st.date_input(tr("sidebar.as_of"), min_value=low, max_value=high, format="DD/MM/YYYY",
                               key="as_of_input")
+        note = st.session_state.get("as_of_note")
+        if note and note[1] == as_of:  # until another day is picked
+            st.warning(note[0], icon=":material/event_busy:")
         _sync_url("as_of", as_of.isoformat(), default_day.isoformat())
         districts = district_options(path, version, province)
         district = None
@@ -529,6 +557,7 @@ def table(data: pd.DataFrame, **kwargs: Any) -> Any:
     ``present.neutralize`` as our own exports; control characters out). Numbers, bars and sparklines are
     untouched. ``kwargs`` go to ``st.dataframe`` (the index is hidden unless asked for)."""
     kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "–")  # a missing figure shows as a dash, never "None"
     return st.dataframe(present.shown_table(data), **kwargs)
 
 

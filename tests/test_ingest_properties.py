@@ -12,6 +12,7 @@ import random
 import shutil
 import tempfile
 import zipfile
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics import ingest, store
+from analytics import extent, ingest, readers, store
 from analytics.errors import IngestRejected, Problem
+
+from support import sparse_ods, sparse_xls, sparse_xlsx
 
 EXAMPLES = int(os.environ.get("HOTICH_FUZZ_EXAMPLES", "200"))
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -142,6 +145,66 @@ def test_workbook_with_a_replaced_part(db, member, payload):
         for info in zin.infolist():
             zout.writestr(info, payload if info.filename == member else zin.read(info.filename))
     _check(db, out.getvalue(), "f.xlsx")
+
+
+@contextmanager
+def bounded_address_space(extra_mb: int = 3072):
+    """Cap this process's address space a few GB above its present size while a test runs: a reader that
+    allocates a sheet's whole grid fails fast instead of taking the machine's memory."""
+    import resource
+
+    with open("/proc/self/status") as fh:
+        vm_kb = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = (vm_kb << 10) + (extra_mb << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+FAR_CELL = {"xlsx": (1048576, 16384), "ods": (1048576, 16384), "xls": (65536, 65536)}  # the format's reach
+
+
+@st.composite
+def sparse_workbooks(draw):
+    """A few-KB workbook with values scattered anywhere the format can address, LibreOffice's padding, repeated
+    content (.ods) or a forged DIMENSIONS record (.xls)."""
+    fmt = draw(st.sampled_from(sorted(FAR_CELL)))
+    rows, cols = FAR_CELL[fmt]
+    coordinate = st.one_of(st.tuples(st.integers(1, rows), st.integers(1, cols)),
+                           st.tuples(st.integers(1, min(rows, 120_000)), st.integers(1, 260)))  # near the limits
+    far = draw(st.lists(coordinate, max_size=3, unique_by=lambda rc: rc[0]))
+    if fmt == "xlsx":
+        return fmt, sparse_xlsx(far, dimension=draw(st.sampled_from([None, "A1", "A1:XFD1048576"])))
+    if fmt == "ods":
+        repeat = draw(st.one_of(st.none(), st.tuples(st.integers(1, 2_000_000), st.integers(1, 20_000))))
+        return fmt, sparse_ods(far, repeat_content=repeat, libreoffice_padding=draw(st.booleans()))
+    dims = draw(st.one_of(st.none(), st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1),
+                                               st.integers(0, 2**16 - 1), st.integers(0, 2**16 - 1))))
+    return fmt, sparse_xls(far, dimensions=dims)
+
+
+@settings(FUZZ, max_examples=max(1, EXAMPLES // 2))
+@given(workbook=sparse_workbooks())
+def test_sparse_and_oversized_sheets(db, workbook):
+    """Whatever a sheet's extent, the import loads it or refuses it with a message, within bounded memory;
+    one reaching past the limits is always refused, and the attempt logged."""
+    fmt, data = workbook
+    with bounded_address_space():
+        _check(db, data, f"f.{fmt}")
+        try:
+            found = extent.xls_extents(data) if fmt == "xls" else extent.zip_extents(data, readers.MAX_CELLS)
+        except extent.Unreadable:
+            return
+        if fmt == "xlsx":  # the quick bound is never below the real extent
+            quick = extent.zip_extents(data, readers.MAX_CELLS, exact=False)
+            assert all(q.rows >= e.rows and q.cols >= e.cols for q, e in zip(quick, found, strict=True))
+        if any(e.rows > readers.MAX_ROWS or e.cols > readers.MAX_COLS for e in found) or \
+                sum(e.area for e in found) > readers.MAX_CELLS:
+            with pytest.raises(readers.ReadError):
+                readers.read_table(f"f.{fmt}", data)
 
 
 def test_the_corpus_files_hold_the_property(db):

@@ -117,3 +117,12 @@ def test_shown_table_reaches_text_in_mixed_columns():
     shown = present.shown_table(df)
     assert shown["mixed"].tolist() == ["'=1+1", None, [1.0], 5, "XãAn"]
     assert shown["text"].tolist()[::4] == ["'@SUM(A1)", "'@SUM(A1)"] and pd.isna(shown["text"].iloc[1])
+
+
+@pytest.mark.parametrize("as_of, lang, label", [
+    (date(2026, 12, 1), "vi", "Xã báo cáo hôm nay"),
+    (date(2025, 3, 5), "vi", "Xã báo cáo ngày 05/03/2025"),
+    (date(2025, 3, 5), "en", "Communes reporting on 05/03/2025"),
+])
+def test_reporting_label_names_the_day_unless_today(as_of, lang, label):
+    assert present.reporting_label(as_of, date(2026, 12, 1), lang) == label

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import store
 from analytics.i18n import t
 
-from support import csv_bytes
+from support import csv_bytes, sparse_xlsx
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -128,6 +128,16 @@ def test_withdraw_restores_and_is_logged(monkeypatch, db):
     with store.session(db) as con:
         assert con.execute("SELECT books_digitized FROM reports").fetchall() == [(40,)]
         assert list(store.uploads(con)["outcome"]) == ["withdrawn", "loaded"]
+
+
+def test_workbook_with_a_far_cell_is_refused_and_logged(monkeypatch, db):
+    """A 2 KB .xlsx with a value at XFD1048576 once aborted the whole server: now a message and a log line."""
+    at = upload_page(monkeypatch, db, ("xa.xlsx", sparse_xlsx([(1048576, 16384)]), XLSX))
+    assert any("bị từ chối" in e.value for e in at.error)
+    [errors] = _frames(at, "problems")
+    assert "XFD1048576" in errors[t("col.problem")].iloc[0]
+    assert "trang tính mới" in errors[t("col.fix")].iloc[0]
+    assert _counts(db) == (0, ["rejected"])
 
 
 # --- the clerk's day: a district's template, names fixed in the page, the demo, the preview ---------------------

@@ -36,3 +36,24 @@ def test_days_left_counts_after_d_to_the_deadline():
 def test_holidays_between_names_tet():
     days = [d for d, _ in workdays.holidays_between(date(2025, 1, 25), date(2025, 2, 2))]
     assert date(2025, 1, 29) in days and date(2025, 1, 25) not in days
+
+
+def test_counting_by_year_matches_counting_day_by_day():
+    """The arithmetic count (cost per year, not per day) agrees with is_working_day over many spans."""
+    import random
+    from datetime import timedelta
+
+    rnd = random.Random(7)
+    for _ in range(60):
+        first = date(2023, 1, 1) + timedelta(days=rnd.randrange(1500))
+        last = first + timedelta(days=rnd.randrange(-3, 800))
+        for cal in workdays.CALENDARS:
+            slow = sum(1 for i in range((last - first).days + 1)
+                       if workdays.is_working_day(first + timedelta(days=i), cal))
+            assert workdays.working_days_between(first, last, cal) == slow, (first, last, cal)
+
+
+def test_a_countdown_to_year_9999_is_bounded():
+    left = workdays.days_left(date(2025, 3, 5), date(9999, 12, 31))
+    assert left["calendar"] == (date(9999, 12, 31) - date(2025, 3, 5)).days
+    assert 0.69 * left["calendar"] < left["working"] < 0.72 * left["calendar"]

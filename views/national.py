@@ -26,7 +26,7 @@ k4.metric(ui.tr("kpi.reporting"), f"{fmt_int(tot['units_reported_on_day'], lang)
           border=True)
 
 h = present.national_headers(lang)
-ui.table(present.national_table(c.provinces, lang), hide_index=True, key="national_table", column_config={
+ui.table(present.national_table(c.provinces, lang), hide_index=True, key="national_table", placeholder="–", column_config={
     h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                      format=ui.num_format("%.1f %%"), width="medium"),
     h["planned"]: st.column_config.NumberColumn(h["planned"], format=ui.num_format("%.1f %%")),

@@ -1,5 +1,7 @@
 """Tổng quan: where the province (or the chosen district) stands, the countdown and pace, the charts."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -32,7 +34,7 @@ c1.metric(ui.tr("kpi.completion"), k["completion"], delta=k["change"], help=ui.t
 c2.metric(ui.tr("kpi.books_short"), k["books_done"], delta=k["books_total"], delta_color="off", delta_arrow="off",
           help=ui.tr("kpi.planned") + ": " + k["planned"], border=True)
 c3.metric(ui.tr("kpi.completed"), k["completed"], border=True)
-c4.metric(ui.tr("kpi.reporting"), k["reporting"], delta=k["reporting_note"], delta_color="off",
+c4.metric(present.reporting_label(state.as_of, date.today(), lang), k["reporting"], delta=k["reporting_note"], delta_color="off",
           delta_arrow="off", help=ui.tr("kpi.reporting_help"), border=True)
 c5, c6, c7, c8 = st.columns(4)
 c5.metric(ui.tr("kpi.days_left"), k["days_left"], delta=k["working_days"], delta_color="off", delta_arrow="off",

@@ -88,17 +88,20 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
 
 
 def cmd_summary(con: store.Connection, args: argparse.Namespace) -> int:
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
     print(_dump(metrics.summary_json(con, args.province, args.as_of, args.structure)))
     return 0
 
 
 def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
     print(_dump(metrics.underperformers_json(con, args.province, args.as_of, args.structure)))
     return 0
 
 
 def cmd_communes(con: store.Connection, args: argparse.Namespace) -> int:
     """Every commune of the province's list in the chosen structure, one JSON object each."""
+    metrics.check_as_of(con, args.province, args.as_of, args.structure)
     rows = metrics.communes_json(con, args.province, args.as_of, args.structure)
     if args.json:
         print(_dump(rows))
@@ -298,6 +301,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise InvalidArgument("brief.bad_out", file=args.out)
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
+        metrics.check_as_of(con, args.province, args.as_of, args.structure)
         data = brief.gather(con, args.province, args.as_of, args.structure)
     payload = brief.render(data, fmt, args.lang)
     out.write_bytes(payload)

@@ -53,6 +53,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "kpi.projected_late": ("Trễ {days} ngày so với hạn", "{days} days after the deadline"),
     "kpi.projected_ontime": ("Đúng hạn", "On the deadline"),
     "kpi.reporting": ("Xã báo cáo hôm nay", "Communes reporting today"),
+    "kpi.reporting_on": ("Xã báo cáo ngày {date}", "Communes reporting on {date}"),
     "kpi.reporting_value": ("{done}/{total}", "{done}/{total}"),
     "kpi.behind": ("Xã chậm tiến độ", "Communes behind plan"),
     "kpi.not_reporting": ("Xã không báo cáo", "Communes not reporting"),
@@ -1077,6 +1078,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "settings.setup_apply": ("Thiết lập", "Set up"),
     "settings.setup_done": ("Đã thiết lập: {province} ({structure}).", "Set up: {province} ({structure})."),
 
+    # hostile workbooks: a sheet's extent is checked before it is read
+    "read.far_cell": ("Trang tính «{sheet}» có dữ liệu ở ô {cell}, vượt giới hạn đọc ({max_rows} dòng, {max_cols} cột)",
+                      "Sheet «{sheet}» has data at cell {cell}, beyond what can be read ({max_rows} rows, "
+                      "{max_cols} columns)"),
+    "read.sheet_area": ("Vùng dữ liệu của trang tính «{sheet}» quá lớn để đọc: từ ô A1 đến ô {cell} ({rows} dòng × "
+                        "{cols} cột; cả tệp tối đa {limit} ô)",
+                        "The data area of sheet «{sheet}» is too large to read: from A1 to {cell} ({rows} rows × "
+                        "{cols} columns; at most {limit} cells in a file)"),
+    "fix.stray_cells": ("Xóa các ô thừa ở xa bảng (chọn các dòng, cột trống sau bảng và xóa hẳn), hoặc chép bảng "
+                        "sang một trang tính mới, rồi gửi lại",
+                        "Delete the stray cells far from the table (select the empty rows and columns after the "
+                        "table and delete them), or copy the table to a new sheet, then send the file again"),
+    # dates taken from the URL or the command line are bounded by the data
+    "sidebar.as_of_clamped": ("Ngày {asked} trong đường dẫn nằm ngoài khoảng có số liệu ({low} – {high}): đang "
+                              "hiển thị ngày {shown}.",
+                              "The date {asked} in the link is outside the span of the data ({low} – {high}): "
+                              "showing {shown}."),
+    "sidebar.as_of_invalid": ("Ngày «{asked}» trong đường dẫn không hợp lệ (cần dạng năm-tháng-ngày, ví dụ "
+                              "2025-03-05): đang hiển thị ngày {shown}.",
+                              "The date «{asked}» in the link is not valid (expected year-month-day, e.g. "
+                              "2025-03-05): showing {shown}."),
+    "cli.as_of_out_of_range": ("Ngày --as-of {as_of} nằm ngoài khoảng có số liệu: chọn một ngày từ {low} đến {high}",
+                               "--as-of {as_of} is outside the span of the data: pick a day from {low} to {high}"),
+    "campaign.out_of_range": ("Ngày bắt đầu và hạn chót phải trong khoảng {low} – {high}",
+                              "The start and the deadline must lie between {low} and {high}"),
+    "campaign.too_long": ("Đợt số hóa dài quá {days} ngày ({start} – {deadline}): kiểm tra lại ngày",
+                          "The campaign is longer than {days} days ({start} – {deadline}): check the dates"),
 }
 
 

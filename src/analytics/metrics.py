@@ -35,6 +35,7 @@ class View:
     window: int = config.DEFAULT_NOT_REPORTING_DAYS
     amber: float = 10.0  # points behind plan still "slightly behind"
     depth: int = 0  # how many unit structures back the province's figures roll up from
+    requested: date | None = None  # the day asked for, when it lay outside ``date_bounds`` and was moved
 
     def params(self) -> dict[str, Any]:
         return {"province": self.province, "as_of": self.as_of, "to": self.as_of, "start": self.start,
@@ -57,13 +58,43 @@ def _day(value: date | str | None) -> date | None:
     return date.fromisoformat(value)
 
 
+def date_bounds(con: store.Connection, province: str, today: date | None = None) -> tuple[date, date]:
+    """The as-of dates that can mean something: from the campaign start or the first report (whichever is
+    earlier) to today, the deadline or the last report (whichever is later). Outside, nothing changes but
+    the per-day work grows with the distance (a URL asking for 9999-12-31 cost 40 s of CPU per tab)."""
+    campaign = store.get_campaign(con, province)
+    first, last = report_span(con, province)
+    today = today or date.today()
+    return min(d for d in (campaign.start, first) if d), max(d for d in (today, campaign.deadline, last) if d)
+
+
+def clamp_day(day: date, bounds: tuple[date, date]) -> date:
+    return min(max(day, bounds[0]), bounds[1])
+
+
+def check_as_of(con: store.Connection, province: str | None, as_of: date | None,
+                structure: date | str | None = None) -> None:
+    """Refuse an as-of date outside ``date_bounds`` (the CLI: a script should hear it, not get another day)."""
+    if as_of is None:
+        return
+    code = view(con, province, as_of, structure).province
+    low, high = date_bounds(con, code)
+    if not low <= as_of <= high:
+        from analytics.errors import InvalidArgument
+
+        raise InvalidArgument("cli.as_of_out_of_range", as_of=as_of.isoformat(), low=low.isoformat(),
+                              high=high.isoformat())
+
+
 def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
          structure: date | str | None = None, *, exact: bool = False) -> View:
     """Resolve the defaults: the province (only one, else most reports), in the structure in force on
     ``structure`` (a date; else on D), and D (its latest report, else today).
 
     ``exact``: ``province`` is a province's id chosen in a structure (the dashboard's sidebar): taken as
-    it is, in its own structure."""
+    it is, in its own structure. A D outside ``date_bounds`` is moved to the nearest bound (``requested``
+    keeps what was asked), so no caller can make the per-day work unbounded; the dashboard and the CLI
+    say so before they get here."""
     day = _day(as_of)
     structure_day = _day(structure)
     if exact and province:
@@ -86,9 +117,11 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
         else:
             depth = structures.depth(con, code)
     campaign = store.get_campaign(con, code)
+    bounded = clamp_day(day, date_bounds(con, code))
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
-    return View(code, day, campaign.start, campaign.deadline, campaign.name, window, amber, depth)
+    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
+                requested=day if bounded != day else None)
 
 
 def _pct(num: float, den: float) -> float:
@@ -166,12 +199,21 @@ def _dates(series: pd.Series) -> list[date | None]:
     return [None if pd.isna(x) else pd.Timestamp(x).date() for x in series]
 
 
+PROJECTION_HORIZON_DAYS = 100 * 366  # a finish further away than this is no finish in sight (and no date)
+
+
 def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
     if remaining <= 0:
         return as_of
     if pace is None or pd.isna(pace) or pace <= 0:
         return None
-    return as_of + timedelta(days=math.ceil(remaining / pace))
+    days = remaining / pace
+    if not days <= PROJECTION_HORIZON_DAYS:  # a crawl (or inf) would give a year past 9999
+        return None
+    try:
+        return as_of + timedelta(days=math.ceil(days))
+    except OverflowError:
+        return None
 
 
 def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
@@ -346,9 +388,21 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
-    params = {"province": v.province, "district": district, "from": first, "to": v.as_of,
+    # after the last report and the last deadline (the campaign's or a unit's own) nothing changes: figures
+    # stay, every plan is at 100 %. The days computed stop there and D gets that day's row, so the work is
+    # bounded by the data, not by D
+    _, last_report = report_span(con, v.province, v.depth)
+    own = store.unit_deadlines(con, v.province)["deadline"]
+    last_deadline = max([v.deadline, *(d for d in _dates(own) if d is not None)])
+    end = min(v.as_of, max(last_report or v.start, last_deadline, first) + timedelta(days=1))
+    params = {"province": v.province, "district": district, "from": first, "to": end,
               "start": v.start, "deadline": v.deadline}
     df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
+    if end < v.as_of and len(df):
+        tail = df.iloc[[-1]].copy()
+        tail["day"] = pd.Timestamp(v.as_of)
+        tail["units_reported_on_day"] = 0
+        df = pd.concat([df, tail], ignore_index=True)
     df["day"] = _dates(df["day"])
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -470,3 +471,8 @@ def unit_deadlines_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.unit", lang): list(df["name"]),
         t("col.deadline", lang): [_date_or_dash(d) for d in df["deadline"]],
     })
+
+
+def reporting_label(as_of: date, today: date, lang: str = "vi") -> str:
+    """"Communes reporting today" on today's view, else the day it is about."""
+    return t("kpi.reporting", lang) if as_of == today else t("kpi.reporting_on", lang, date=fmt_date(as_of))

@@ -11,7 +11,11 @@ the right row.
 Hostile input is bounded before it is parsed: the caller checks the file size
 (``config.MAX_UPLOAD_BYTES``); an .xlsx (a zip) is refused when its members
 would expand beyond ``MAX_XLSX_UNCOMPRESSED`` bytes or are too many, and no
-more than ``MAX_ROWS`` rows and ``MAX_COLS`` columns are read.
+more than ``MAX_ROWS`` rows and ``MAX_COLS`` columns are read. A workbook's
+real extent is measured before the reader opens it (``extent``): the reader
+allocates the whole grid up to the farthest value, and a failed allocation
+aborts the process, so a sheet reaching beyond ``MAX_ROWS``/``MAX_COLS`` or
+a grid larger than ``MAX_CELLS`` is refused first.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
-from analytics import layout, tcvn3
+from analytics import extent, layout, tcvn3
 from analytics.errors import Problem
 
 Cell = Any
@@ -35,6 +39,9 @@ MAX_ROWS = int(os.environ.get("HOTICH_MAX_ROWS", "100000"))
 MAX_COLS = int(os.environ.get("HOTICH_MAX_COLS", "200"))
 MAX_XLSX_UNCOMPRESSED = int(os.environ.get("HOTICH_MAX_XLSX_MB", "100")) * 1024 * 1024
 MAX_ZIP_MEMBERS = 2000
+# cells of the grids read from one workbook (all its sheets), empty ones included: ~100 bytes each in the
+# reader and in Python, so the default bounds one read to a few hundred MB (100 000 rows × 30 columns)
+MAX_CELLS = int(os.environ.get("HOTICH_MAX_CELLS", "3000000"))
 
 
 @dataclass
@@ -242,6 +249,45 @@ def _check_zip(name: str, data: bytes) -> None:
                                  limit_mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)))
 
 
+def _check_extents(name: str, data: bytes, kind: str) -> None:
+    """Refuse a workbook whose sheets reach too far before the reader allocates their grids. An .xlsx is
+    first given a quick upper bound (enough for nearly every file); past the limits, the exact walk decides
+    and names the cell."""
+    try:
+        if kind == "xls":
+            _judge_extents(name, extent.xls_extents(data))
+            return
+        try:
+            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=False))
+        except ReadError:
+            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=True))
+    except extent.Unreadable as exc:
+        if exc.detail == ".xlsb":
+            raise ReadError(_problem(name, "read.bad_excel", "fix.save_xlsx", detail=".xlsb")) from None
+        raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=exc.detail[:80])) from None
+    except ReadError:
+        raise
+    except Exception as exc:  # a structure the walk did not foresee: refused, since its extent is unknown
+        raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from None
+
+
+def _judge_extents(name: str, extents: list[extent.Extent]) -> None:
+    total = 0
+    for ext in extents:
+        if ext.rows > MAX_ROWS or ext.cols > MAX_COLS:
+            if ext.content_rows > MAX_ROWS:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
+            far = ext.row_cell if ext.rows > MAX_ROWS else ext.col_cell
+            raise ReadError(_problem(name, "read.far_cell", "fix.stray_cells", sheet=ext.sheet,
+                                     cell=extent.cell_name(*far), max_rows=MAX_ROWS, max_cols=MAX_COLS))
+        total += ext.area
+        if total > MAX_CELLS:
+            corner = ext.reserved_cell if ext.reserved > ext.rows * ext.cols else (ext.rows, ext.cols)
+            raise ReadError(_problem(name, "read.sheet_area", "fix.stray_cells", sheet=ext.sheet,
+                                     cell=extent.cell_name(*corner), rows=corner[0], cols=corner[1],
+                                     limit=MAX_CELLS))
+
+
 def _excel_cell(cell: Cell) -> Cell:
     if cell == "" or cell is None:
         return None
@@ -359,6 +405,7 @@ def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xl
 
     if kind == "xlsx":
         _check_zip(name, data)
+    _check_extents(name, data, kind)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [m.name for m in wb.sheets_metadata if str(getattr(m, "typ", "")).endswith("WorkSheet")] \

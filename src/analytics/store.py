@@ -746,6 +746,10 @@ def get_campaign(con: Connection, province: str) -> Campaign:
     return Campaign(province, row[0], row[1], row[2])
 
 
+CAMPAIGN_EARLIEST, CAMPAIGN_LATEST = date(2000, 1, 1), date(2099, 12, 31)
+CAMPAIGN_MAX_DAYS = 3660  # ten years
+
+
 @retry_conflicts
 def set_campaign(con: Connection, province: str, name: str | None = None, start: date | None = None,
                  deadline: date | None = None, *, user: str | None = None, source: str | None = None) -> Campaign:
@@ -754,6 +758,14 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
     new = Campaign(province, name if name else current.name, start or current.start, deadline or current.deadline)
     if new.start >= new.deadline:
         raise InvalidArgument("campaign.order", start=new.start.isoformat(), deadline=new.deadline.isoformat())
+    # the dashboard works day by day between these dates: a deadline in year 9999 would make every page do
+    # millions of days of work
+    if not (CAMPAIGN_EARLIEST <= new.start and new.deadline <= CAMPAIGN_LATEST):
+        raise InvalidArgument("campaign.out_of_range", low=CAMPAIGN_EARLIEST.isoformat(),
+                              high=CAMPAIGN_LATEST.isoformat())
+    if (new.deadline - new.start).days > CAMPAIGN_MAX_DAYS:
+        raise InvalidArgument("campaign.too_long", days=CAMPAIGN_MAX_DAYS, start=new.start.isoformat(),
+                              deadline=new.deadline.isoformat())
     if not new.name.strip():
         raise InvalidArgument("campaign.name_empty")
     found = safetext.control_char(new.name.strip())
@@ -784,6 +796,9 @@ def set_unit_deadline(con: Connection, province: str, level: str, code: str, dea
     campaign = get_campaign(con, province)
     if deadline is not None and deadline <= campaign.start:
         raise InvalidArgument("deadline.before_start", deadline=deadline.isoformat(), start=campaign.start.isoformat())
+    if deadline is not None and (deadline > CAMPAIGN_LATEST or (deadline - campaign.start).days > CAMPAIGN_MAX_DAYS):
+        raise InvalidArgument("campaign.too_long", days=CAMPAIGN_MAX_DAYS, start=campaign.start.isoformat(),
+                              deadline=deadline.isoformat())
     with transaction(con):
         con.execute(queries.UNIT_DEADLINE_DELETE, [province, level, code])
         if deadline is not None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from analytics import queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
+from analytics.units import display_code
 
 SHIPPED_ORDER = ("2024", "2025-01", "2025-07")
 MAX_DEPTH = rollup.MAX_DEPTH
@@ -338,5 +339,5 @@ def setup(con: store.Connection, province: str, structure_day: date | None = Non
     code = resolve_province(con, province, structure_day or date.today())
     store.set_default_province(con, code)
     name = _first(con, queries.UNIT_NAME, ["province", code])
-    return {"province": code, "province_name": name[0] if name else code,
+    return {"province": display_code(code), "province_id": code, "province_name": name[0] if name else code,
             "structure": of_province(con, code).key, **loaded}

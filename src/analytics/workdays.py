@@ -32,11 +32,37 @@ def is_working_day(day: date, calendar: str = DEFAULT_CALENDAR) -> bool:
     return day.weekday() < 5 and day not in cal
 
 
+HOLIDAY_YEARS = 30  # Vietnamese holidays are looked up for this many years; later years count Mon–Fri
+
+
+def _weekdays_between(first: date, last: date) -> int:
+    """Mon–Fri in first..last by arithmetic (a span of centuries costs nothing)."""
+    days = (last - first).days + 1
+    weeks, rest = divmod(days, 7)
+    start = first.weekday()
+    return weeks * 5 + sum(1 for i in range(rest) if (start + i) % 7 < 5)
+
+
 def working_days_between(first: date, last: date, calendar: str = DEFAULT_CALENDAR) -> int:
-    """Working days in first..last, both included (0 when last < first)."""
+    """Working days in first..last, both included (0 when last < first).
+
+    Counted by arithmetic, then corrected by the holidays and make-up Saturdays of each year, so the cost
+    is per year, not per day; years beyond ``HOLIDAY_YEARS`` from ``first`` count Monday–Friday."""
     if last < first:
         return 0
-    return sum(1 for i in range((last - first).days + 1) if is_working_day(first + timedelta(days=i), calendar))
+    if calendar == "all":
+        return (last - first).days + 1
+    count = _weekdays_between(first, last)
+    if calendar == "weekdays":
+        return count
+    for year in range(first.year, min(last.year, first.year + HOLIDAY_YEARS - 1) + 1):
+        cal = _vn(year)
+        worked = getattr(cal, "weekend_workdays", set())
+        # as is_working_day: a make-up day is worked whatever else it is; a holiday on a weekday is off
+        count -= sum(1 for day in cal if day.year == year and first <= day <= last and day.weekday() < 5
+                     and day not in worked)
+        count += sum(1 for day in worked if day.year == year and first <= day <= last and day.weekday() >= 5)
+    return count
 
 
 def days_left(as_of: date, deadline: date, calendar: str = DEFAULT_CALENDAR) -> dict[str, int]:
