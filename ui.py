@@ -140,6 +140,12 @@ def shipped_provinces(structure_key: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def worst_communes(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+    with store.session(path) as con:
+        return metrics.worst_communes(con, metrics.view(con, province, as_of, exact=True), district)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def newer_reports(path: str, version: int, province: str) -> int:
     with store.session(path) as con:
         return structures.newer_reports(con, province)

@@ -189,7 +189,13 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
     ok(at)
     with store.session(own_demo) as con:
         expected = metrics.underperformers_full(con, metrics.view(con))
-    table = at.dataframe[0].value
+    # first the brief's short list, in the brief's order; then every flagged commune
+    from analytics import brief
+
+    with store.session(own_demo) as con:
+        worst = brief.gather(con).worst
+    assert list(at.dataframe[0].value[t("col.commune")]) == list(worst["commune"])
+    table = at.dataframe[1].value
     assert len(table) == len(expected)
     assert list(table[t("col.commune_code")]) == [display_code(c) for c in expected["commune_code"]]
     assert len(at.get("download_button")) == 2
@@ -203,7 +209,7 @@ def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):
         notes = store.explanations(con, demo_ids(own_demo)[0], code)
     assert list(notes["reason"]) == ["Thiếu cán bộ"] and notes.iloc[0]["responsible"] == "Bà B"
     assert any(s.value.startswith("Đã lưu giải trình") for s in at.success)
-    assert "Thiếu cán bộ" in at.dataframe[0].value.iloc[0][t("col.explanation")]
+    assert "Thiếu cán bộ" in at.dataframe[1].value.iloc[0][t("col.explanation")]
 
 
 def test_settings_saved_through_the_store(monkeypatch, own_demo):

@@ -86,7 +86,9 @@ with tab_c:
     league(communes, "commune", average, "cl", "xep-hang-xa")
 
     st.subheader(ui.tr("loc.commune_detail"))
-    commune_codes = list(communes.sort_values("commune")["commune_code"])
+    # the commune furthest behind plan first (never reported before any), so the worst is one pick away
+    commune_codes = list(communes.sort_values(["gap_pct", "commune"], ascending=[False, True],
+                                              na_position="first")["commune_code"])
     commune_names = dict(zip(communes["commune_code"], communes["commune"]))
     picked = st.selectbox(ui.tr("loc.pick_commune"), [""] + commune_codes,
                           format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),

@@ -23,6 +23,15 @@ s = ui.summary(state.path, state.version, state.province, state.as_of)
 if df.empty:
     st.success(ui.tr("under.none"))
 else:
+    # first the short list the daily brief shows (the same order), then every flagged commune by district
+    st.subheader(ui.tr("under.worst", count=len(df)))
+    ui.table(present.underperformers_table(ui.worst_communes(state.path, state.version, state.province,
+                                                             state.as_of, state.district), lang),
+             hide_index=True, key="under_worst", column_config={
+                 ui.tr("col.completion"): st.column_config.ProgressColumn(
+                     ui.tr("col.completion"), min_value=0, max_value=100, format=ui.num_format("%.1f %%")),
+                 ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format=ui.num_format("%.1f")),
+             })
     table = present.underperformers_full_table(df, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
     h = present.league_headers(lang)

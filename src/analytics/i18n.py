@@ -1105,6 +1105,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "The start and the deadline must lie between {low} and {high}"),
     "campaign.too_long": ("Đợt số hóa dài quá {days} ngày ({start} – {deadline}): kiểm tra lại ngày",
                           "The campaign is longer than {days} days ({start} – {deadline}): check the dates"),
+    "under.worst": ("Các xã chậm nhất (như trong báo cáo nhanh; {count} xã bị nêu tên)",
+                    "The communes furthest behind (as in the daily brief; {count} flagged)"),
+
 }
 
 

@@ -451,6 +451,15 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
     return to_jsonable(out)
 
 
+def worst_communes(con: store.Connection, v: View, district: str | None = None, n: int = 10) -> pd.DataFrame:
+    """The short list the daily brief shows: worst first (never reported, then the largest gap to plan),
+    at most ``n``, of one district when given."""
+    df = underperformers(con, v.province, v.as_of, exact=True)
+    if district is not None:
+        df = df[df["district_code"] == district]
+    return df.head(n).reset_index(drop=True)
+
+
 def underperformers_json(con: store.Connection, province: str | None = None,
                          as_of: date | str | None = None, structure: date | str | None = None) -> list[dict]:
     """The CLI's ``underperformers`` contract."""
