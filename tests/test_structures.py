@@ -208,6 +208,7 @@ def test_shipped_counts(shipped_db):
     ("Đà Nẵng", "2025-07-01", "Thành phố Đà Nẵng", 94),
     ("da nang", "2025-03-01", "Thành phố Đà Nẵng", 47),
     ("Quảng Nam", "2025-03-01", "Tỉnh Quảng Nam", 233),
+    ("Quảng Nam", "2025-07-01", "Thành phố Đà Nẵng", 94),  # it joined Đà Nẵng on 1 Jul 2025
 ])
 def test_setup_any_province_in_either_structure(shipped_all, tmp_path, run_cli, db_path, province, structure,
                                                 expected, communes):

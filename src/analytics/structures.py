@@ -306,6 +306,13 @@ def resolve_province(con: store.Connection, province: str | None, structure_day:
         key, plain = name_key(text), plain_key(text)
         names = frame["province_name"].astype(str)
         hits = frame[(names.map(name_key) == key) | (names.map(plain_key) == plain)]
+    if hits.empty and day is not None:
+        # a province that no longer exists in that list: the one that took its communes in
+        # (Quảng Nam in the list of 1 Jul 2025 -> Đà Nẵng)
+        try:
+            return province_in(con, resolve_province(con, province), day)
+        except NotFoundError:
+            pass
     if hits.empty:
         raise NotFoundError("province.unknown", province=province)
     # the same province in several structures: the one with reports, else the one in force today
