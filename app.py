@@ -8,7 +8,7 @@ st.set_page_config(page_title=ui.tr("app.title"), page_icon=":material/menu_book
                    initial_sidebar_state="auto")
 
 ui.ensure_demo_on_first_start()
-user = ui.sign_in_state()  # issue 7: who is signed in; pages that write check the role again
+user = ui.sign_in_state()  # who is signed in; pages that write check the role again
 viewing = ui.can_view(user)
 if viewing:
     state = ui.sidebar()
@@ -29,7 +29,7 @@ pages = [] if not viewing else [
     *([st.Page("views/national.py", title=ui.tr("nav.national"), icon=":material/public:", url_path="toan-quoc")]
       if state.provinces_in_structure > 1 else []),
     *([st.Page("views/upload.py", title=ui.tr("nav.upload"), icon=":material/upload_file:", url_path="tai-len")]
-      if user is not None and user.can("upload") else []),  # issue 7: the menu shows what the role may do
+      if user is not None and user.can("upload") else []),  # the menu shows what the role may do
     *([st.Page("views/settings.py", title=ui.tr("nav.settings"), icon=":material/settings:", url_path="cai-dat")]
       if user is not None and user.can("settings") else []),
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -38,20 +37,27 @@ def tr(key: str, **values: Any) -> str:
 
 
 def keep_open_seconds() -> float:
-    """How long the dashboard keeps the database open after a rerun (issue 5; see store.keep_open).
+    """How long the dashboard keeps the database open after a rerun (see store.keep_open).
 
-    ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off, and it is off by default under pytest so
-    tests that hand the file to another process are not slowed down)."""
-    default = "0" if "pytest" in sys.modules else "10"
+    ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off: the test suite sets 0, so tests that hand
+    the file to another process are not slowed down)."""
     try:
-        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", default))
+        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", "10"))
     except ValueError:
         return 0.0
 
 
-# the dashboard memoizes the commune table per data version (see metrics._memo); not under pytest,
-# where tests change databases behind the version's back
-metrics.MEMO_SIZE = 0 if "pytest" in sys.modules else 32
+def _memo_size() -> int:
+    """How many commune tables the dashboard memoizes per data version (see metrics._memo):
+    ``HOTICH_MEMO_SIZE`` (default 32; the test suite sets 0, since its tests change databases behind the
+    version's back)."""
+    try:
+        return max(int(os.environ.get("HOTICH_MEMO_SIZE", "32")), 0)
+    except ValueError:
+        return 32
+
+
+metrics.MEMO_SIZE = _memo_size()
 
 
 def current_version() -> int:
@@ -247,7 +253,7 @@ class Sidebar:
     provinces_in_structure: int = 1
 
 
-# --- cached calls of the dashboard pages (issue 4) -----------------------------------
+# --- cached calls of the dashboard pages -----------------------------------
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -672,7 +678,7 @@ def district_name_of(state: Sidebar, code: str) -> str:
     return str(match["district"].iloc[0]) if len(match) else code
 
 
-# --- sign-in and roles (issue 7) -------------------------------------------------------
+# --- sign-in and roles -------------------------------------------------------
 # The signed-in account lives in ``st.session_state["auth_user"]`` (its name, set only by the sign-in form
 # after the password was checked, or by ``st.login`` through OpenID Connect). A browser cannot write
 # session_state, so a test may set it directly, as the form does. The account is re-read from the

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+# the suite's settings, passed explicitly (production code never looks for the test runner): databases
+# are handed between processes at once, and tests change them behind the data version's back
+os.environ.setdefault("HOTICH_KEEP_OPEN_SECONDS", "0")
+os.environ.setdefault("HOTICH_MEMO_SIZE", "0")
 
 import pytest
 

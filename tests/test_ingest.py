@@ -120,7 +120,7 @@ def test_row_numbers_in_excel_errors(con, tmp_path):
     assert (e.row, e.column, e.value, e.problem_key) == (6, "Số sổ đã số hóa", "150", "check.over_total")
 
 
-# --- the canonical file (issue 2) on the tiny unit list and the real one -----------------------------------
+# --- the canonical file on the tiny unit list and the real one -----------------------------------
 
 TINY_HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]
 

@@ -14,7 +14,7 @@ st.title(ui.tr("overview.title"))
 ui.demo_banner(state)
 if st.session_state.pop("demo_just_loaded", False):
     st.info(ui.tr("app.demo_loaded"))
-ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief (issue 6)
+ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
 ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
 
 v = ui.view(state.path, state.version, state.province, state.as_of)

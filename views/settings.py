@@ -13,7 +13,7 @@ from analytics.i18n import fmt_date, fmt_int
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("settings.title"))
-admin = ui.require_role("settings")  # issue 7: the page checks the role itself, not only the menu
+admin = ui.require_role("settings")  # the page checks the role itself, not only the menu
 ui.demo_banner(state)
 flash = st.session_state.pop("settings_flash", None)
 if flash:

@@ -17,7 +17,7 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("upload.title"))
 ui.uploader_texts()
-user = ui.require_role("upload")  # issue 7: the page checks the role itself, not only the menu
+user = ui.require_role("upload")  # the page checks the role itself, not only the menu
 ui.demo_banner(state)
 st.caption(ui.tr("upload.help_formats"))
 

@@ -153,7 +153,7 @@ def daily_progress(trend: pd.DataFrame, v: View, lang: str = "vi", title: str | 
     return _layout(fig, title or t("chart.per_day", lang), lang, v)
 
 
-# --- the dashboard's further charts (issue 4) ---------------------------------------
+# --- the dashboard's further charts ---------------------------------------
 
 
 def _status_legend(fig: go.Figure, statuses: list[str], lang: str, amber: float) -> None:

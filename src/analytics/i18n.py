@@ -81,7 +81,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.slightly_behind": ("Chậm ≤ {amber} điểm", "Behind by ≤ {amber} points"),
     "status.behind": ("Chậm > {amber} điểm", "Behind by > {amber} points"),
     "status.no_data": ("Chưa báo cáo", "No report"),
-    # chart images and the daily brief (issue 6)
+    # chart images and the daily brief
     "image.source": ("Nguồn: báo cáo tiến độ của UBND các xã, phường, thị trấn (ứng dụng Số hóa hộ tịch)",
                      "Source: progress reports of the communes (civil-status digitization dashboard)"),
     "image.source_demo": ("Nguồn: DỮ LIỆU MẪU, số liệu minh họa, không phải số liệu thật",
@@ -152,7 +152,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "outcome.loaded": ("Đã nạp", "Loaded"),
     "outcome.rejected": ("Bị từ chối", "Rejected"),
     "outcome.withdrawn": ("Đã rút", "Withdrawn"),
-    # dashboard pages (issue 4): sidebar, overview, localities, underperformers, explanations, settings
+    # dashboard pages: sidebar, overview, localities, underperformers, explanations, settings
     "nav.localities": ("Địa bàn", "Localities"),
     "nav.settings": ("Cài đặt", "Settings"),
     "sidebar.district": ("Huyện", "District"),
@@ -397,7 +397,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fix.remove_duplicate": ("Giữ lại một dòng cho mỗi xã và ngày", "Keep one row per commune and date"),
     "fix.confirm_correction": ("Nếu đây là số liệu đính chính, hãy xác nhận khi tải lên",
                                "If this is a correction, confirm it when uploading"),
-    # import of real-world files (issue 3)
+    # import of real-world files
     "read.too_many_rows": ("Tệp có quá nhiều dòng (tối đa {limit} dòng)", "The file has too many rows (at most {limit})"),
     "read.bomb": ("Tệp Excel khi giải nén quá lớn (tối đa {limit_mb} MB): có thể là tệp hỏng hoặc độc hại",
                   "The Excel file expands too far (at most {limit_mb} MB): damaged or hostile"),
@@ -474,7 +474,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # other errors
     "db.busy": ("Cơ sở dữ liệu {path} đang bận (đã chờ {seconds} giây). Hãy thử lại sau.",
                 "The database {path} is busy (waited {seconds} s). Try again later."),
-    # --- access, accounts, audit, backup (issue 7) ---
+    # --- access, accounts, audit, backup ---
     "db.waiting": ("Cơ sở dữ liệu đang được ghi bởi tiến trình khác; đang chờ…",
                    "Another process is writing to the database; waiting…"),
     "auth.sign_in_needed": ("Cần đăng nhập để thực hiện thao tác này.", "Sign in to do this."),

@@ -199,7 +199,7 @@ def _prepare_in(
         return prep
     if bulk.try_prepare_csv(con, prep, data, report_date=report_date, province=province, sheet=sheet,
                             today=today or date.today()):
-        return prep  # a plain CSV, checked column by column (issue 5: national files of millions of rows)
+        return prep  # a plain CSV, checked column by column (national files of millions of rows)
     try:
         table = read_table(file_name, data, sheet)
     except ReadError as exc:
@@ -216,7 +216,7 @@ def _prepare_in(
     for key, params in table.notes:
         _add(prep, None, None, None, key, "fix." + key.split(".", 1)[1], "warning", **params)
     if not bulk.try_check_table(con, prep, table, report_date=report_date, province=province,
-                                today=today or date.today()):  # issue 5: a plain table, column by column
+                                today=today or date.today()):  # a plain table, column by column
         _Checker(con, prep, table, report_date=report_date, province=province, today=today or date.today()).run()
     if len(prep.errors) > MAX_PROBLEMS:
         more = len(prep.errors) - MAX_PROBLEMS

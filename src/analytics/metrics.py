@@ -518,7 +518,7 @@ __all__ = ["View", "view", "summary", "summary_json", "communes_json", "commune_
            "underperformers_json", "trend", "classify", "STATUS_ORDER"]
 
 
-# --- the dashboard's extra figures (issue 4) --------------------------------------
+# --- the dashboard's extra figures --------------------------------------
 # These add to the definitions above and never change them: summary_json and
 # underperformers_json keep their contracts.
 

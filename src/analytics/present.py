@@ -205,7 +205,7 @@ def history_table(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     })
 
 
-# --- the dashboard's tables and texts (issue 4) ---------------------------------------
+# --- the dashboard's tables and texts ---------------------------------------
 
 
 def status_text(status: str, lang: str = "vi", amber: float = 10.0) -> str:

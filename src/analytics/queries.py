@@ -244,7 +244,7 @@ FROM reports r LEFT JOIN uploads u ON u.id = r.upload_id
 WHERE r.commune_code = ? ORDER BY r.report_date
 """
 
-# --- explanations and unit-list previews (issue 4) -------------------------------
+# --- explanations and unit-list previews -------------------------------
 NEXT_EXPLANATION_ID = "SELECT nextval('explanation_seq')"
 INSERT_EXPLANATION = """INSERT INTO explanations (id, province_code, commune_code, explained_on, reason,
                         new_completion_date, responsible, created_at, created_by)
@@ -353,7 +353,7 @@ WHERE c.province_code = $province AND r.report_date = $as_of
   AND ($district IS NULL OR c.district_code = $district)
 """
 
-# --- accounts and the audit log (issue 7) ------------------------------------------
+# --- accounts and the audit log ------------------------------------------
 USER_GET = """SELECT name, role, password_hash, display_name, active, failed_logins, locked_until, last_login
               FROM users WHERE name = ?"""
 USER_INSERT = """INSERT INTO users (name, role, password_hash, display_name, active, failed_logins, locked_until,
@@ -439,12 +439,12 @@ def count_rows(table: str) -> str:
 def select_all(table: str) -> str:
     return "SELECT * FROM " + _ident(table)
 
-# import (issue 3): the change preview empties the demo figures inside a rolled-back transaction
+# import: the change preview empties the demo figures inside a rolled-back transaction
 DELETE_ALL_REPORTS = "DELETE FROM reports"
 EXPLANATION_COMMUNE = "SELECT commune_code FROM explanations WHERE id = ?"
 DATABASE_PATH = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 
-# --- ingest checks at national scale (issue 5): the incoming rows are registered as _incoming_cmp -------
+# --- ingest checks at national scale: the incoming rows are registered as _incoming_cmp -------
 # (row_no, commune_code, report_date, books_digitized)
 INCOMING_REPLACED = """
 SELECT count(*) FROM _incoming_cmp i

@@ -114,7 +114,7 @@ MIGRATIONS: list[list[str]] = [
             created_at TIMESTAMP,
             created_by VARCHAR)""",
     ],
-    # explanations: what a lagging unit said and what it committed to (issue 4)
+    # explanations: what a lagging unit said and what it committed to
     [
         "CREATE SEQUENCE explanation_seq START 1",
         """CREATE TABLE explanations (
@@ -129,7 +129,7 @@ MIGRATIONS: list[list[str]] = [
             created_by VARCHAR)""",
     ],
     # accounts, their assigned districts/communes, and the audit log of every write that is not an
-    # upload (the uploads table is the upload log) (issue 7)
+    # upload (the uploads table is the upload log)
     [
         """CREATE TABLE users (
             name VARCHAR PRIMARY KEY,          -- sign-in name (lower case) or the OpenID e-mail
@@ -1012,7 +1012,7 @@ def report_count(con: Connection) -> int:
     return int(con.execute(queries.REPORT_COUNT).fetchone()[0])
 
 
-# --- explanations (issue 4) -------------------------------------------------------
+# --- explanations -------------------------------------------------------
 
 
 def add_explanation(con: Connection, province: str, commune_code: str, explained_on: date, reason: str,
@@ -1098,7 +1098,7 @@ def preview_units(con: Connection, rows: list[dict[str, Any]]) -> dict[str, Any]
     }
 
 
-# --- audit log and accounts (issue 7) ------------------------------------------------
+# --- audit log and accounts ------------------------------------------------
 
 
 def record_audit(con: Connection, user: str | None, action: str, target: str | None = None,
@@ -1237,7 +1237,7 @@ def upload_communes_all(con: Connection) -> dict[int, frozenset[str]]:
     return {int(uid): frozenset(codes) for uid, codes in con.execute(queries.UPLOADS_COMMUNES).fetchall()}
 
 
-# --- backup and restore (issue 7) --------------------------------------------------------
+# --- backup and restore --------------------------------------------------------
 # A backup is a consistent copy of the database file: the backing-up process holds DuckDB's file lock
 # (no other process can write), takes this process's write lock (no thread writes), CHECKPOINTs (the
 # write-ahead log is folded into the file) and copies the file; the copy is then opened and checked.
@@ -1359,7 +1359,7 @@ def explanations_commune(con: Connection, explanation_id: int) -> set[str]:
     return {code for (code,) in con.execute(queries.EXPLANATION_COMMUNE, [explanation_id]).fetchall()}
 
 
-# --- keep the database open between units of work (issue 5: speed) ----------------------------------
+# --- keep the database open between units of work (speed) ----------------------------------
 # Opening the file costs about 40 ms at national scale and drops DuckDB's buffer cache, and a page rerun
 # opens several sessions. A dashboard process therefore keeps one idle connection ("parked", never used
 # for queries) so that the DuckDB instance stays open and every ``session`` connects in about 0.1 ms.

@@ -89,7 +89,9 @@ def app_url(app_db: Path, tmp_path_factory) -> Iterator[str]:
 def serve(app_db: Path, tmp_path_factory) -> Iterator[str]:
     """Run the app on a free port with ``app_db`` until the generator is closed (yields its URL)."""
     port = free_port()
-    env = dict(os.environ, HOTICH_DB=str(app_db), HOTICH_AUTO_DEMO="0", PYTHONUNBUFFERED="1")
+    # the server runs as in production: the database kept open between reruns, commune tables memoized
+    env = dict(os.environ, HOTICH_DB=str(app_db), HOTICH_AUTO_DEMO="0", PYTHONUNBUFFERED="1",
+               HOTICH_KEEP_OPEN_SECONDS="10", HOTICH_MEMO_SIZE="32")
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     with open(log, "wb") as fh:
         proc = subprocess.Popen(
