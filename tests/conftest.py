@@ -90,3 +90,19 @@ def run_cli(db_path: Path, capsys) -> Callable[..., tuple[int, str, str]]:
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory, demo_template: Path) -> Path:
+    """A demo database shared by the read-only tests of one module (a copy of the session's demo)."""
+    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def own_demo(tmp_path: Path, demo_template: Path) -> Path:
+    """A demo database of the test's own, for tests that write."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_template, path)
+    return path

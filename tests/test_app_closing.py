@@ -7,29 +7,12 @@ from __future__ import annotations
 from datetime import date, time
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import closing, demo, metrics, store
+from analytics import closing, metrics, store
 from analytics.i18n import t
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    with store.session(path) as con:
-        demo.load_demo(con)
-    return path
-
-
-@pytest.fixture
-def own_demo(tmp_path) -> Path:
-    path = tmp_path / "demo.duckdb"
-    with store.session(path) as con:
-        demo.load_demo(con)
-    return path
 
 
 def app(monkeypatch, path: Path, page: str, **params: str) -> AppTest:

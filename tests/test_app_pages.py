@@ -9,30 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import demo, metrics, present, store
+from analytics import metrics, present, store
 from analytics.i18n import t
 from analytics.units import display_code
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/overview.py", "views/localities.py", "views/underperformers.py", "views/settings.py", "views/cutoff.py"]
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    """One demo database for the read-only tests of this module (built once: ~1 s)."""
-    path = tmp_path_factory.mktemp("app") / "demo.duckdb"
-    with store.session(path) as con:
-        demo.load_demo(con)
-    return path
-
-
-@pytest.fixture
-def own_demo(tmp_path) -> Path:
-    """A demo database of the test's own, for tests that write."""
-    path = tmp_path / "demo.duckdb"
-    with store.session(path) as con:
-        demo.load_demo(con)
-    return path
 
 
 def demo_ids(path: Path) -> tuple[str, dict[str, str]]:
