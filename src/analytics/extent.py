@@ -108,12 +108,12 @@ def _feed(stream: io.BufferedIOBase, parser: expat.XMLParserType, limit: int | N
         raise Unreadable(f"XML: {exc}") from None
 
 
-def _root_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
-    """The local name of a member's root element, or None when it is not XML."""
-    found: list[str] = []
+def _first_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, dict[str, str]] | None:
+    """A member's root element (local name and attributes), reading no further; None when there is none."""
+    found: list[tuple[str, dict[str, str]]] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
-        found.append(_local(name))
+        found.append((_local(name), dict(attrs)))
         raise _Stop
 
     parser = expat.ParserCreate()
@@ -122,11 +122,18 @@ def _root_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
         with zf.open(info) as stream:
             _feed(stream, parser, limit=1)
     except _Stop:
-        return found[0]
+        pass
+    return found[0] if found else None
+
+
+def _root_element(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+    """The local name of a member's root element, or None when it is not XML."""
+    try:
+        root = _first_element(zf, info)
     except (Unreadable, zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError,
-            RuntimeError):
+            RuntimeError, expat.ExpatError):
         return None
-    return None
+    return root[0] if root else None
 
 
 def _col_number(letters: str) -> int:
@@ -243,21 +250,12 @@ def _worksheet_bound(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str) -> 
 
 def _shared_string_count(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     """The ``uniqueCount`` a shared-string table declares: the reader reserves that many strings up front."""
-    found: list[int] = []
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        for key in ("uniqueCount", "count"):
-            value = attrs.get(key, "")
-            found.append(int(value) if value.isdigit() and len(value) <= 19 else (0 if not value else 1 << 62))
-        raise _Stop
-
-    parser = expat.ParserCreate()
-    parser.StartElementHandler = start
-    try:
-        with zf.open(info) as stream:
-            _feed(stream, parser, limit=1)
-    except _Stop:
-        pass
+    root = _first_element(zf, info)
+    attrs = root[1] if root else {}
+    found = []
+    for key in ("uniqueCount", "count"):
+        value = attrs.get(key, "")
+        found.append(int(value) if value.isdigit() and len(value) <= 19 else (0 if not value else 1 << 62))
     return max(found, default=0)
 
 

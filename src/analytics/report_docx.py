@@ -191,6 +191,11 @@ def _short_rule(cell: Any, width_cm: float) -> None:
     side = max((cell_cm - width_cm) / 2, 0)
     f.left_indent = Cm(side)
     f.right_indent = Cm(side)
+    _bottom_border(p)
+
+
+def _bottom_border(p: Any) -> None:
+    """A thin line under an empty paragraph: the short rules of the header block."""
     ppr = p._p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -198,8 +203,7 @@ def _short_rule(cell: Any, width_cm: float) -> None:
         bottom.set(qn(k), val)
     bdr.append(bottom)
     ppr.append(bdr)
-    r = p.add_run()
-    r.font.size = Pt(2)
+    p.add_run().font.size = Pt(2)
 
 
 def _page_field(p: Any) -> None:
@@ -412,14 +416,7 @@ def _short_rule_doc(doc: Any) -> None:
     f.space_after = Pt(8)
     f.left_indent = Cm(6.5)
     f.right_indent = Cm(6.5)
-    ppr = p._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for k, val in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-        bottom.set(qn(k), val)
-    bdr.append(bottom)
-    ppr.append(bdr)
-    p.add_run().font.size = Pt(2)
+    _bottom_border(p)
 
 
 def _heading(doc: Any, text: str) -> None:
