@@ -73,9 +73,9 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
     s = _structure(con, structure, day)
     with_figures = provinces_with_figures(con, s)
     views = {p: metrics.view(con, p, day, exact=True) for p in with_figures}
-    if day is None:
+    if day is None:  # one day for the country: the latest report; only the provinces behind it again
         day = max((v.as_of for v in views.values()), default=date.today())
-        views = {p: metrics.view(con, p, day, exact=True) for p in with_figures}
+        views = {p: v if v.as_of == day else metrics.view(con, p, day, exact=True) for p, v in views.items()}
     rows = []
     trends = []
     for p, v in views.items():
