@@ -1,5 +1,7 @@
 """Toàn quốc: every province of the unit structure ranked, the national trend and map; drill into one."""
 
+from datetime import date
+
 import streamlit as st
 
 import ui
@@ -22,7 +24,8 @@ k2.metric(ui.tr("national.provinces_reporting"),
 k3.metric(ui.tr("kpi.books_short"), fmt_int(tot["books_digitized"], lang),
           delta=ui.tr("national.of_total", total=fmt_int(tot["books_total"], lang)), delta_color="off",
           delta_arrow="off", border=True)
-k4.metric(ui.tr("kpi.reporting"), f"{fmt_int(tot['units_reported_on_day'], lang)}/{fmt_int(tot['units_total'], lang)}",
+k4.metric(present.reporting_label(c.as_of, date.today(), lang),
+          f"{fmt_int(tot['units_reported_on_day'], lang)}/{fmt_int(tot['units_total'], lang)}",
           border=True)
 
 h = present.national_headers(lang)

@@ -30,6 +30,8 @@ else:
              hide_index=True, key="under_worst", column_config={
                  ui.tr("col.completion"): st.column_config.ProgressColumn(
                      ui.tr("col.completion"), min_value=0, max_value=100, format=ui.num_format("%.1f %%")),
+                 ui.tr("col.planned"): st.column_config.NumberColumn(ui.tr("col.planned"),
+                                                                     format=ui.num_format("%.1f %%")),
                  ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format=ui.num_format("%.1f")),
              })
     table = present.underperformers_full_table(df, lang, v.amber)
