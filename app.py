@@ -21,8 +21,7 @@ pages = [] if not viewing else [
             visibility="hidden"),
     st.Page("views/localities.py", title=ui.tr("nav.localities"), icon=":material/map:", url_path="dia-ban"),
     st.Page("views/underperformers.py", title=ui.tr("nav.underperformers"), icon=":material/warning:", url_path="cham-tien-do"),
-    st.Page("views/cutoff.py", title=ui.tr("nav.cutoff", time=ui.cutoff_label(state.path, state.version, state.province,
-                                                                         state.lang)),
+    st.Page("views/cutoff.py", title=ui.tr("nav.cutoff", time=ui.data(ui.cutoff_label, state.province, state.lang)),
             icon=":material/schedule:", url_path="bao-cao-17h"),
     st.Page("views/map.py", title=ui.tr("nav.map"), icon=":material/location_on:", url_path="ban-do"),
     # with several provinces in the unit structure shown: the country, ranked

@@ -196,32 +196,37 @@ def test_pages_draw_tables_only_through_ui_table():
     """``ui.table`` neutralizes what a table's toolbar downloads; a page calling st.dataframe would skip it."""
     assert len(list((ROOT / "views").glob("*.py"))) >= 8  # the pages are there to be checked
     offenders = []
-    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "views").glob("*.py"))]:
+    for path in _glue_and_pages():
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"\.(dataframe|data_editor|table)\(", line) and "ui.table(" not in line:
-                offenders.append(f"{path.name}:{no}: {line.strip()}")
+                offenders.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
     line = "return st.dataframe(present.shown_table(data), **kwargs)"
-    assert offenders == [f"ui.py:{_ui_table_line()}: {line}"]
+    assert offenders == [f"ui/text.py:{_ui_table_line()}: {line}"]
+
+
+def _glue_and_pages() -> list[pathlib.Path]:
+    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "views").glob("*.py"))]
 
 
 def _ui_table_line() -> int:
-    lines = (ROOT / "ui.py").read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "ui" / "text.py").read_text(encoding="utf-8").splitlines()
     return next(i for i, line in enumerate(lines, start=1) if "st.dataframe(present.shown_table" in line)
 
 
-# the one allowed use: ui.py hands st.html the constant stylesheet shipped in assets/ (see ui.UPLOADER_CSS)
-ALLOWED_HTML = {"ui.py": ["st.html(UPLOADER_CSS)"]}
+# the one allowed use: ui/files.py hands st.html the constant stylesheet shipped in assets/ (see ui.UPLOADER_CSS)
+ALLOWED_HTML = {"ui/files.py": ["st.html(UPLOADER_CSS)"]}
 
 
 def test_no_unsafe_html_in_pages():
     """No page or the glue turns on HTML rendering (st.html, unsafe_allow_html=True), except the one
     constant stylesheet, which holds no markup, no script and fetches nothing."""
     offenders = []
-    for path in [ROOT / "app.py", ROOT / "ui.py", *sorted((ROOT / "views").glob("*.py"))]:
+    for path in _glue_and_pages():
+        name = str(path.relative_to(ROOT))
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"unsafe_allow_html\s*=\s*True|st\.html\(|components\.html\(", line):
-                if line.strip() not in ALLOWED_HTML.get(path.name, []):
-                    offenders.append(f"{path.name}:{no}: {line.strip()}")
+                if line.strip() not in ALLOWED_HTML.get(name, []):
+                    offenders.append(f"{name}:{no}: {line.strip()}")
     assert offenders == []
     css = (ROOT / "assets" / "uploader.css").read_text(encoding="utf-8")
     assert not re.search(r"<|>\s*<|url\(|@import|expression\(|javascript:", css), "stylesheet must stay inert"

@@ -3,19 +3,16 @@
 import streamlit as st
 
 import ui
-from analytics import auth, present, store
-from analytics.errors import HotichError
+from analytics import auth, present
 
 admin = ui.require_role("users")
-path = ui.db_path()
 st.title(ui.tr("admin.title"))
 flash = st.session_state.pop("admin_flash", None)
 if flash:
     st.success(flash)
 
 st.subheader(ui.tr("admin.users"))
-with store.session(path) as con:
-    accounts = auth.users(con, admin)
+accounts = ui.read(auth.users, admin)
 ui.table(auth.users_table(accounts, ui.lang()), hide_index=True)
 
 with st.expander(ui.tr("admin.add_user")):
@@ -29,15 +26,19 @@ with st.expander(ui.tr("admin.add_user")):
         pw2 = st.text_input(ui.tr("admin.password_repeat"), type="password", key="admin_new_pw2")
         add = st.form_submit_button(ui.tr("admin.save"), type="primary")
     if add:
-        try:
-            if pw1 != pw2:
-                raise auth.InvalidArgument("auth.passwords_differ")
-            with store.session(path) as con:
-                key = auth.add_user(con, admin, name, role, pw1 or None, display, scopes.splitlines())
-            st.session_state["admin_flash"] = ui.tr("auth.user_added", name=key, role=ui.tr("role." + role))
+        if pw1 != pw2:
+            ui.show_error(auth.InvalidArgument("auth.passwords_differ"))
+        elif added := ui.act("users", auth.add_user, name, role, pw1 or None, display, scopes.splitlines()):
+            st.session_state["admin_flash"] = ui.tr("auth.user_added", name=added.value, role=ui.tr("role." + role))
             st.rerun()
-        except HotichError as exc:
-            ui.show_error(exc)
+
+
+def change_user(con, user: auth.User, who: str, role: str, active: bool, scopes: list[str], password: str) -> None:
+    """The edit form's changes, the new password with them (one write: both or neither)."""
+    auth.change_user(con, user, who, role=role, active=active, scopes=scopes)
+    if password:
+        auth.set_password(con, user, who, password)
+
 
 if not accounts.empty:
     with st.expander(ui.tr("admin.edit_user")):
@@ -52,22 +53,14 @@ if not accounts.empty:
                 s.strip() for s in str(row["scopes"] or "").split(",") if s.strip()), key="admin_edit_scopes")
             pw = st.text_input(ui.tr("admin.new_password"), type="password", key="admin_edit_pw")
             save = st.form_submit_button(ui.tr("admin.save"), type="primary")
-        if save:
-            try:
-                with store.session(path) as con:
-                    auth.change_user(con, admin, who, role=role, active=active, scopes=scopes.splitlines())
-                    if pw:
-                        auth.set_password(con, admin, who, pw)
-                st.session_state["admin_flash"] = ui.tr("auth.user_changed", name=who)
-                st.rerun()
-            except HotichError as exc:
-                ui.show_error(exc)
+        if save and ui.act("users", change_user, who, role, active, scopes.splitlines(), pw):
+            st.session_state["admin_flash"] = ui.tr("auth.user_changed", name=who)
+            st.rerun()
 
 st.subheader(ui.tr("admin.audit"))
 st.caption(ui.tr("admin.audit_help"))
-with store.session(path) as con:
-    log = auth.audit_log(con, admin, 1000)
-    upload_log = store.uploads(con, 200)
+log = ui.read(auth.audit_log, admin, 1000)
+upload_log = ui.read(ui.uploads, 200)
 ui.table(auth.audit_table(log, ui.lang()), hide_index=True)
 st.subheader(ui.tr("admin.uploads"))
 ui.table(present.history_table(upload_log, ui.lang()), hide_index=True)

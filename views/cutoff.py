@@ -4,12 +4,12 @@ cut-off, who did not, and the list as plain text to paste into a chat group."""
 import streamlit as st
 
 import ui
-from analytics import closing
+from analytics import closing, metrics
 from analytics.i18n import fmt_date, fmt_int
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
-panel = ui.cutoff_panel(state.path, state.version, state.province, state.as_of, state.district)
+panel = ui.data(closing.cutoff_panel, state.scope, state.district)
 cut = closing.format_cutoff(panel["cutoff"], lang)
 st.title(ui.tr("cutoff.title", time=cut))
 ui.demo_banner(state)
@@ -30,7 +30,7 @@ if pending.empty:
 else:
     ui.table(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
 
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
 scope = ui.district_name(state) if state.district else s["province_name"]
 st.markdown("**" + ui.tr("cutoff.copy_title") + "**")
 st.code(closing.cutoff_text(panel, scope, lang), language=None, wrap_lines=True)  # st.code has a copy button

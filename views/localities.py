@@ -10,8 +10,8 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("loc.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+v = ui.view(state)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
 FILTERS = ["all", "top", "bottom", "below_average", "behind_plan", "not_reporting"]
 
 
@@ -50,7 +50,7 @@ tab_d, tab_c, tab_tree, tab_heat = st.tabs([ui.tr("loc.tab_districts"), ui.tr("l
                                             ui.tr("loc.tab_treemap"), ui.tr("loc.tab_heatmap")])
 
 with tab_d:
-    districts = ui.district_league(state.path, state.version, state.province, state.as_of, state.measure)
+    districts = ui.data(metrics.district_league, state.scope, state.measure)
     if districts.empty:
         st.info(ui.tr("loc.no_districts"))
     else:
@@ -68,11 +68,11 @@ with tab_d:
             if st.button(ui.tr("loc.drill_clear"), key="loc_drill_clear", icon=":material/close:"):
                 st.session_state.pop("loc_drill", None)
                 st.rerun()
-            league(ui.commune_league(state.path, state.version, state.province, state.as_of, drill, state.measure),
-                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill),
+            league(ui.data(metrics.commune_league, state.scope, drill, state.measure),
+                   "commune", ui.data(metrics.overview, state.scope, drill),
                    "dd", f"xep-hang-xa-{drill}")
 
-options = ui.district_options(state.path, state.version, state.province)
+options = ui.data(metrics.district_options, state.province)
 codes = [""] + list(options["district_code"])
 names = dict(zip(options["district_code"], options["district"]))
 with tab_c:
@@ -81,8 +81,8 @@ with tab_c:
                           format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
                           key="loc_district")
     district = chosen or None
-    communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
-    average = ui.overview(state.path, state.version, state.province, state.as_of, district)
+    communes = ui.data(metrics.commune_league, state.scope, district, state.measure)
+    average = ui.data(metrics.overview, state.scope, district)
     league(communes, "commune", average, "cl", "xep-hang-xa")
 
     st.subheader(ui.tr("loc.commune_detail"))
@@ -94,7 +94,7 @@ with tab_c:
                           format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),
                           key="loc_commune")
     if picked:
-        detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)
+        detail = ui.data(metrics.commune_detail, state.scope, picked)
         row = detail["status"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(ui.tr("kpi.completion"), fmt_pct(row["completion_pct"], lang), border=True)
@@ -114,21 +114,21 @@ with tab_c:
         ui.table(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
 
 with tab_tree:
-    frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of)
+    frame = ui.data(metrics.treemap_frame, state.scope)
     ui.plot(charts.treemap(frame, v, s["province_name"], lang), key="loc_treemap", name="ban-do-cay")
     st.caption(ui.tr("loc.treemap_help"))
 
 with tab_heat:
     days = st.selectbox(ui.tr("loc.heat_days"), [14, 21, 28], key="loc_heat_days")
     heat_district = state.district
-    daily = ui.commune_daily(state.path, state.version, state.province, state.as_of, int(days), heat_district)
-    labels = ui.communes(state.path, state.version)
+    daily = ui.data(metrics.commune_daily, state.scope, int(days), heat_district)
+    labels = ui.data(ui.communes)
     ui.plot(charts.heatmap(daily, labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
     st.caption(ui.tr("loc.heatmap_help"))
 
 st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
 st.caption(ui.tr("weekly.intro"))
-weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
+weeks = ui.data(closing.weekly, state.scope)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from analytics import auth, store
+from analytics import auth
 
 st.title(ui.tr("login.title"))
 if auth.view_requires_login():
@@ -20,12 +20,4 @@ with st.form("login_form"):
     password = st.text_input(ui.tr("login.password"), type="password", max_chars=200, key="login_password")
     submitted = st.form_submit_button(ui.tr("login.submit"), type="primary")
 if submitted:
-    try:
-        with store.session(ui.db_path()) as con:
-            user = auth.authenticate(con, name, password, client=ui.client_address())  # throttled per client
-    except (auth.SignInFailed, auth.Forbidden) as exc:
-        st.error(exc.render(ui.lang()))
-    else:
-        st.session_state["auth_user"] = user.name
-        st.session_state.pop("_auth_current", None)
-        st.rerun()
+    ui.sign_in(name, password)  # throttled per client

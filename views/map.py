@@ -3,13 +3,13 @@
 import streamlit as st
 
 import ui
-from analytics import charts
+from analytics import charts, metrics
 
 state: ui.Sidebar = st.session_state["view"]
 st.title(ui.tr("map.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
-frame = ui.province_map(state.path, state.version, state.province, state.as_of, state.district)
+v = ui.view(state)
+frame = ui.data(metrics.map_frame, state.scope, state.district)
 fig = charts.commune_map(frame, state.lang, v=v, title=ui.tr("map.province_title"))
 ui.plot(fig, key="province_map", name="ban-do")
 missing = (fig.layout.meta or {}).get("missing_coordinates", 0)

@@ -12,7 +12,7 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("national.title"))
 ui.demo_banner(state)
-c = ui.country(state.path, state.version, state.structure, state.as_of)
+c = ui.data(national.country, state.structure, state.as_of)
 place = ui.tr("national.place")
 st.caption(ui.tr("national.scope", structure=ui.md(c.structure.label(lang)), date=fmt_date(c.as_of)))
 tot = c.totals
@@ -54,5 +54,5 @@ else:
                                     ui.tr("national.ranking")), key="national_ranking", name="xep-hang-tinh",
             place=place)
 st.subheader(ui.tr("map.title"))
-ui.plot(charts.commune_map(ui.country_map(state.path, state.version, state.structure, state.as_of), lang,
+ui.plot(charts.commune_map(ui.data(ui.country_map, state.structure, state.as_of), lang,
                            title=ui.tr("national.map")), key="national_map", name="ban-do-toan-quoc", place=place)

@@ -17,9 +17,9 @@ if st.session_state.pop("demo_just_loaded", False):
 ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
 ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
 
-v = ui.view(state.path, state.version, state.province, state.as_of)
-o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+v = ui.view(state)
+o = ui.data(metrics.overview, state.scope, state.district)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o.get("own_deadline"):
@@ -52,7 +52,7 @@ if state.measure == "records":
 if v.as_of > v.deadline:
     st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 
-trend = ui.district_trend(state.path, state.version, state.province, state.as_of, state.district)
+trend = ui.data(metrics.trend, state.scope, state.district)
 burnup_title = ui.tr("overview.trend_district", district=ui.district_name(state)) if state.district else None
 ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name="tien-do-toan-tinh")
 ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")

@@ -6,7 +6,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from analytics import auth, closing, present, store, workdays
+from analytics import auth, closing, present, workdays
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date, fmt_int
 
@@ -18,7 +18,7 @@ ui.demo_banner(state)
 flash = st.session_state.pop("settings_flash", None)
 if flash:
     st.success(flash)
-cur = ui.settings_of(state.path, state.version, state.province)
+cur = ui.data(ui.settings_of, state.province)
 
 st.subheader(ui.tr("settings.campaign"))
 with st.form("settings_campaign"):
@@ -40,20 +40,11 @@ with st.form("settings_campaign"):
     cutoff = st.time_input(ui.tr("settings.cutoff"), value=cur["cutoff"], step=900, help=ui.tr("settings.cutoff_help"),
                            key="set_cutoff")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
-if saved:
-    try:
-        with store.session(state.path) as con:
-            auth.set_campaign(con, admin, state.province, name, start, deadline)
-            auth.set_setting(con, admin, state.province, "amber_points", f"{float(amber):g}")
-            auth.set_setting(con, admin, state.province, "not_reporting_days", str(int(window)))
-            auth.set_setting(con, admin, state.province, "workday_calendar", calendar)
-            auth.set_setting(con, admin, state.province, "jump_pct", f"{float(jump):g}")
-            auth.set_setting(con, admin, state.province, closing.CUTOFF_KEY,
-                             closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF))
-        st.session_state["settings_flash"] = ui.tr("settings.saved")
-        st.rerun()
-    except HotichError as exc:
-        ui.show_error(exc)
+if saved and ui.act("settings", auth.save_settings, state.province, name, start, deadline, {
+        "amber_points": f"{float(amber):g}", "not_reporting_days": str(int(window)), "workday_calendar": calendar,
+        "jump_pct": f"{float(jump):g}", closing.CUTOFF_KEY: closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF)}):
+    st.session_state["settings_flash"] = ui.tr("settings.saved")  # all of the form in one transaction, or nothing
+    st.rerun()
 
 st.caption(ui.tr("settings.legend", legend=" · ".join(present.status_text(s_, lang, cur["amber"])
                                                       for s_ in ("done", "on_track", "slightly_behind", "behind"))))
@@ -68,8 +59,7 @@ upload = st.file_uploader(ui.tr("settings.units_file"), type=["csv"], key="set_u
 if upload is not None:
     try:
         rows = ui.read_units_upload(upload.getvalue(), upload.name)
-        with store.session(state.path) as con:
-            preview = store.preview_units(con, rows)
+        preview = ui.read(ui.preview_units, rows)
     except HotichError as exc:
         ui.show_error(exc)
     else:
@@ -82,23 +72,19 @@ if upload is not None:
             if len(tables[part]):
                 with st.expander(ui.tr("settings.units_" + part, count=len(tables[part]))):
                     ui.table(tables[part], hide_index=True)
-        if st.button(ui.tr("settings.units_apply"), type="primary", key="set_units_apply"):
-            try:
-                with store.session(state.path) as con:
-                    result = auth.replace_units(con, admin, rows, file_name=upload.name)
-                st.session_state["settings_flash"] = ui.tr("settings.units_done", communes=result["communes"])
-                st.rerun()
-            except HotichError as exc:
-                ui.show_error(exc)
+        if st.button(ui.tr("settings.units_apply"), type="primary", key="set_units_apply") and (
+                result := ui.act("units", auth.replace_units, rows, file_name=upload.name)):
+            st.session_state["settings_flash"] = ui.tr("settings.units_done", communes=result.value["communes"])
+            st.rerun()
 
 st.subheader(ui.tr("settings.unit_deadlines"))
 st.caption(ui.tr("settings.unit_deadlines_help"))
-own = ui.unit_deadlines(state.path, state.version, state.province)
+own = ui.data(ui.unit_deadlines, state.province)
 if own.empty:
     st.caption(ui.tr("settings.no_unit_deadlines"))
 else:
     ui.table(present.unit_deadlines_table(own, lang), hide_index=True, key="set_unit_deadlines")
-units = ui.deadline_units(state.path, state.version, state.province)
+units = ui.data(ui.deadline_units, state.province)
 with st.form("settings_unit_deadline"):
     c1, c2 = st.columns([3, 1])
     picked = c1.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.get, key="set_unit")
@@ -109,13 +95,9 @@ with st.form("settings_unit_deadline"):
     clear_unit = b2.form_submit_button(ui.tr("settings.unit_deadline_clear"))
 if (save_unit or clear_unit) and picked:
     level, code = picked.split(":", 1)
-    try:
-        with store.session(state.path) as con:
-            auth.set_unit_deadline(con, admin, state.province, level, code, None if clear_unit else day)
+    if ui.act("campaign", auth.set_unit_deadline, state.province, level, code, None if clear_unit else day):
         st.session_state["settings_flash"] = ui.tr("settings.unit_deadline_saved")
         st.rerun()
-    except HotichError as exc:
-        ui.show_error(exc)
 
 st.subheader(ui.tr("settings.setup"))
 st.caption(ui.tr("settings.setup_help"))
@@ -123,18 +105,13 @@ with st.form("settings_setup"):
     lists = {"2025-07": "01/07/2025", "2025-01": "01/01/2025"}
     c1, c2 = st.columns([1, 2])
     key = c1.selectbox(ui.tr("settings.setup_structure"), list(lists), format_func=lists.get, key="set_setup_list")
-    names = ui.shipped_provinces(key)
+    names = ui.data(ui.shipped_provinces, key)
     province = c2.selectbox(ui.tr("settings.setup_province"), sorted(names, key=names.get), format_func=names.get,
                             key="set_setup_province")
     go = st.form_submit_button(ui.tr("settings.setup_apply"))
-if go:
-    try:
-        with store.session(state.path) as con:
-            result = auth.setup_province(con, admin, names[province], date.fromisoformat(key + "-01"))
-        for widget in ("structure_select", "province_select", "district_select"):
-            st.session_state.pop(widget, None)
-        st.session_state["settings_flash"] = ui.tr("settings.setup_done", province=result["province_name"],
-                                                   structure=result["structure"])
-        st.rerun()
-    except HotichError as exc:
-        ui.show_error(exc)
+if go and (done := ui.act("units", auth.setup_province, names[province], date.fromisoformat(key + "-01"))):
+    for widget in ("structure_select", "province_select", "district_select"):
+        st.session_state.pop(widget, None)
+    st.session_state["settings_flash"] = ui.tr("settings.setup_done", province=done.value["province_name"],
+                                               structure=done.value["structure"])
+    st.rerun()

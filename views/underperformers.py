@@ -6,27 +6,25 @@ from datetime import date
 import streamlit as st
 
 import ui
-from analytics import auth, closing, exports, present, store
-from analytics.errors import HotichError
+from analytics import auth, closing, exports, metrics, present
 from analytics.i18n import fmt_date
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("under.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
+v = ui.view(state)
 intro_key = "under.intro_after" if v.as_of > v.deadline else "under.intro"
 st.caption(ui.tr(intro_key, window=v.window, date=fmt_date(v.as_of)))
 
-df = ui.underperformers_full(state.path, state.version, state.province, state.as_of, state.district)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+df = ui.data(metrics.underperformers_full, state.scope, state.district)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
 if df.empty:
     st.success(ui.tr("under.none"))
 else:
     # first the short list the daily brief shows (the same order), then every flagged commune by district
     st.subheader(ui.tr("under.worst", count=len(df)))
-    ui.table(present.underperformers_table(ui.worst_communes(state.path, state.version, state.province,
-                                                             state.as_of, state.district), lang),
+    ui.table(present.underperformers_table(ui.data(metrics.worst_communes, state.scope, state.district), lang),
              hide_index=True, key="under_worst", column_config={
                  ui.tr("col.completion"): st.column_config.ProgressColumn(
                      ui.tr("col.completion"), min_value=0, max_value=100, format=ui.num_format("%.1f %%")),
@@ -61,8 +59,7 @@ st.caption(ui.tr("summon.intro", deadline=fmt_date(summon_deadline)))
 if v.as_of <= summon_deadline:
     st.info(ui.tr("summon.not_yet", deadline=fmt_date(summon_deadline)))
 else:
-    called, called_districts = ui.summon(state.path, state.version, state.province, state.as_of, summon_deadline,
-                                         state.district)
+    called, called_districts = ui.data(ui.summon, state.scope, summon_deadline, state.district)
     if called.empty:
         st.success(ui.tr("summon.none"))
     else:
@@ -82,7 +79,7 @@ else:
 
 st.subheader(ui.tr("commit.title"))  # each committed completion date: kept, missed or due
 st.caption(ui.tr("commit.intro"))
-promises = ui.commitments(state.path, state.version, state.province, state.as_of, state.district)
+promises = ui.data(closing.commitments, state.scope, state.district)
 if promises.empty:
     st.caption(ui.tr("commit.none"))
 else:
@@ -95,7 +92,7 @@ st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)
 if flash:
     st.success(flash)
-communes = ui.communes(state.path, state.version)
+communes = ui.data(ui.communes)
 communes = communes[communes["province_code"] == state.province]
 if state.district:
     communes = communes[communes["district_code"] == state.district]
@@ -117,16 +114,12 @@ else:
         responsible = st.text_input(ui.tr("explain.responsible"), max_chars=200, key="explain_responsible")
         submitted = st.form_submit_button(ui.tr("explain.save"), type="primary")
     if submitted:
-        try:
-            with store.session(state.path) as con:
-                auth.add_explanation(con, user, state.province, commune, explained_on or date.today(), reason,
-                                     commit, responsible)
+        if ui.act("explain", auth.add_explanation, state.province, commune, explained_on or date.today(), reason,
+                    commit, responsible):
             st.session_state["explain_flash"] = ui.tr("explain.saved", commune=ui.md(labels.get(commune, commune)))
             st.rerun()
-        except HotichError as exc:
-            ui.show_error(exc)
 
-notes = ui.explanations(state.path, state.version, state.province, state.as_of)
+notes = ui.data(ui.explanations, state.province, None, state.as_of)
 with st.expander(ui.tr("explain.all", count=len(notes))):
     if notes.empty:
         st.caption(ui.tr("loc.no_explanations"))

@@ -9,7 +9,7 @@ attempt.
 import streamlit as st
 
 import ui
-from analytics import auth, config, ingest, present, store, upload_report
+from analytics import auth, config, ingest, metrics, present, upload_report
 from analytics.i18n import fmt_date, fmt_int
 from analytics.errors import HotichError
 
@@ -34,11 +34,11 @@ if flash:
 
 with st.expander(ui.tr("upload.templates")):
     st.caption(ui.md(ui.tr("upload.template_help")))  # "__/__/____" is not Markdown emphasis
-    districts = ui.district_options(state.path, state.version, state.province)
+    districts = ui.data(metrics.district_options, state.province)
     names = dict(zip(districts["district_code"], districts["district"]))
     scope = st.selectbox(ui.tr("upload.template_scope"), [""] + list(names), key="template_scope",
                          format_func=lambda c: names.get(c, ui.tr("upload.template_whole")))
-    made = ui.template_files(state.path, state.version, state.province, scope or None)
+    made = ui.data(ui.template_files, state.province, scope or None)
     col1, col2 = st.columns(2)
     col1.download_button(ui.tr("upload.template_xlsx"), made["xlsx"][1], file_name=made["xlsx"][0],
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -67,9 +67,7 @@ def show_file(name: str, data: bytes) -> None:
         return
     sheet = st.session_state.get(f"sheet_{digest}")
     try:
-        with store.session(state.path) as con:
-            prep = ingest.prepare(con, data, name, report_date=given_date if use_date else None, sheet=sheet)
-            change = ingest.change_preview(con, prep) if prep.ok else {}
+        prep, change = ui.read(ui.check_file, data, name, given_date if use_date else None, sheet)
     except HotichError as exc:
         ui.show_error(exc)
         return
@@ -81,9 +79,7 @@ def show_file(name: str, data: bytes) -> None:
         st.caption(upload_report.recognized_text(prep, lang))
     if prep.errors:
         key = (digest, prep.sheet, str(given_date) if use_date else None)
-        if key not in logged:  # the attempt is logged once, not at every rerun
-            with store.session(state.path) as con:
-                ingest.reject(con, prep, user=user, source="app")
+        if key not in logged and ui.act("upload", ui.log_rejected, prep):  # logged once, not at every rerun
             logged.add(key)
         st.error(ui.tr("upload.rejected", file=ui.md(name), count=len(prep.errors)))
         ui.table(present.problems_table(prep.errors, lang, surface="page"), hide_index=True,
@@ -103,7 +99,7 @@ def show_file(name: str, data: bytes) -> None:
         st.warning(ui.tr("upload.warnings_title") + f" · {ui.tr('upload.warnings', count=len(prep.warnings))}")
         ui.table(present.problems_table(prep.warnings, lang, surface="page"), hide_index=True,
                      key=f"warnings_{digest}")
-    communes = ui.communes(state.path, state.version)
+    communes = ui.data(ui.communes)
     st.caption(ui.tr("upload.changes_title"))
     if change.get("demo"):
         st.caption(ui.tr("upload.changes_vs_demo"))
@@ -120,12 +116,10 @@ def show_file(name: str, data: bytes) -> None:
         label = "upload.confirm_warnings" if prep.warnings else "upload.confirm_flagged"
         ok_warn = st.checkbox(ui.tr(label), key=f"warn_{digest}")
     if st.button(ui.tr("upload.confirm"), key=f"confirm_{digest}", type="primary", disabled=not ok_warn):
-        try:
-            with store.session(state.path) as con:
-                result = ingest.commit(con, prep, user=user, source="app")  # refuses communes not assigned
-        except HotichError as exc:
-            ui.show_error(exc)
+        written = ui.act("upload", ui.commit_upload, prep)  # refuses communes not assigned
+        if not written:
             return
+        result = written.value
         if result.unchanged:
             message = ui.tr("upload.unchanged", file=ui.md(name), upload_id=result.upload_id)
         else:
@@ -136,6 +130,15 @@ def show_file(name: str, data: bytes) -> None:
         st.rerun()
 
 
+def save_aliases(con, user: auth.User, picked: list, province_of: dict) -> None:
+    """The picked units remembered as aliases, all of them or none."""
+    for u, code in picked:
+        if u["level"] == "district":
+            auth.add_district_alias(con, user, str(province_of[code]), u["alias_key"], code)
+        else:
+            auth.add_alias(con, user, str(province_of[code]), u["district_code"], u["alias_key"], code)
+
+
 def pick_units(prep: ingest.Prepared, digest: str) -> None:
     """Names that matched no unit (or several), districts and communes: the officer picks the unit among the
     candidates, listed whole (radio buttons, not a cut-off table cell); the choice is remembered as an alias."""
@@ -143,7 +146,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
     if not choices:
         return
     st.subheader(ui.tr("upload.pick_title"))
-    communes = ui.communes(state.path, state.version)
+    communes = ui.data(ui.communes)
     province_of = {**dict(zip(communes["district_code"], communes["province_code"])),
                    **dict(zip(communes["commune_code"], communes["province_code"]))}
     picked = []
@@ -158,15 +161,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
         if code:
             picked.append((u, code))
     if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}", type="primary"):
-        try:
-            with store.session(state.path) as con:
-                for u, code in picked:
-                    if u["level"] == "district":
-                        auth.add_district_alias(con, user, str(province_of[code]), u["alias_key"], code)
-                    else:
-                        auth.add_alias(con, user, str(province_of[code]), u["district_code"], u["alias_key"], code)
-        except HotichError as exc:
-            ui.show_error(exc)
+        if not ui.act("alias", save_aliases, picked, province_of):
             return
         st.session_state["upload_flash"] = ui.tr("upload.aliases_saved", count=len(picked))
         st.rerun()
@@ -177,8 +172,8 @@ for f in files or []:
 
 st.subheader(ui.tr("upload.history"))
 # an uploader sees its own attempts and the uploads of its communes, and may pick only what it may withdraw
-upload_units = ui.upload_communes(state.path, state.version)
-history = auth.visible_uploads(user, ui.uploads(state.path, state.version), upload_units)
+upload_units = ui.data(ui.upload_communes)
+history = auth.visible_uploads(user, ui.data(ui.uploads), upload_units)
 ui.table(present.history_table(history, lang), hide_index=True, key="upload_history")
 with st.expander(ui.tr("upload.withdraw")):
     options = upload_report.withdrawable(auth.withdrawable_uploads(user, history, upload_units), lang)
@@ -187,27 +182,18 @@ with st.expander(ui.tr("upload.withdraw")):
     else:
         chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.get,
                               key="withdraw_pick")
-        if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go"):
-            try:
-                with store.session(state.path) as con:
-                    count = auth.withdraw_upload(con, user, int(chosen))  # admin, or an uploader's own communes
-            except HotichError as exc:
-                ui.show_error(exc)
-            else:
-                st.session_state["upload_flash"] = ui.tr("upload.withdrawn", upload_id=chosen, count=count)
-                st.session_state.get("upload_done", {}).clear()
-                st.rerun()
+        if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go") and (
+                count := ui.act("withdraw", auth.withdraw_upload, int(chosen))):  # admin, or an uploader's own
+            st.session_state["upload_flash"] = ui.tr("upload.withdrawn", upload_id=chosen, count=count.value)
+            st.session_state.get("upload_done", {}).clear()
+            st.rerun()
 
 # withdrawing the upload that replaced the demo leaves nothing in force (the banner above says why):
 # an administrator may bring the demo back
-if ui.demo_removed(state.path, state.version) is not None and user.can("demo"):
+if ui.data(ui.demo_removed) is not None and user.can("demo"):
     if st.button(ui.tr("upload.demo_reload"), key="demo_reload", help=ui.tr("upload.demo_reload_help"),
                  icon=":material/science:"):
-        try:
-            result = ui.reload_demo(user, state.path)
-        except HotichError as exc:
-            ui.show_error(exc)
-        else:
-            st.session_state["upload_flash"] = ui.tr("upload.demo_reloaded", **result)
+        if result := ui.act("demo", ui.load_demo):
+            st.session_state["upload_flash"] = ui.tr("upload.demo_reloaded", **result.value)
             st.session_state.get("upload_done", {}).clear()
             st.rerun()

@@ -435,6 +435,15 @@ def set_setting(con: store.Connection, user: User | None, province: str, key: st
     store.set_setting(con, province, key, value, user=user.name, source=_src(user))
 
 
+def save_settings(con: store.Connection, user: User | None, province: str, name: str | None, start: date | None,
+                  deadline: date | None, settings: dict[str, str]) -> store.Campaign:
+    """The Settings form: the campaign and the settings together, in one transaction (``store.save_settings``)."""
+    check(con, user, "campaign", target=province)
+    check(con, user, "settings", target=province)
+    assert user is not None
+    return store.save_settings(con, province, name, start, deadline, settings, user=user.name, source=_src(user))
+
+
 def set_unit_deadline(con: store.Connection, user: User | None, province: str, level: str, code: str,
                       deadline: date | None) -> None:
     check(con, user, "campaign", target=code)

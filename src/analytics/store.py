@@ -296,6 +296,8 @@ def retry_conflicts(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and id(args[0]) in _JOINED:  # a conflict aborts the outer transaction: only it can run again
+            return fn(*args, **kwargs)
         for attempt in range(20):
             try:
                 return fn(*args, **kwargs)
@@ -397,24 +399,45 @@ def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
             _SESSIONS_LOCK.notify_all()
 
 
+_JOINED: dict[int, list[Callable[[], None]]] = {}  # connections inside ``transaction`` -> refusals to log after it
+
+
+def in_transaction(con: Connection) -> bool:
+    """This connection is inside ``transaction`` (a write started now joins it)."""
+    return id(con) in _JOINED
+
+
 @contextlib.contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """All or nothing: commit on success, roll back on any exception. One writer per process at a time."""
+    """All or nothing: commit on success, roll back on any exception. One writer per process at a time.
+
+    A transaction opened inside another on the same connection joins it: the outer one commits or rolls
+    back everything, so an action made of several writes (the Settings form) lands whole or not at all."""
     with _WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        if id(con) in _JOINED:
             yield con
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
-        else:
+            return
+        after = _JOINED[id(con)] = []
+        try:
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("COMMIT")
+                yield con
             except BaseException:
                 with contextlib.suppress(duckdb.Error):
                     con.execute("ROLLBACK")
                 raise
+            else:
+                try:
+                    con.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(duckdb.Error):
+                        con.execute("ROLLBACK")
+                    raise
+        finally:
+            del _JOINED[id(con)]
+            for log in after:  # refusals are logged whatever became of the write around them
+                with contextlib.suppress(duckdb.Error):
+                    log()
 
 
 def schema_version(con: Connection) -> int:
@@ -822,6 +845,18 @@ def set_setting(con: Connection, province: str, key: str, value: str, *, user: s
         record_audit(con, user, "settings", province, {"key": key, "value": value}, source=source)
 
 
+@retry_conflicts
+def save_settings(con: Connection, province: str, name: str | None, start: date | None, deadline: date | None,
+                  settings: dict[str, str], *, user: str | None = None, source: str | None = None) -> Campaign:
+    """The campaign and several settings in ONE transaction: a form saved half (the campaign changed, the
+    thresholds not) would show figures no one chose; on any error nothing is written."""
+    with transaction(con):
+        campaign = set_campaign(con, province, name, start, deadline, user=user, source=source)
+        for key, value in settings.items():
+            set_setting(con, province, key, value, user=user, source=source)
+    return campaign
+
+
 # --- uploads and reports ------------------------------------------------
 
 
@@ -1113,8 +1148,16 @@ def record_audit(con: Connection, user: str | None, action: str, target: str | N
 def record_refusal(con: Connection, user: str | None, action: str, target: str | None = None, detail: Any = None,
                    file_name: str | None = None, source: str | None = None) -> None:
     """Log a write that was refused (its change is not made): who tried what, and why it was refused."""
-    with transaction(con):
-        record_audit(con, user, action, target, detail, file_name=file_name, source=source)
+    def log() -> None:
+        with transaction(con):
+            record_audit(con, user, action, target, detail, file_name=file_name, source=source)
+
+    with _WRITE_LOCK:
+        pending = _JOINED.get(id(con))
+    if pending is None:
+        log()
+    else:  # inside a larger write that this refusal will roll back: logged once that one has ended
+        pending.append(log)
 
 
 def audit_log(con: Connection, limit: int = 1000) -> pd.DataFrame:

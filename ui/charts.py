@@ -1,0 +1,126 @@
+"""Charts on screen and their images, and the downloads built from the day's figures (brief, report)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import streamlit as st
+
+from analytics import structures
+from analytics.errors import HotichError
+
+from ui.data import data, read, read_at
+from ui.state import Sidebar, district_name
+from ui.text import tr
+
+if TYPE_CHECKING:
+    from analytics import images
+
+
+def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
+    """What a chart image says about itself: title, province (and district), as-of date, demo or not."""
+    from analytics import images
+
+    provs = data(structures.provinces, at=state)
+    match = provs[provs["province_code"] == state.province]
+    province_name = str(match["province_name"].iloc[0]) if len(match) else state.province
+    district = district_name(state) if getattr(state, "district", None) else None
+    return images.ImageMeta(title=title, as_of=state.as_of, place=images.place_text(province_name, district),
+                            demo=state.demo, lang=state.lang)
+
+
+def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
+         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
+    """Draw a chart. Every page draws charts through here, so image export is added in one place.
+
+    ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
+    replaces the figure's own title on the chart and its images; ``state`` defaults to the
+    sidebar's. The chart is drawn with its title, area, as-of date, footer and demo mark on it
+    (``images.annotate``), so the toolbar's camera button saves a picture that stands on its own
+    (2000 px wide, nothing needed on the server); the "PNG" button renders the same at 2000 px
+    on the server, only when clicked. ``on_select="rerun"`` returns the chart's selection (clicked points).
+    """
+    from analytics import images
+
+    state = state or st.session_state.get("view")
+    if state is None:  # outside the app's router: draw as is
+        st.plotly_chart(fig, key=key, config={"displaylogo": False,
+                                              "toImageButtonOptions": {"format": "png", "filename": name}})
+        return
+    # the chart on screen is stamped with the time its data version was first read, not "now": a stamp
+    # that changed every minute would make Streamlit see a new chart and drop the user's selection
+    meta = dataclasses.replace(image_meta(state, title), made_at=data(read_at, at=state))
+    if place is not None:  # a chart of another area than the sidebar's (the whole country)
+        meta = dataclasses.replace(meta, place=place)
+    shown = images.annotate(fig, meta)
+    event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
+                            on_select=on_select, selection_mode="points")
+    if not download:
+        return event
+    if images.renderer_ready():
+        st.download_button(tr("image.download_png"),
+                           data=lambda: images.chart_png(fig, dataclasses.replace(meta, made_at=None)),
+                           file_name=images.file_name(name, state.as_of, "png"), mime="image/png",
+                           key=f"{key}_png", on_click="ignore", help=tr("image.download_help"),
+                           icon=":material/image:")
+    else:
+        st.download_button(tr("image.download_png"), data=b"", key=f"{key}_png", disabled=True,
+                           help=tr("image.no_renderer"), icon=":material/image:")
+    return event
+
+
+def selected_labels(event: Any) -> list[str]:
+    """The category labels (bar charts: the y values) of the points clicked on a chart drawn by ``plot``,
+    as the names they show (charts hold names escaped: ``safetext.markup``)."""
+    from analytics import safetext
+
+    try:
+        points = event.selection.points  # type: ignore[union-attr]
+    except AttributeError:
+        return []
+    return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]
+
+
+def brief_button(state: Sidebar) -> None:
+    """Báo cáo nhanh: one click downloads the day's one-page brief, PNG for phones or A4 PDF."""
+    from analytics import brief, images
+
+    def make(fmt: str) -> Any:
+        def run() -> bytes:
+            gathered = read(brief.gather, state.province, state.as_of, exact=True, at=state)
+            return brief.render(gathered, fmt, state.lang)
+        return run
+
+    ready = images.renderer_ready()
+    c1, c2, _ = st.columns([1, 1, 1])
+    for col, fmt, label, mime, icon in ((c1, "png", "brief.png", "image/png", ":material/smartphone:"),
+                                        (c2, "pdf", "brief.pdf", "application/pdf", ":material/print:")):
+        col.download_button(f"{tr('brief.button')} ({tr(label)})", data=make(fmt) if ready else b"",
+                            file_name=brief.file_name(state.as_of, fmt), mime=mime, key=f"brief_{fmt}",
+                            on_click="ignore", disabled=not ready, icon=icon,
+                            help=tr("brief.help") if ready else tr("image.no_renderer"),
+                            width="stretch")
+    if not ready:
+        st.caption(tr("image.no_renderer"))
+
+
+def report_button(state: Sidebar) -> None:
+    """The report to the Chairman (Word), built only when clicked."""
+    from analytics import report_docx
+
+    def run() -> bytes:
+        from analytics import images
+
+        gathered = read(report_docx.gather, state.province, state.as_of, at=state)
+        pictures: list[bytes] = []
+        if images.renderer_ready():  # charts in the annex when the server can draw them; optional
+            try:
+                pictures = report_docx.chart_images(gathered, state.lang)
+            except HotichError:
+                pictures = []
+        return report_docx.render(gathered, state.lang, pictures)
+
+    st.download_button(tr("report.button"), data=run, file_name=report_docx.file_name(state.as_of),
+                       mime=report_docx.DOCX_MIME, key="report_docx", on_click="ignore", icon=":material/description:",
+                       help=tr("report.help"))
