@@ -1,0 +1,96 @@
+"""ui.data: one cache for every page's figures, keyed on the database, its data version and the arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analytics import ingest, metrics, store
+from support import csv_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import ui  # noqa: E402
+
+HEADER = ["report_date", "commune_code", "books_total", "books_digitized"]
+
+
+def _count(con: store.Connection) -> int:
+    return store.report_count(con)
+
+
+@pytest.fixture
+def tiny(tiny_con, db_path, monkeypatch):
+    monkeypatch.setenv("HOTICH_DB", str(db_path))
+    return tiny_con
+
+
+def _upload(con, day: str, digitized: int) -> None:
+    data = csv_bytes(HEADER, [[day, "90001", 100, digitized], [day, "90002", 50, digitized // 2]])
+    result = ingest.ingest_file(con, data, f"bao-cao-{day}.csv")
+    assert result.rows == 2
+
+
+def test_a_new_upload_gives_new_data(tiny):
+    first = ui.current()
+    assert ui.data(_count, at=first) == 0
+    _upload(tiny, "2025-03-01", 40)
+    after = ui.current()
+    assert after.version > first.version and after.path == first.path
+    assert ui.data(_count, at=after) == 2  # the new version is read, not the cached 0
+    assert ui.data(_count, at=first) == 0  # each version keeps its own answer
+
+
+def test_the_same_version_is_served_from_the_cache(tiny):
+    _upload(tiny, "2025-03-01", 40)
+    at = ui.current()
+    assert ui.data(_count, at=at) == 2
+    tiny.execute("DELETE FROM reports")  # behind the version's back: no write of the app does this
+    assert ui.data(_count, at=at) == 2
+    assert ui.data(_count, at=ui.At(at.path, at.version + 1)) == 0
+
+
+def test_arguments_and_scope_are_part_of_the_key(tiny):
+    _upload(tiny, "2025-03-01", 40)
+    _upload(tiny, "2025-03-03", 80)
+    at = ui.current()
+    early, late = ui.Scope("99", date(2025, 3, 1)), ui.Scope("99", date(2025, 3, 3))
+    o1, o3 = ui.data(metrics.overview, early, None, at=at), ui.data(metrics.overview, late, None, at=at)
+    v = metrics.view(tiny, "99", date(2025, 3, 3), exact=True)
+    assert o3 == metrics.overview(tiny, v, None)  # the Scope became the View inside the session
+    assert o1["completion_pct"] < o3["completion_pct"]
+    assert ui.data(metrics.overview, late, "901", at=at) == metrics.overview(tiny, v, "901")
+    assert ui.view(late, at=at) == v
+
+
+def test_a_view_argument_is_one_field_of_scope():
+    """Every Scope field is an argument of metrics.view and a field of the sidebar's state: adding one (the
+    measure, say) is one line in Scope, and every cached answer is keyed on it."""
+    params = inspect.signature(metrics.view).parameters
+    sidebar = {f.name for f in dataclasses.fields(ui.Sidebar)}
+    for f in dataclasses.fields(ui.Scope):
+        assert f.name in params
+        assert f.name in sidebar or f.default is not dataclasses.MISSING, f.name
+    state = ui.Sidebar("x.duckdb", 3, "99", date(2025, 3, 1), "vi", False, district="901")
+    assert state.scope == ui.Scope("99", date(2025, 3, 1))
+
+
+def test_read_is_not_cached(tiny):
+    at = ui.current()
+    assert ui.read(_count, at=at) == 0
+    _upload(tiny, "2025-03-01", 40)
+    assert ui.read(_count, at=at) == 2  # read now, whatever the version said
+
+
+def test_pages_open_no_store_session():
+    """Pages say what they show; the ui package reads and writes for them."""
+    for path in sorted((ROOT / "views").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for word in ("store.", "session(", "connect(", "transaction("):
+            assert word not in text, (path.name, word)
