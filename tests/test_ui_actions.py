@@ -14,9 +14,7 @@ from analytics.errors import InvalidArgument
 from analytics.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import ui  # noqa: E402
+sys.path.insert(0, str(ROOT))  # the script below imports ui from the repository's root
 
 
 @pytest.fixture

@@ -94,3 +94,13 @@ def test_pages_open_no_store_session():
         text = path.read_text(encoding="utf-8")
         for word in ("store.", "session(", "connect(", "transaction("):
             assert word not in text, (path.name, word)
+
+
+def test_only_a_module_s_named_functions_are_cached(tiny):
+    """Two lambdas (or two local helpers of one name) would share their answers: refused."""
+    def local(con):
+        return 2
+
+    for fn in (lambda con: 1, local):
+        with pytest.raises(ValueError):
+            ui.data(fn, at=ui.current())

@@ -9,17 +9,47 @@
 """
 
 from ui.actions import Outcome, act, commit_upload, load_demo, log_rejected
-from ui.auth import (can_view, client_address, current_user, oidc_configured, open_mode_allowed, require_role,
-                     sign_in, sign_in_state)
+from ui.auth import can_view, client_address, current_user, oidc_configured, open_mode_allowed, require_role, sign_in, sign_in_state
 from ui.charts import brief_button, image_meta, plot, report_button, selected_labels
-from ui.data import (At, Scope, communes, country_map, current, cutoff_label, data, db_path, deadline_units,
-                     demo_removed, explanations, keep_open_seconds, preview_units, read, same_place, settings_of,
-                     shipped_provinces, structure_list, summon, template_files, unit_deadlines, upload_communes,
-                     uploads, view)
-from ui.state import (Sidebar, demo_banner, district_name, district_name_of, ensure_demo_on_first_start,
-                      language_changed, open_province, sidebar, url_day)
-from ui.text import lang, md, num_format, show_error, table, tr
+from ui.data import (
+    At,
+    Scope,
+    communes,
+    country_map,
+    current,
+    cutoff_label,
+    data,
+    db_path,
+    deadline_units,
+    demo_removed,
+    explanations,
+    keep_open_seconds,
+    preview_units,
+    read,
+    same_place,
+    settings_of,
+    shipped_provinces,
+    structure_list,
+    summon,
+    template_files,
+    unit_deadlines,
+    upload_communes,
+    uploads,
+    view,
+)
 from ui.files import UPLOADER_CSS, check_file, read_units_upload, uploader_texts
+from ui.state import (
+    Sidebar,
+    demo_banner,
+    district_name,
+    district_name_of,
+    ensure_demo_on_first_start,
+    language_changed,
+    open_province,
+    sidebar,
+    url_day,
+)
+from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
     "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",

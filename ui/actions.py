@@ -10,7 +10,6 @@ from typing import Any
 
 from analytics import auth, demo, ingest, store
 from analytics.errors import HotichError
-
 from ui.auth import current_user
 from ui.data import Source, _source
 from ui.text import show_error

@@ -13,7 +13,6 @@ import os
 import streamlit as st
 
 from analytics import auth, store
-
 from ui.data import db_path
 from ui.text import lang, md, show_error, tr
 
@@ -34,7 +33,8 @@ def open_mode_allowed() -> bool:
 def _resolve_user() -> auth.User | None:
     with store.session(db_path()) as con:
         if oidc_configured() and getattr(st.user, "is_logged_in", False):
-            return auth.oidc_user(con, st.user.get("email"))
+            email = st.user.get("email")
+            return auth.oidc_user(con, email if isinstance(email, str) else None)
         name = st.session_state.get("auth_user")
         if name:
             user = auth.load_user(con, str(name))

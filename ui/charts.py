@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
 from analytics import structures
 from analytics.errors import HotichError
-
 from ui.data import data, read, read_at
 from ui.state import Sidebar, district_name
 from ui.text import tr
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from analytics import images
 
 
-def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
+def image_meta(state: Sidebar, title: str | None = None) -> images.ImageMeta:
     """What a chart image says about itself: title, province (and district), as-of date, demo or not."""
     from analytics import images
 
@@ -31,7 +30,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
+         download: bool = True, on_select: Literal["ignore", "rerun"] = "ignore", place: str | None = None) -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -76,7 +75,7 @@ def selected_labels(event: Any) -> list[str]:
     from analytics import safetext
 
     try:
-        points = event.selection.points  # type: ignore[union-attr]
+        points = event.selection.points
     except AttributeError:
         return []
     return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]

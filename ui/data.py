@@ -39,8 +39,11 @@ class Scope:
 class Source(Protocol):
     """Where the data is read and at which version: the sidebar's state, or ``At`` before it exists."""
 
-    path: str
-    version: int
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,12 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {}
 
 
 def _name(fn: Callable[..., Any]) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"
+    """The function's part of the key: its module and name, so one must be a module's named function (two
+    lambdas, or two pages' helpers of the same name, would share answers)."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    if "<" in name or fn.__module__ == "__main__":
+        raise ValueError(f"ui.data needs a module's named function, not {name}")
+    return name
 
 
 def _call(fn: Callable[..., Any], path: str, args: tuple, kwargs: dict[str, Any]) -> Any:

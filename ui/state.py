@@ -18,7 +18,6 @@ import streamlit as st
 from analytics import demo, metrics, store, structures
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
-
 from ui.data import Scope, current, data, db_path, demo_removed, same_place, structure_list, view
 from ui.text import LANG_WIDGET, lang, md, tr
 
@@ -87,13 +86,13 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
         st.session_state[key] = fallback if fallback in options else options[0]
 
 
-def _sync_url(name: str, value: str | None, default: str | None) -> None:
+def _sync_url(name: str, value: object, default: object) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
     if value is None or value == default:
         if name in st.query_params:
             del st.query_params[name]
     elif st.query_params.get(name) != value:
-        st.query_params[name] = value
+        st.query_params[name] = str(value)  # a code (display_code), a date or a choice: text already
 
 
 def language_changed() -> None:
@@ -174,8 +173,8 @@ def sidebar() -> Sidebar:
             by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
             wanted = st.query_params.get("district") or ""
             _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "")
-            picked = st.selectbox(tr("sidebar.district"), options=codes,
-                                  format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
+            whole = tr("sidebar.all_districts")
+            picked = st.selectbox(tr("sidebar.district"), options=codes, format_func=lambda c: names.get(c, whole),
                                   key="district_select")
             district = picked or None
             _sync_url("district", display_code(picked), "")

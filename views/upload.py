@@ -10,8 +10,8 @@ import streamlit as st
 
 import ui
 from analytics import auth, config, ingest, metrics, present, upload_report
-from analytics.i18n import fmt_date, fmt_int
 from analytics.errors import HotichError
+from analytics.i18n import fmt_date, fmt_int
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
