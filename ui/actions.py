@@ -38,8 +38,8 @@ def act(action: str, fn: Callable[..., Any], *args: Any, at: Source | None = Non
 
             @store.retry_conflicts
             def run() -> Any:
-                with store.transaction(con):
-                    return fn(con, user, *args, **kwargs)
+                with store.transaction(con) as tx:  # every write of fn joins this one
+                    return fn(tx, user, *args, **kwargs)
 
             return Outcome(True, run())
     except HotichError as exc:
