@@ -399,7 +399,8 @@ def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
             _SESSIONS_LOCK.notify_all()
 
 
-_JOINED: dict[int, list[Callable[[], None]]] = {}  # connections inside ``transaction`` -> refusals to log after it
+# connections inside ``transaction`` -> what to write once it has ended (refusals: logged whatever became of it)
+_JOINED: dict[int, list[Callable[[Connection], None]]] = {}
 
 
 def in_transaction(con: Connection) -> bool:
@@ -435,9 +436,9 @@ def transaction(con: Connection) -> Iterator[Connection]:
                     raise
         finally:
             del _JOINED[id(con)]
-            for log in after:  # refusals are logged whatever became of the write around them
+            for log in after:
                 with contextlib.suppress(duckdb.Error):
-                    log()
+                    log(con)
 
 
 def schema_version(con: Connection) -> int:
@@ -1148,14 +1149,14 @@ def record_audit(con: Connection, user: str | None, action: str, target: str | N
 def record_refusal(con: Connection, user: str | None, action: str, target: str | None = None, detail: Any = None,
                    file_name: str | None = None, source: str | None = None) -> None:
     """Log a write that was refused (its change is not made): who tried what, and why it was refused."""
-    def log() -> None:
-        with transaction(con):
-            record_audit(con, user, action, target, detail, file_name=file_name, source=source)
+    def log(to: Connection) -> None:
+        with transaction(to):
+            record_audit(to, user, action, target, detail, file_name=file_name, source=source)
 
     with _WRITE_LOCK:
         pending = _JOINED.get(id(con))
     if pending is None:
-        log()
+        log(con)
     else:  # inside a larger write that this refusal will roll back: logged once that one has ended
         pending.append(log)
 
