@@ -44,10 +44,10 @@ class BriefData:
 
 
 def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-           structure: date | str | None = None, *, exact: bool = False) -> BriefData:
-    s = metrics.summary(con, province, as_of, structure, exact=exact)
-    v = metrics.view(con, s["province"], s["as_of"], exact=True)
-    under = metrics.underperformers(con, v.province, v.as_of, exact=True)
+           structure: date | str | None = None, *, exact: bool = False, measure: str | None = None) -> BriefData:
+    s = metrics.summary(con, province, as_of, structure, exact=exact, measure=measure)
+    v = metrics.view(con, s["province"], s["as_of"], exact=True, measure=s["measure"])
+    under = metrics.underperformers(con, v.province, v.as_of, exact=True, measure=v.measure)
     return BriefData(summary=s, view=v, trend=metrics.trend(con, v), districts=metrics.districts_frame(s),
                      worst=under.head(WORST).reset_index(drop=True), behind_total=len(under),
                      demo=store.is_demo(con))

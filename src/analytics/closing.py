@@ -369,7 +369,7 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     days = sorted({s[1] - timedelta(days=1) for s in spans} | {s[2] for s in spans})
     # every day read in the structure of D's view, so the province stays the same unit list
-    states = {d: metrics.summary(con, v.province, d, structure=v.as_of) for d in days}
+    states = {d: metrics.summary(con, v.province, d, structure=v.as_of, measure=v.measure) for d in days}
     two_level = not any(states[d]["districts"] for d in days)
     # a two-level province has no districts: its communes are the rows
     communes = ({d: _commune_states(con, v, d) for d in days} if two_level else {})
@@ -399,7 +399,7 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
 
 def _commune_states(con: store.Connection, v: metrics.View, day: date) -> dict[str, dict[str, Any]]:
     """Each commune's figures on ``day`` in the shape of a summary (for the two-level roll-up)."""
-    df = metrics.commune_status(con, metrics.view(con, v.province, day, structure=v.as_of))
+    df = metrics.commune_status(con, metrics.view(con, v.province, day, structure=v.as_of, measure=v.measure))
     out = {}
     for r in df.to_dict("records"):
         reported = r["last_report"] is not None and not pd.isna(r["last_report"])

@@ -56,19 +56,19 @@ class ReportData:
 
 
 def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-           signed_on: date | None = None) -> ReportData:
+           signed_on: date | None = None, measure: str | None = None) -> ReportData:
     """Read the figures of the report. The start of the period is the eve of the campaign start (the figures
     before the period began), or the start day itself when nothing was reported before it."""
-    v = metrics.view(con, province, as_of)
+    v = metrics.view(con, province, as_of, measure=measure)
     pin = v.as_of  # every day read in the structure of D's view: the same province and unit list
     eve = v.start - timedelta(days=1)
-    start = metrics.summary(con, v.province, eve, structure=pin)
+    start = metrics.summary(con, v.province, eve, structure=pin, measure=v.measure)
     if start["units_reporting"] == 0:
         eve = v.start
-        start = metrics.summary(con, v.province, eve, structure=pin)
-    end = metrics.summary(con, v.province, v.as_of, structure=pin)
+        start = metrics.summary(con, v.province, eve, structure=pin, measure=v.measure)
+    end = metrics.summary(con, v.province, v.as_of, structure=pin, measure=v.measure)
     communes_end = metrics.commune_status(con, v)
-    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve, structure=pin))
+    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve, structure=pin, measure=v.measure))
     return ReportData(
         view=v, province_name=end["province_name"], start_day=eve, start=start, end=end,
         communes_start=communes_start, communes_end=communes_end, unfinished=closing.unfinished(con, v),
