@@ -103,7 +103,7 @@ def _kpis(data: BriefData, lang: str) -> list[tuple[str, str, str]]:
     return [
         (t("kpi.completion", lang), k["completion"], charts.status_label(status, lang, data.view.amber)),
         (t("kpi.planned", lang), k["planned"], ""),
-        (t("kpi.books", lang), k["books"], ""),
+        (t("kpi.books", lang, measure=data.view.measure), k["books"], ""),
         (t("kpi.days_left", lang), k["days_left"], t("chart.deadline", lang) + " " + fmt_date(data.view.deadline)),
         (t("kpi.required", lang), k["required"], ""),
         (t("kpi.recent", lang), k["recent"], ""),

@@ -126,7 +126,7 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
     elif measure not in MEASURES:
         from analytics.errors import InvalidArgument
 
-        raise InvalidArgument("campaign.bad_measure", measure=measure, measures=", ".join(store.MEASURES))
+        raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(store.MEASURES))
     return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
                 requested=day if bounded != day else None, measure=measure)
 

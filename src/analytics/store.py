@@ -841,7 +841,7 @@ def set_default_measure(con: Connection, province: str, measure: str, *, user: s
                         source: str | None = None) -> None:
     """Choose the measure the province's campaign is counted in by default."""
     if measure not in MEASURES:
-        raise InvalidArgument("campaign.bad_measure", measure=measure, measures=", ".join(MEASURES))
+        raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(MEASURES))
     set_setting(con, province, "default_measure", measure, user=user, source=source)
 
 
