@@ -111,7 +111,7 @@ def test_summary_and_underperformers(run_cli, make_csv):
 def test_campaign_show_and_change(run_cli):
     code, out, _ = run_cli("campaign")
     assert json.loads(out) == {"province": "49", "name": "Đợt cao điểm 20 ngày", "start": "2025-02-21",
-                               "deadline": "2025-03-12", "unit_deadlines": []}
+                               "deadline": "2025-03-12", "default_measure": "books", "unit_deadlines": []}
     code, out, _ = run_cli("campaign", "--name", "Đợt 2", "--deadline", "2025-03-31")
     assert code == 0 and json.loads(out)["deadline"] == "2025-03-31"
     code, out, _ = run_cli("summary")

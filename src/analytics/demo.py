@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from analytics import store, structures
+from analytics.errors import NotFoundError
 
 DEMO_END = date(2025, 3, 5)
 SEED = 20250221
@@ -124,6 +125,20 @@ DEMO_STRUCTURE_DAY = date(2025, 1, 1)
 DEMO_LISTS = ("2024", "2025-01", "2025-07")
 
 
+def _successors(con: store.Connection, code: str) -> list[str]:
+    """The demo province and the provinces of later shipped structures that took in its communes."""
+    out = [code]
+    for s in structures.all_structures(con):
+        day = s.effective_from
+        if s.key not in DEMO_LISTS or day is None or day <= DEMO_STRUCTURE_DAY:
+            continue
+        try:
+            out.append(structures.province_in(con, code, day))
+        except NotFoundError:
+            continue
+    return list(dict.fromkeys(out))
+
+
 def load_demo(con: store.Connection, province: str | None = None, *, user: str | None = None,
               source: str | None = None) -> dict[str, int]:
     """Replace the database's figures with the demonstration and mark it as demo: the seed campaign as it
@@ -134,7 +149,10 @@ def load_demo(con: store.Connection, province: str | None = None, *, user: str |
     campaign = store.get_campaign(con, code)
     frame = demo_reports(communes, campaign.start, campaign.deadline)
     store.replace_with_demo(con, frame, code, "demo-quang-nam.csv", user=user, source=source)
-    store.set_default_measure(con, code, "records", user=user, source=source)  # the province counted in records
+    # the province counted in records, and so does the one its communes went into on 1 Jul 2025 (Đà Nẵng), so
+    # the seed campaign reads the same in either structure
+    for place in _successors(con, code):
+        store.set_default_measure(con, place, "records", user=user, source=source)
     if province is None:
         store.set_default_province(con, code)
     return {"communes": int(frame["commune_code"].nunique()), "reports": len(frame)}
