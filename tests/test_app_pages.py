@@ -256,3 +256,18 @@ def test_deep_link_as_the_first_request_of_a_process(monkeypatch, demo_file, url
     page = at._registered_pages[at._finished_page_script_hash]  # the page that ran
     assert page["url_pathname"] == url_path
     assert not (Path(APP).parent / "pages").exists()
+
+
+def test_settings_choose_the_campaign_measure_and_the_sidebar_follows(monkeypatch, own_demo):
+    at = app(monkeypatch, own_demo)
+    at.switch_page("views/settings.py").run()
+    ok(at)
+    assert at.radio(key="set_measure").value == "records"  # the demo counts in records
+    at.radio(key="set_measure").set_value("books")
+    next(b for b in at.button if b.label == t("settings.save")).click().run()
+    ok(at)
+    with store.session(own_demo) as con:
+        assert store.default_measure(con, metrics.view(con).province) == "books"
+    fresh = ok(app(monkeypatch, own_demo))  # a new visitor: the campaign's measure now
+    assert fresh.sidebar.radio(key="measure_select").value == "books" and "measure" not in fresh.query_params
+    assert t("kpi.books_short") in metric_values(fresh)
