@@ -12,6 +12,7 @@ from ui.actions import Outcome, act, commit_upload, load_demo, log_rejected
 from ui.auth import can_view, client_address, current_user, oidc_configured, open_mode_allowed, require_role, sign_in, sign_in_state
 from ui.charts import brief_button, image_meta, plot, report_button, selected_labels
 from ui.data import (
+    MEASURES,
     At,
     Scope,
     communes,
@@ -52,7 +53,7 @@ from ui.state import (
 from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
-    "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
+    "MEASURES", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
     "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",

@@ -87,7 +87,7 @@ def brief_button(state: Sidebar) -> None:
 
     def make(fmt: str) -> Any:
         def run() -> bytes:
-            gathered = read(brief.gather, state.province, state.as_of, exact=True, at=state)
+            gathered = read(brief.gather, state.province, state.as_of, exact=True, measure=state.measure, at=state)
             return brief.render(gathered, fmt, state.lang)
         return run
 
@@ -111,7 +111,7 @@ def report_button(state: Sidebar) -> None:
     def run() -> bytes:
         from analytics import images
 
-        gathered = read(report_docx.gather, state.province, state.as_of, at=state)
+        gathered = read(report_docx.gather, state.province, state.as_of, measure=state.measure, at=state)
         pictures: list[bytes] = []
         if images.renderer_ready():  # charts in the annex when the server can draw them; optional
             try:

@@ -31,6 +31,7 @@ class Scope:
     province: str
     as_of: date | None
     exact: bool = True  # the sidebar's province is an id chosen in its own structure
+    measure: str | None = None  # "records" or "books"; None: the campaign's own
 
     def view(self, con: store.Connection) -> metrics.View:
         return metrics.view(con, **dataclasses.asdict(self))
@@ -164,10 +165,10 @@ def same_place(con: store.Connection, province: str, structure_key: str) -> str 
         return None
 
 
-def country_map(con: store.Connection, structure: str | None, as_of: date) -> pd.DataFrame:
+def country_map(con: store.Connection, structure: str | None, as_of: date, measure: str | None = None) -> pd.DataFrame:
     from analytics import national
 
-    return national.map_frame(con, national.country(con, structure, as_of))
+    return national.map_frame(con, national.country(con, structure, as_of, measure=measure))
 
 
 def deadline_units(con: store.Connection, province: str) -> dict[str, str]:
@@ -193,6 +194,7 @@ def settings_of(con: store.Connection, province: str) -> dict[str, Any]:
     v = metrics.view(con, province, None)
     return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
             "window": v.window, "calendar": metrics.calendar(con, province),
+            "measure": store.default_measure(con, province),
             "jump": ingest.jump_pct(con, province),
             "cutoff": closing.cutoff_time(con, province)}
 
@@ -234,6 +236,7 @@ def read_at(con: store.Connection) -> datetime:
 
 
 # the store's readers the pages show as they are (pages name them here, never the store itself)
+MEASURES = store.MEASURES  # what a campaign may count in, in the order the Settings page offers them
 communes = store.all_communes
 uploads = store.uploads
 unit_deadlines = store.unit_deadlines

@@ -31,7 +31,7 @@ class Sidebar:
     lang: str
     demo: bool
     district: str | None = None  # the sidebar's district filter (None: the whole province)
-    measure: str = "books"       # "books", or "records" when records are reported
+    measure: str = "books"       # "records" or "books": the campaign's default measure unless another is picked
     structure: str | None = None  # the unit structure the figures are shown in (its key)
     provinces_in_structure: int = 1
 
@@ -178,15 +178,19 @@ def sidebar() -> Sidebar:
                                   key="district_select")
             district = picked or None
             _sync_url("district", display_code(picked), "")
-        measure = "books"
-        if data(metrics.records_reported, province, at=at):
-            options = ["books", "records"]
-            _seed("measure_select", _url_value("measure", options, "books"), options, "books")
+        # the campaign's measure unless the user (or the link) picks the other; the choice is offered when
+        # the reports give records or the campaign counts in them
+        own_measure = data(store.default_measure, province, at=at)
+        measure = own_measure
+        if own_measure == "records" or data(metrics.records_reported, province, at=at):
+            options = ["records", "books"]
+            _seed("measure_select", _url_value("measure", options, own_measure), options, own_measure)
             measure = st.radio(tr("sidebar.measure"), options=options,
                                format_func={m: tr("measure." + m) for m in options}.get, key="measure_select",
                                horizontal=True)
-            _sync_url("measure", measure, "books")
-        v = view(Scope(province, as_of), at=at)
+            _sync_url("measure", measure, own_measure)
+        st.session_state["measure"] = measure  # the texts drawn from here on are worded for it (text.measure)
+        v = view(Scope(province, as_of, measure=measure), at=at)
         st.caption(tr("sidebar.campaign", name=md(v.campaign_name), start=fmt_date(v.start),
                       deadline=fmt_date(v.deadline)))
         newer = data(structures.newer_reports, province, at=at) if len(structs) > 1 else 0

@@ -22,7 +22,16 @@ def lang() -> str:
     return value if value in LANGS else "vi"
 
 
+def measure() -> str:
+    """The measure the page counts in: the sidebar's of this run once it has chosen it (it is stored before
+    the page is drawn), else the last run's; books before any."""
+    chosen = st.session_state.get("measure") or getattr(st.session_state.get("view"), "measure", None)
+    return chosen or "books"
+
+
 def tr(key: str, **values: Any) -> str:
+    """A text in the page's language, worded for the page's measure ("sổ" or "trường hợp")."""
+    values.setdefault("measure", measure())
     return t(key, lang(), **values)
 
 

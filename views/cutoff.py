@@ -30,7 +30,7 @@ if pending.empty:
 else:
     ui.table(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
 
-s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
 scope = ui.district_name(state) if state.district else s["province_name"]
 st.markdown("**" + ui.tr("cutoff.copy_title") + "**")
 st.code(closing.cutoff_text(panel, scope, lang), language=None, wrap_lines=True)  # st.code has a copy button

@@ -11,12 +11,12 @@ lang = state.lang
 st.title(ui.tr("loc.title"))
 ui.demo_banner(state)
 v = ui.view(state)
-s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
 FILTERS = ["all", "top", "bottom", "below_average", "behind_plan", "not_reporting"]
 
 
 def column_config(level: str) -> dict:
-    h = present.league_headers(lang, level)
+    h = present.league_headers(lang, level, state.measure)
     return {
         h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                          format=ui.num_format("%.1f %%"), width="medium"),
@@ -39,7 +39,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     n = c2.number_input(ui.tr("loc.top_n"), min_value=1, max_value=max(len(df), 1), value=min(10, max(len(df), 1)),
                         step=1, key=f"{key}_n", help=ui.tr("loc.top_n_help"))
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
-    table = present.league_table(shown, lang, level, average, v.amber)
+    table = present.league_table(shown, lang, level, average, v.amber, state.measure)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
     ui.table(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
@@ -132,6 +132,6 @@ weeks = ui.data(closing.weekly, state.scope)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:
-    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
-    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
+    ui.table(closing.weekly_table(weeks, lang, state.measure), hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang, state.measure),
                        file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")

@@ -19,7 +19,7 @@ ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2
 
 v = ui.view(state)
 o = ui.data(metrics.overview, state.scope, state.district)
-s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o.get("own_deadline"):
@@ -47,8 +47,8 @@ c7.metric(ui.tr("kpi.recent_short"), k["recent_value"], delta=k["pace_note"] or 
 c8.metric(ui.tr("kpi.projected"), k["projected"], delta=k["projected_note"],
           delta_color="off" if o["beats_deadline"] is None else ("normal" if o["beats_deadline"] else "inverse"),
           delta_arrow="off", border=True)
-if state.measure == "records":
-    st.metric(ui.tr("kpi.records"), k["records"], border=True)
+if k["no_target"]:  # the units left out of a completion in records, said so
+    st.caption(k["no_target"])
 if v.as_of > v.deadline:
     st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 

@@ -39,10 +39,14 @@ with st.form("settings_campaign"):
                             format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.get, key="set_calendar")
     cutoff = st.time_input(ui.tr("settings.cutoff"), value=cur["cutoff"], step=900, help=ui.tr("settings.cutoff_help"),
                            key="set_cutoff")
+    measure = st.radio(ui.tr("settings.measure"), list(ui.MEASURES), index=list(ui.MEASURES).index(cur["measure"]),
+                       format_func={m: ui.tr("measure." + m) for m in ui.MEASURES}.get, horizontal=True,
+                       help=ui.tr("settings.measure_help"), key="set_measure")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
 if saved and ui.act("settings", auth.save_settings, state.province, name, start, deadline, {
         "amber_points": f"{float(amber):g}", "not_reporting_days": str(int(window)), "workday_calendar": calendar,
-        "jump_pct": f"{float(jump):g}", closing.CUTOFF_KEY: closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF)}):
+        "jump_pct": f"{float(jump):g}", closing.CUTOFF_KEY: closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF)},
+        measure if measure != cur["measure"] else None):
     st.session_state["settings_flash"] = ui.tr("settings.saved")  # all of the form in one transaction, or nothing
     st.rerun()
 

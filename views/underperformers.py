@@ -18,7 +18,7 @@ intro_key = "under.intro_after" if v.as_of > v.deadline else "under.intro"
 st.caption(ui.tr(intro_key, window=v.window, date=fmt_date(v.as_of)))
 
 df = ui.data(metrics.underperformers_full, state.scope, state.district)
-s = ui.data(metrics.summary, state.province, state.as_of, exact=True)
+s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
 if df.empty:
     st.success(ui.tr("under.none"))
 else:
@@ -34,7 +34,7 @@ else:
              })
     table = present.underperformers_full_table(df, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
-    h = present.league_headers(lang)
+    h = present.league_headers(lang, measure=state.measure)
     ui.table(table, hide_index=True, key="under_table", column_config={
         ui.tr("col.completion"): st.column_config.ProgressColumn(ui.tr("col.completion"), min_value=0,
                                                                  max_value=100, format=ui.num_format("%.1f %%")),
@@ -66,14 +66,14 @@ else:
         st.markdown("**" + (ui.tr("summon.count", communes=len(called), districts=len(called_districts))
                             if len(called_districts) else ui.tr("summon.count_two_level", communes=len(called)))
                     + "**")
-        ui.table(closing.summon_table(called, lang), hide_index=True, key="summon_table")
+        ui.table(closing.summon_table(called, lang, state.measure), hide_index=True, key="summon_table")
         d1, d2 = st.columns(2)
         d1.download_button(
             ui.tr("summon.download_xlsx"),
             lambda: exports.summon_xlsx(called, called_districts, as_of=v.as_of, province_name=s["province_name"],
-                                        campaign=v.campaign_name, lang=lang),
+                                        campaign=v.campaign_name, lang=lang, measure=state.measure),
             file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.xlsx", mime=exports.XLSX_MIME, key="summon_xlsx")
-        d2.download_button(ui.tr("summon.download_csv"), lambda: exports.summon_csv(called, lang),
+        d2.download_button(ui.tr("summon.download_csv"), lambda: exports.summon_csv(called, lang, state.measure),
                            file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.csv", mime="text/csv",
                            key="summon_csv")
 

@@ -436,12 +436,20 @@ def set_setting(con: store.Connection, user: User | None, province: str, key: st
 
 
 def save_settings(con: store.Connection, user: User | None, province: str, name: str | None, start: date | None,
-                  deadline: date | None, settings: dict[str, str]) -> store.Campaign:
-    """The Settings form: the campaign and the settings together, in one transaction (``store.save_settings``)."""
+                  deadline: date | None, settings: dict[str, str], measure: str | None = None) -> store.Campaign:
+    """The Settings form: the campaign, its measure and the settings together, in one transaction
+    (``store.save_settings``)."""
     check(con, user, "campaign", target=province)
     check(con, user, "settings", target=province)
     assert user is not None
-    return store.save_settings(con, province, name, start, deadline, settings, user=user.name, source=_src(user))
+    return store.save_settings(con, province, name, start, deadline, settings, measure=measure, user=user.name,
+                               source=_src(user))
+
+
+def set_default_measure(con: store.Connection, user: User | None, province: str, measure: str) -> None:
+    check(con, user, "settings", target=province)
+    assert user is not None
+    store.set_default_measure(con, province, measure, user=user.name, source=_src(user))
 
 
 def set_unit_deadline(con: store.Connection, user: User | None, province: str, level: str, code: str,
