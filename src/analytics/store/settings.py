@@ -1,0 +1,23 @@
+"""Per-province settings (cut-off time, thresholds ...)."""
+
+from __future__ import annotations
+
+
+from analytics import queries
+from analytics.store.audit import record_audit
+from analytics.store.base import Connection
+from analytics.store.database import retry_conflicts, transaction
+from analytics.store.meta import bump_version
+
+def get_setting(con: Connection, province: str, key: str, default: str | None = None) -> str | None:
+    row = con.execute(queries.SETTING_GET, [province, key]).fetchone()
+    return row[0] if row and row[0] is not None else default
+
+
+@retry_conflicts
+def set_setting(con: Connection, province: str, key: str, value: str, *, user: str | None = None,
+                source: str | None = None) -> None:
+    with transaction(con):
+        con.execute(queries.SETTING_SET, [province, key, value])
+        bump_version(con)
+        record_audit(con, user, "settings", province, {"key": key, "value": value}, source=source)
