@@ -150,3 +150,5 @@ from analytics.store.backup import (  # noqa: F401
     restore,
 )
 from analytics.store.base import utcnow as _now  # noqa: F401  (tests freeze it here: base._now reads it)
+from analytics.store.database import Database  # noqa: F401
+from analytics.store import pg  # noqa: F401

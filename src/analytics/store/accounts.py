@@ -46,7 +46,7 @@ def insert_user(con: Connection, name: str, role: str, password_hash: str | None
                 *, by: str | None, source: str | None = None) -> None:
     if get_user(con, name) is not None:
         raise InvalidArgument("auth.user_exists", name=name)
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.USER_INSERT, [name, role, password_hash, display_name, _now(), by])
         record_audit(con, by, "user.add", name, {"role": role}, source=source)
 
@@ -58,7 +58,7 @@ def update_user(con: Connection, name: str, *, by: str | None, source: str | Non
     """Change an account: password, role, active flag or assignments (each given one is replaced)."""
     if get_user(con, name) is None:
         raise NotFoundError("auth.unknown_user", name=name)
-    with transaction(con):
+    with transaction(con) as con:
         detail: dict[str, Any] = {}
         if password_hash is not None:
             con.execute(queries.USER_SET_PASSWORD, [password_hash, name])
@@ -94,7 +94,7 @@ def record_login(con: Connection, name: str, outcome: str, *, known: bool, sourc
     The same rows are written whether ``name`` is an account or not; ``known`` only keeps the account's
     own counters (shown to administrators) up to date."""
     now = _now()
-    with transaction(con):
+    with transaction(con) as con:
         if known and outcome == "ok":
             con.execute(queries.USER_LOGIN_OK, [now, name])
         elif known and outcome == "failed":
@@ -109,7 +109,7 @@ def record_login(con: Connection, name: str, outcome: str, *, known: bool, sourc
 @retry_conflicts
 def clear_login_throttle(con: Connection, account: str | None, *, by: str | None, source: str | None = None) -> int:
     """Lift the sign-in waits of one name (every client) or, with None, of everyone. Returns rows removed."""
-    with transaction(con):
+    with transaction(con) as con:
         if account is None:
             count = int(con.execute(queries.THROTTLE_COUNT_ALL).fetchone()[0])
             con.execute(queries.THROTTLE_DELETE_ALL)

@@ -23,7 +23,7 @@ def record_audit(con: Connection, user: str | None, action: str, target: str | N
 def record_refusal(con: Connection, user: str | None, action: str, target: str | None = None, detail: Any = None,
                    file_name: str | None = None, source: str | None = None) -> None:
     """Log a write that was refused (its change is not made): who tried what, and why it was refused."""
-    with transaction(con):
+    with transaction(con) as con:
         record_audit(con, user, action, target, detail, file_name=file_name, source=source)
 
 

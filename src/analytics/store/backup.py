@@ -108,7 +108,7 @@ def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str],
         finally:
             bk.close()
     with session(target) as con:
-        with transaction(con):
+        with transaction(con) as con:
             live = {name for (name,) in con.execute(queries.USER_TABLES).fetchall()}
             current_version = data_version(con)
             for name in sorted(live):

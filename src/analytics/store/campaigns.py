@@ -64,7 +64,7 @@ def set_campaign(con: Connection, province: str, name: str | None = None, start:
     found = safetext.control_char(new.name.strip())
     if found is not None:
         raise InvalidArgument("campaign.name_control", position=found[0], char=found[1])
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.CAMPAIGN_UPSERT, [province, new.name.strip(), new.start, new.deadline, _now()])
         bump_version(con)
         record_audit(con, user, "campaign", province, {"name": new.name.strip(), "start": new.start,
@@ -92,7 +92,7 @@ def set_unit_deadline(con: Connection, province: str, level: str, code: str, dea
     if deadline is not None and (deadline > CAMPAIGN_LATEST or (deadline - campaign.start).days > CAMPAIGN_MAX_DAYS):
         raise InvalidArgument("campaign.too_long", days=CAMPAIGN_MAX_DAYS, start=campaign.start.isoformat(),
                               deadline=deadline.isoformat())
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.UNIT_DEADLINE_DELETE, [province, level, code])
         if deadline is not None:
             con.execute(queries.UNIT_DEADLINE_INSERT, [province, level, code, deadline, _now(), user])

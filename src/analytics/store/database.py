@@ -35,6 +35,7 @@ import duckdb
 
 from analytics import config, queries
 from analytics.errors import DatabaseBusy
+from analytics.store import pg
 from analytics.store.base import Connection
 from analytics.store.meta import data_version
 
@@ -52,14 +53,8 @@ def _is_lock_error(exc: Exception) -> bool:
 # two threads never write at once (DuckDB would abort one with "Conflict on ..."); other processes are
 # kept out by DuckDB's file lock. Reads need no lock: each sees the last committed state (MVCC).
 _WRITE_LOCK = threading.RLock()
-
-
 _SESSIONS_LOCK = threading.Condition()
-
-
 _SESSIONS: dict[str, int] = {}  # open sessions of this process per database file
-
-
 _LOCAL = threading.local()  # per thread: files this thread has a session on (nested sessions never wait)
 
 
@@ -114,7 +109,12 @@ def connect(
     timeout: float | None = None,
     on_wait: Callable[[float], None] | None = None,
 ) -> Connection:
-    """Open (creating and migrating when new) the database, waiting while another process holds it."""
+    """Open (creating and migrating when new) the database, waiting while another process holds it.
+
+    On PostgreSQL (a ``postgresql://`` URL): a connection to this process's mirror, brought up to date."""
+    url = pg.url_of(path)
+    if url is not None:
+        return pg.database(url).cursor()
     target = config.db_path(path)
     memory = str(target) == ":memory:"
     if not memory:
@@ -175,6 +175,11 @@ def _let_waiter_in(key: str, target: Path, limit: float) -> None:
 @contextlib.contextmanager
 def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = False, **kw: Any) -> Iterator[Connection]:
     """A connection for one unit of work, closed afterwards so other processes can write."""
+    url = pg.url_of(path)
+    if url is not None:  # PostgreSQL: no file to let go of; the mirror is shared by the process's threads
+        with pg.database(url).session(read_only=read_only) as con:
+            yield con
+        return
     target = config.db_path(path)
     key = str(target)
     memory = key == ":memory:"
@@ -200,7 +205,15 @@ def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
 
 @contextlib.contextmanager
 def transaction(con: Connection) -> Iterator[Connection]:
-    """All or nothing: commit on success, roll back on any exception. One writer per process at a time."""
+    """All or nothing: commit on success, roll back on any exception. One writer per process at a time.
+
+    Write through the connection this yields (``with transaction(con) as con:``): on PostgreSQL it is the
+    write's own connection (``pg.PgTransaction``), on the DuckDB file it is ``con`` itself."""
+    db = pg.database_of(con)
+    if db is not None:
+        with db.transaction(con) as tx:
+            yield tx
+        return
     with _WRITE_LOCK:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -218,21 +231,19 @@ def transaction(con: Connection) -> Iterator[Connection]:
                 raise
 
 
+# --- keep the database open between units of work (speed) ----------------------------------
+# Opening the file costs about 40 ms at national scale and drops DuckDB's buffer cache, and a page rerun
+# opens several sessions. A dashboard process therefore keeps one idle connection ("parked", never used
+# for queries) so that the DuckDB instance stays open and every ``session`` connects in about 0.1 ms.
+# It lets go after ``seconds`` without use, and at once when another process waits for the file (the
+# wait marker of ``connect``), so a CLI import still gets in: new sessions of this process hold back
+# (``_let_waiter_in``), the running ones end, the instance closes, the other process takes the lock.
+
 _PARKED: dict[str, Connection] = {}
-
-
 _PARKED_USED: dict[str, float] = {}
-
-
 _PARK_LOCK = threading.Lock()
-
-
 _PARK_SECONDS: dict[str, float] = {}
-
-
 _PARK_POLL = 0.05
-
-
 _park_thread: threading.Thread | None = None
 
 
@@ -243,6 +254,8 @@ def keep_open(path: str | os.PathLike[str] | None = None, seconds: float = 10.0)
     while another process waits for the file.
     """
     global _park_thread
+    if pg.url_of(path) is not None:
+        return False  # PostgreSQL: the pool and the mirror stay open anyway
     target = config.db_path(path)
     key = str(target)
     if key == ":memory:" or seconds <= 0 or not target.exists():
@@ -263,8 +276,6 @@ def keep_open(path: str | os.PathLike[str] | None = None, seconds: float = 10.0)
             _park_thread = threading.Thread(target=_release_loop, name="hotich-keep-open", daemon=True)
             _park_thread.start()
     return True
-
-
 _MEMORY_LIMIT = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)$")
 
 
@@ -280,7 +291,7 @@ def _limit_memory(con: Connection) -> None:
 def release(path: str | os.PathLike[str] | None = None) -> None:
     """Close the parked connection of a database (all of them when ``path`` is None)."""
     with _PARK_LOCK:
-        keys = list(_PARKED) if path is None else [str(config.db_path(path))]
+        keys = list(_PARKED) if path is None or pg.url_of(path) else [str(config.db_path(path))]
         for key in keys:
             con = _PARKED.pop(key, None)
             if con is not None:
@@ -303,8 +314,6 @@ def _release_loop() -> None:
                 global _park_thread
                 _park_thread = None
                 return
-
-
 _OVERLAYS: set[int] = set()  # connections inside ``what_if`` (figures that are not the data version's)
 
 
@@ -314,4 +323,45 @@ def cache_key(con: Connection) -> tuple[str, int] | None:
     if id(con) in _OVERLAYS:
         return None
     path = con.execute(queries.DATABASE_FILE).fetchone()[0]
+    if path is None:  # in memory: maybe the mirror of a PostgreSQL database
+        db = pg.database_of(con)
+        if db is not None:
+            return db.url, data_version(con)
     return str(path or ":memory:"), data_version(con)
+
+
+class Database:
+    """One place the data lives, as datasette's ``Database``: it owns its connections, runs reads
+    (``execute``) and hands writes a connection inside one transaction (``transaction``).
+
+    ``Database.open()`` picks the backend from the target (else ``HOTICH_DB``): a DuckDB file (the
+    default; the protocol above) or a ``postgresql://`` URL (``pg.PgDatabase``: a pool, and the
+    in-memory DuckDB mirror every read runs on)."""
+
+    def __init__(self, target: str | os.PathLike[str] | None = None) -> None:
+        self.url = pg.url_of(target)
+        self.target = self.url or str(config.db_path(target))
+        self.backend = "postgresql" if self.url else "duckdb"
+
+    @classmethod
+    def open(cls, target: str | os.PathLike[str] | None = None) -> Database:
+        return cls(target)
+
+    def connect(self, **kw: Any) -> Connection:
+        return connect(self.target, **kw)
+
+    @contextlib.contextmanager
+    def session(self, *, read_only: bool = False, **kw: Any) -> Iterator[Connection]:
+        with session(self.target, read_only=read_only, **kw) as con:
+            yield con
+
+    def execute(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        """A read in a short session, whole."""
+        with self.session(read_only=True) as con:
+            return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A session and one write transaction in it: ``with db.transaction() as con: ...``."""
+        with self.session() as con, transaction(con) as tx:
+            yield tx

@@ -31,7 +31,7 @@ def add_explanation(con: Connection, province: str, commune_code: str, explained
         found = safetext.control_char(value, multiline=multiline)
         if found is not None:
             raise InvalidArgument(key, position=found[0], char=found[1])
-    with transaction(con):
+    with transaction(con) as con:
         new_id = int(con.execute(queries.NEXT_EXPLANATION_ID).fetchone()[0])
         con.execute(queries.INSERT_EXPLANATION,
                     [new_id, province, code, explained_on, text[:2000], new_completion_date,
@@ -44,7 +44,7 @@ def add_explanation(con: Connection, province: str, commune_code: str, explained
 def delete_explanation(con: Connection, explanation_id: int, user: str | None = None) -> None:
     if not con.execute(queries.EXPLANATION_EXISTS, [explanation_id]).fetchone()[0]:
         raise NotFoundError("explain.unknown", id=explanation_id)
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.DELETE_EXPLANATION, [explanation_id])
         bump_version(con)
         record_audit(con, user, "explanation.delete", str(explanation_id))

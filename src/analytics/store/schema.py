@@ -199,7 +199,7 @@ def ensure_schema(con: Connection) -> None:
     current = schema_version(con)
     if current >= SCHEMA_VERSION:
         return
-    with transaction(con):
+    with transaction(con) as con:
         current = schema_version(con)  # another process may have migrated meanwhile
         if current >= SCHEMA_VERSION:
             return

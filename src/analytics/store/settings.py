@@ -17,7 +17,7 @@ def get_setting(con: Connection, province: str, key: str, default: str | None = 
 @retry_conflicts
 def set_setting(con: Connection, province: str, key: str, value: str, *, user: str | None = None,
                 source: str | None = None) -> None:
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.SETTING_SET, [province, key, value])
         bump_version(con)
         record_audit(con, user, "settings", province, {"key": key, "value": value}, source=source)

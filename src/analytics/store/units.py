@@ -167,7 +167,7 @@ def _replace_units(con: Connection, rows: list[dict[str, Any]], structure_id: in
 def replace_units(con: Connection, rows: list[dict[str, Any]], *, user: str | None = None,
                   source: str | None = None, file_name: str | None = None) -> dict[str, int]:
     """Replace the unit lists of the provinces the rows name; communes that disappear keep their reports."""
-    with transaction(con):
+    with transaction(con) as con:
         result = _replace_units(con, rows)
         bump_version(con)
         record_audit(con, user, "units", ",".join(sorted({r["province_code"] for r in rows})), result,
@@ -195,7 +195,7 @@ def resolve_province(con: Connection, province: str | None) -> str:
 
 def set_default_province(con: Connection, province: str) -> None:
     """The province a fresh session shows first (``setup --province``)."""
-    with transaction(con):
+    with transaction(con) as con:
         set_meta(con, "default_province", province)
         bump_version(con)
 
@@ -217,7 +217,7 @@ def aliases(con: Connection) -> pd.DataFrame:
 def add_alias(con: Connection, province: str, district: str | None, alias_key: str, commune_code: str,
               user: str | None = None, source: str | None = None) -> None:
     """Remember that a name seen in a file means this commune (chosen by a user)."""
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.DELETE_ALIAS, [province, district, alias_key])
         con.execute(queries.INSERT_ALIAS, [province, district, alias_key, commune_code, _now(), user])
         bump_version(con)
@@ -238,7 +238,7 @@ def district_aliases(con: Connection) -> dict[str, str]:
 def add_district_alias(con: Connection, province: str, alias_key: str, district_code: str,
                        user: str | None = None, source: str | None = None) -> None:
     """Remember that a district name seen in a file means this district (chosen by a user)."""
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.DELETE_DISTRICT_ALIAS, [province, alias_key])
         con.execute(queries.INSERT_DISTRICT_ALIAS, [province, alias_key, district_code, _now(), user])
         bump_version(con)

@@ -34,7 +34,7 @@ def log_rejected(con: Connection, file_name: str, sha256: str, row_count: int, e
     reloaded, the same command run again) are not logged again: the earlier attempt's id is returned, so the
     log lists the different attempts, not every rerun."""
     text = json.dumps(errors, ensure_ascii=False)
-    with transaction(con):
+    with transaction(con) as con:
         earlier = con.execute(queries.SAME_REJECTION, [sha256, text, user]).fetchone()[0]
         if earlier is not None:
             return int(earlier)
@@ -68,7 +68,7 @@ def commit_reports(
     Returns (upload id, unchanged): the same bytes giving the same dates, loaded
     before, change nothing.
     """
-    with transaction(con):
+    with transaction(con) as con:
         replacing_demo = source != "demo" and is_demo(con)
         if replacing_demo:
             clear_reports(con)
@@ -86,7 +86,7 @@ def replace_with_demo(con: Connection, rows: pd.DataFrame, province_code: str, f
                       user: str | None = None, source: str | None = None) -> int:
     """Replace every figure with demonstration rows, marked as demo, in one transaction (audited when a
     user asked for it)."""
-    with transaction(con):
+    with transaction(con) as con:
         if user is not None:
             record_audit(con, user, "demo", province_code, {"reports": len(rows)}, source=source)
         clear_reports(con)
@@ -136,7 +136,7 @@ def withdraw_upload(con: Connection, upload_id: int, user: str | None = None, so
         raise NotFoundError("upload.unknown", upload_id=upload_id)
     if row[0] != "loaded":
         raise InvalidArgument("upload.not_withdrawable", upload_id=upload_id, outcome=row[0])
-    with transaction(con):
+    with transaction(con) as con:
         con.execute(queries.MARK_WITHDRAWN, [_now(), user, upload_id])
         affected = con.execute(queries.KEYS_OF_UPLOAD, [upload_id]).fetchall()
         con.execute(queries.DELETE_REPORTS_OF_UPLOAD_KEYS, [upload_id])
