@@ -159,6 +159,10 @@ def _pg_copy(name: str, columns: list[str]) -> str:
     return "COPY " + _ident(name) + " (" + ", ".join(_ident(c) for c in columns) + ") FROM STDIN"
 
 
+def _pg_analyze(name: str) -> str:
+    return "ANALYZE " + _ident(name)
+
+
 def _pg_drop_temp(name: str) -> str:
     return "DROP TABLE IF EXISTS " + _ident(name)
 
@@ -184,6 +188,7 @@ _DUCK_COLUMNS = """SELECT table_name, column_name, data_type FROM information_sc
 _DUCK_META_SET = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 MIRROR_OF = "SELECT value FROM meta WHERE key = 'mirror_of'"
 
+_WRITTEN = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO\s+(\w+)|DELETE\s+FROM\s+(\w+)|UPDATE\s+(\w+))", re.I)
 _QMARK = re.compile(r"\?")
 _NAMED = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _LIST_CONTAINS = re.compile(r"list_contains\((\?|\$[a-z_]+),\s*([a-z_.]+)\)")
@@ -585,6 +590,7 @@ class PgTransaction:
         self.overlay = overlay
         self.frames: dict[str, pd.DataFrame | pa.Table] = {}
         self.temp: set[str] = set()
+        self.stale: set[str] = set()  # tables written since their statistics were taken
 
     def execute(self, sql: str, params: Any = None) -> Any:
         head = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
@@ -603,10 +609,20 @@ class PgTransaction:
             return
         if form is sql:
             form = to_pg(sql, self.db.primary_keys)
+        uses_frame = False
         for name in self.frames:
-            if name in sql and name not in self.temp:
-                self._send_frame(name)
+            if name in sql:
+                uses_frame = True
+                if name not in self.temp:
+                    self._send_frame(name)
+        if uses_frame:  # a set-based statement: the planner needs the statistics of what this write changed
+            for table in sorted(self.stale):
+                self.pg.execute(_pg_analyze(table))
+            self.stale.clear()
         self.pg.execute(form, _plain_params(params) if params is not None else [])
+        written = _WRITTEN.match(sql)
+        if written:
+            self.stale.add(next(g for g in written.groups() if g))
 
     def _send_frame(self, name: str) -> None:
         frame = self.frames[name]
@@ -618,6 +634,7 @@ class PgTransaction:
             for row in frame.itertuples(index=False, name=None):
                 copy.write_row([_plain(v) for v in row])
         self.temp.add(name)
+        self.pg.execute(_pg_analyze(name))  # a temporary table has no statistics: joins would loop for minutes
 
     def register(self, name: str, frame: Any) -> None:
         self.overlay.register(name, frame)
