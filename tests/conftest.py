@@ -30,8 +30,13 @@ def db_path(tmp_path: Path) -> Path:
 BACKENDS = ("duckdb", "postgresql")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_backends: run the test on the DuckDB file and on PostgreSQL")
+
+
 def pytest_generate_tests(metafunc):
-    if "backend" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_BACKENDS", False):
+    both = getattr(metafunc.module, "BOTH_BACKENDS", False) or metafunc.definition.get_closest_marker("both_backends")
+    if "backend" in metafunc.fixturenames and both:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
@@ -169,11 +174,12 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def run_cli(db_path: Path, capsys) -> Callable[..., tuple[int, str, str]]:
+def run_cli(request, backend: str, db_path: Path, capsys) -> Callable[..., tuple[int, str, str]]:
     """run_cli("summary", "--as-of", "2025-03-01") -> (exit code, stdout, stderr) on the test database."""
+    target = request.getfixturevalue("place") if backend == "postgresql" else str(db_path)
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main([*args, "--db", str(db_path)])
+        code = cli.main([*args, "--db", target])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 

@@ -1108,6 +1108,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "under.worst": ("Các xã chậm nhất (như trong báo cáo nhanh; {count} xã bị nêu tên)",
                     "The communes furthest behind (as in the daily brief; {count} flagged)"),
 
+    # PostgreSQL backend and migrate
+    "migrate.target": ("Đích chuyển dữ liệu phải là địa chỉ PostgreSQL (postgresql://…), không phải «{target}»",
+                       "The target of migrate must be a PostgreSQL URL (postgresql://…), not «{target}»"),
+    "migrate.source": ("Nguồn chuyển dữ liệu phải là một tệp DuckDB có sẵn, không phải «{source}»",
+                       "The source of migrate must be an existing DuckDB file, not «{source}»"),
+    "backup.postgresql": ("Cơ sở dữ liệu PostgreSQL được sao lưu bằng pg_dump và khôi phục bằng pg_restore "
+                          "(xem README, mục PostgreSQL)",
+                          "A PostgreSQL database is backed up with pg_dump and restored with pg_restore "
+                          "(see the README, PostgreSQL section)"),
 }
 
 

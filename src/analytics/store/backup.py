@@ -19,6 +19,7 @@ import duckdb
 
 from analytics import config, queries
 from analytics.errors import InvalidArgument, NotFoundError
+from analytics.store import pg
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now
 from analytics.store.database import _WRITE_LOCK, session, transaction
@@ -27,6 +28,8 @@ from analytics.store.schema import ensure_schema, schema_version
 
 def backup(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Write ``hotich-YYYYmmdd-HHMMSS.duckdb`` (and a ``.json`` manifest) into ``out_dir``."""
+    if pg.url_of(path) is not None:
+        raise InvalidArgument("backup.postgresql")
     import hashlib
     import shutil
 
@@ -80,6 +83,8 @@ def find_backup(source: str | os.PathLike[str]) -> Path:
 def restore(path: str | os.PathLike[str] | None, source: str | os.PathLike[str], *,
             user: str | None = None, audit_source: str | None = "cli") -> dict[str, Any]:
     """Replace the content of the database at ``path`` with a backup, in one transaction."""
+    if pg.url_of(path) is not None:
+        raise InvalidArgument("backup.postgresql")
     import shutil
     import tempfile
 

@@ -100,6 +100,7 @@ BEGIN
     RETURN OLD;
 END $$"""
 PG_DELETED_SINCE = "SELECT tbl, old FROM _deleted WHERE _v > %s AND _v <= %s ORDER BY _v"
+PG_SETVAL = "SELECT setval(%s, %s)"
 PG_NEXTVAL = re.compile(r"^\s*SELECT\s+nextval\('(\w+)'\)\s*$", re.I)
 
 # statements whose PostgreSQL form differs beyond the mechanical translation (``to_pg``)
@@ -277,6 +278,13 @@ def _arrow(columns: list[str], rows: list[tuple[Any, ...]]) -> pa.Table:
     return pa.table({c: pa.array([r[i] for r in rows]) for i, c in enumerate(columns)})
 
 
+def _meta_value(frame: pd.DataFrame | None, key: str) -> str | None:
+    if frame is None or frame.empty:
+        return None
+    found = frame.loc[frame["key"] == key, "value"]
+    return None if found.empty else str(found.iloc[0])
+
+
 def _key_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -289,6 +297,7 @@ def _key_text(value: Any) -> str | None:
 
 _DATABASES: dict[str, PgDatabase] = {}
 _DATABASES_LOCK = threading.Lock()
+_BY_TOKEN: dict[str, PgDatabase] = {}  # a mirror's ``mirror_of`` -> its database (two may share a URL)
 
 
 def database(url: str) -> PgDatabase:
@@ -320,7 +329,7 @@ def database_of(con: Any) -> PgDatabase | None:
         return None
     if not rows or not rows[0][0]:
         return None
-    return database(rows[0][0])
+    return _BY_TOKEN.get(rows[0][0])
 
 
 class PgDatabase:
@@ -356,6 +365,7 @@ class PgDatabase:
         return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.url)
 
     def close(self) -> None:
+        _BY_TOKEN.pop(f"{self.url}#{id(self)}", None)
         with contextlib.suppress(Exception):
             self.pool.close()
         with contextlib.suppress(duckdb.Error):
@@ -416,12 +426,13 @@ class PgDatabase:
         from analytics import config
         from analytics.store.units import _replace_units, read_units_csv
 
-        if self.mirror.execute(queries.META_GET, ["seeded"]).fetchall():
-            return
+        if self.mirror.execute(queries.META_GET, ["seeded"]).fetchall() or self.mirror.execute(
+                _pg_count("units")).fetchone()[0]:
+            return  # seeded once, or a database moved here (migrate) with its own units
         cur = self.mirror.cursor()
         try:
             with self.transaction(cur) as tx:
-                if tx.execute(queries.META_GET, ["seeded"]).fetchall():
+                if tx.execute(queries.META_GET, ["seeded"]).fetchall() or tx.execute(_pg_count("units")).fetchone()[0]:
                     return  # done once (by this process or another)
                 _replace_units(tx, read_units_csv(config.UNITS_FILE))
                 tx.execute(queries.META_SET, ["seeded", "1"])
@@ -440,7 +451,9 @@ class PgDatabase:
                 for statement in statements:
                     self.mirror.execute(statement)
             self.mirror.execute(queries.delete_all("structures"))
-            self.mirror.execute(_DUCK_META_SET, ["mirror_of", self.url])
+            token = f"{self.url}#{id(self)}"
+            _BY_TOKEN[token] = self
+            self.mirror.execute(_DUCK_META_SET, ["mirror_of", token])
             self.columns = {}
             for table, column, typ in self.mirror.execute(_DUCK_COLUMNS).fetchall():
                 self.columns.setdefault(table, []).append((column, typ))
@@ -573,6 +586,36 @@ class PgDatabase:
         """A read on the mirror, whole (convenience for scripts and tests)."""
         with self.session() as con:
             return con.execute(sql, params).fetchall()
+
+    def replace_all(self, frames: dict[str, pd.DataFrame], sequences: dict[str, int | None]) -> int:
+        """Replace every table's content with ``frames`` in one transaction (``migrate``), the sequences
+        set after their last value; the data version moves past every mirror's. Returns that version."""
+        with self.lock:
+            with self.pool.connection() as pg:
+                try:
+                    version = max(int(pg.execute(PG_CURRENT_VERSION_FOR_UPDATE).fetchone()[0]),
+                                  int(_meta_value(frames.get("meta"), "data_version") or 0)) + 1
+                    pg.execute(PG_SET_LOCAL_VERSION, [str(version)])
+                    for table in sorted(self.columns):
+                        pg.execute(queries.delete_all(table))
+                    for table, frame in frames.items():
+                        if table not in self.columns or frame.empty:
+                            continue
+                        names = [c for c, _ in self.columns[table] if c in frame.columns]
+                        with pg.cursor().copy(_pg_copy(table, names)) as copy:
+                            for row in frame[names].itertuples(index=False, name=None):
+                                copy.write_row([_plain(v) for v in row])
+                    for name, last in sequences.items():
+                        if last is not None and _IDENT.fullmatch(name):
+                            pg.execute(PG_SETVAL, [name, int(last)])
+                    pg.execute(to_pg(queries.META_SET, self.primary_keys), ["data_version", str(version)])
+                except BaseException:
+                    pg.rollback()
+                    raise
+                else:
+                    pg.commit()
+            self.refresh(force=True)
+        return version
 
     def pg_counts(self) -> dict[str, int]:
         """Rows per table in PostgreSQL itself (the summary ``migrate`` prints)."""
