@@ -18,11 +18,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from test_concurrency import CONSISTENCY, DAY0, PER_FILE, check_consistent, upload_bytes
 
 from analytics import cli, queries, store
 from analytics.errors import InvalidArgument
 from analytics.store import pg
-from test_concurrency import CONSISTENCY, DAY0, PER_FILE, check_consistent, upload_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -232,6 +232,12 @@ def test_backup_on_postgresql_points_to_pg_dump(pg_url, tmp_path):
     with pytest.raises(InvalidArgument) as caught:
         store.backup(pg_url, tmp_path)
     assert caught.value.key == "backup.postgresql"
+
+
+def test_unreachable_server_is_said_plainly(monkeypatch, capsys):
+    monkeypatch.setattr(pg, "CONNECT_TIMEOUT", 1)
+    assert cli.main(["summary", "--db", "postgresql://nobody@127.0.0.1:1/none", "--lang", "en"]) == 1
+    assert "Could not reach PostgreSQL postgresql://nobody@127.0.0.1:1/none" in capsys.readouterr().err
 
 
 def test_migrations_are_recorded(pg_url):

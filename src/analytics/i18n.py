@@ -1109,6 +1109,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "The communes furthest behind (as in the daily brief; {count} flagged)"),
 
     # PostgreSQL backend and migrate
+    "db.unreachable": ("Không kết nối được PostgreSQL {url} sau {seconds} giây: kiểm tra máy chủ, địa chỉ và mật khẩu",
+                       "Could not reach PostgreSQL {url} within {seconds} s: check the server, the URL and the password"),
     "migrate.target": ("Đích chuyển dữ liệu phải là địa chỉ PostgreSQL (postgresql://…), không phải «{target}»",
                        "The target of migrate must be a PostgreSQL URL (postgresql://…), not «{target}»"),
     "migrate.source": ("Nguồn chuyển dữ liệu phải là một tệp DuckDB có sẵn, không phải «{source}»",

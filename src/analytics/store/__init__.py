@@ -11,144 +11,143 @@ in-memory DuckDB copy (``analytics.store.pg``).
 
 from __future__ import annotations
 
-from analytics import queries
-
-from analytics.store.base import (  # noqa: F401
-    Connection,
-    LEVEL_WIDTH,
-    canonical_code,
-    _float,
-    utcnow,
-    _as_timestamps,
-)
-from analytics.store.database import (  # noqa: F401
-    lock_timeout,
-    _is_lock_error,
-    _WRITE_LOCK,
-    _SESSIONS_LOCK,
-    _SESSIONS,
-    _LOCAL,
-    WAIT_MARKER_FRESH,
-    _wait_marker,
-    _mark_waiting,
-    _other_process_waiting,
-    _is_conflict,
-    retry_conflicts,
-    connect,
-    _let_waiter_in,
-    session,
-    transaction,
-    _PARKED,
-    _PARKED_USED,
-    _PARK_LOCK,
-    _PARK_SECONDS,
-    _PARK_POLL,
-    keep_open,
-    _MEMORY_LIMIT,
-    _limit_memory,
-    release,
-    _release_loop,
-    _OVERLAYS,
-    cache_key,
-)
-from analytics.store.meta import (  # noqa: F401
-    get_meta,
-    set_meta,
-    data_version,
-    bump_version,
-    is_demo,
-    set_demo,
-    demo_replaced_by,
+from analytics import queries  # noqa: F401  (store.queries: callers reach the SQL through the store)
+from analytics.store import pg  # noqa: F401
+from analytics.store.accounts import (  # noqa: F401
+    clear_login_throttle,
+    get_user,
+    insert_user,
+    login_throttle,
+    record_login,
+    update_user,
+    user_communes,
+    user_count,
+    user_scopes,
+    users,
 )
 from analytics.store.audit import (  # noqa: F401
+    audit_log,
     record_audit,
     record_refusal,
-    audit_log,
 )
+from analytics.store.backup import (  # noqa: F401
+    backup,
+    find_backup,
+    restore,
+    table_counts,
+)
+from analytics.store.base import (  # noqa: F401
+    LEVEL_WIDTH,
+    Connection,
+    _as_timestamps,
+    _float,
+    canonical_code,
+    utcnow,
+)
+from analytics.store.base import utcnow as _now  # noqa: F401  (tests freeze it here: base._now reads it)
 from analytics.store.campaigns import (  # noqa: F401
-    Campaign,
-    _ensure_campaign,
-    get_campaign,
     CAMPAIGN_EARLIEST,
     CAMPAIGN_LATEST,
     CAMPAIGN_MAX_DAYS,
-    set_campaign,
-    unit_deadlines,
-    set_unit_deadline,
+    Campaign,
+    _ensure_campaign,
     campaign_starts,
+    get_campaign,
+    set_campaign,
+    set_unit_deadline,
+    unit_deadlines,
+)
+from analytics.store.database import (  # noqa: F401
+    _LOCAL,
+    _MEMORY_LIMIT,
+    _OVERLAYS,
+    _PARK_LOCK,
+    _PARK_POLL,
+    _PARK_SECONDS,
+    _PARKED,
+    _PARKED_USED,
+    _SESSIONS,
+    _SESSIONS_LOCK,
+    _WRITE_LOCK,
+    WAIT_MARKER_FRESH,
+    Database,  # noqa: F401
+    _is_conflict,
+    _is_lock_error,
+    _let_waiter_in,
+    _limit_memory,
+    _mark_waiting,
+    _other_process_waiting,
+    _release_loop,
+    _wait_marker,
+    cache_key,
+    connect,
+    keep_open,
+    lock_timeout,
+    release,
+    retry_conflicts,
+    session,
+    transaction,
+)
+from analytics.store.explanations import (  # noqa: F401
+    add_explanation,
+    delete_explanation,
+    explanations,
+    explanations_commune,
+    latest_explanations,
+)
+from analytics.store.meta import (  # noqa: F401
+    bump_version,
+    data_version,
+    demo_replaced_by,
+    get_meta,
+    is_demo,
+    set_demo,
+    set_meta,
+)
+from analytics.store.schema import (  # noqa: F401
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    ensure_schema,
+    schema_version,
 )
 from analytics.store.settings import (  # noqa: F401
     get_setting,
     set_setting,
 )
 from analytics.store.units import (  # noqa: F401
-    UNIT_COLUMNS,
-    read_units_csv,
+    _UNIT_FRAME_COLUMNS,
     BASE_STRUCTURE,
-    _unit_ids,
+    UNIT_COLUMNS,
     _replace_units,
-    replace_units,
-    provinces,
+    _unit_ids,
+    add_alias,
+    add_district_alias,
+    aliases,
+    all_communes,
     default_province,
+    district_aliases,
+    preview_units,
+    provinces,
+    read_units_csv,
+    replace_units,
     resolve_province,
     set_default_province,
     units_frame,
-    all_communes,
-    aliases,
-    add_alias,
-    district_aliases,
-    add_district_alias,
-    preview_units,
-    _UNIT_FRAME_COLUMNS,
-)
-from analytics.store.schema import (  # noqa: F401
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    schema_version,
-    ensure_schema,
 )
 from analytics.store.uploads import (  # noqa: F401
+    _write_upload,
+    clear_reports,
+    commit_reports,
+    compare_incoming,
     find_loaded_upload,
     log_rejected,
-    commit_reports,
+    previous_figures,
     replace_with_demo,
-    _write_upload,
-    withdraw_upload,
-    uploads,
-    reports_of,
-    what_if,
-    clear_reports,
     report_count,
+    reports_of,
     upload_communes,
     upload_communes_all,
-    compare_incoming,
-    previous_figures,
+    uploads,
+    what_if,
+    withdraw_upload,
 )
-from analytics.store.explanations import (  # noqa: F401
-    add_explanation,
-    delete_explanation,
-    explanations,
-    latest_explanations,
-    explanations_commune,
-)
-from analytics.store.accounts import (  # noqa: F401
-    get_user,
-    user_scopes,
-    user_communes,
-    user_count,
-    users,
-    insert_user,
-    update_user,
-    login_throttle,
-    record_login,
-    clear_login_throttle,
-)
-from analytics.store.backup import (  # noqa: F401
-    backup,
-    table_counts,
-    find_backup,
-    restore,
-)
-from analytics.store.base import utcnow as _now  # noqa: F401  (tests freeze it here: base._now reads it)
-from analytics.store.database import Database  # noqa: F401
-from analytics.store import pg  # noqa: F401

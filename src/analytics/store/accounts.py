@@ -14,6 +14,7 @@ from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
 
+
 def get_user(con: Connection, name: str) -> dict[str, Any] | None:
     row = con.execute(queries.USER_GET, [name]).fetchone()
     if row is None:

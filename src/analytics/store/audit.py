@@ -11,6 +11,7 @@ from analytics import queries
 from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
 
+
 def record_audit(con: Connection, user: str | None, action: str, target: str | None = None,
                  detail: Any = None, file_name: str | None = None, source: str | None = None) -> None:
     """One line in the audit log; call it inside the write's own transaction so both land or neither."""

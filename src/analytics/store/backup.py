@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from analytics.store.database import _WRITE_LOCK, session, transaction
 from analytics.store.meta import data_version, set_meta
 from analytics.store.schema import ensure_schema, schema_version
 
+
 def backup(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Write ``hotich-YYYYmmdd-HHMMSS.duckdb`` (and a ``.json`` manifest) into ``out_dir``."""
     if pg.url_of(path) is not None:
@@ -36,7 +37,7 @@ def backup(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str])
     source = config.db_path(path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     final = out / f"hotich-{stamp}.duckdb"
     partial = out / f".hotich-{stamp}.duckdb.partial"
     with session(source) as con, _WRITE_LOCK:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -46,7 +46,7 @@ def _float(value: Any) -> float | None:
 
 def utcnow() -> datetime:
     """The clock of every write (UTC, naive: the columns are TIMESTAMP)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _now() -> datetime:

@@ -14,6 +14,7 @@ from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version
 
+
 @dataclass(frozen=True)
 class Campaign:
     province_code: str

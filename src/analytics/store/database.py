@@ -39,6 +39,7 @@ from analytics.store import pg
 from analytics.store.base import Connection
 from analytics.store.meta import data_version
 
+
 def lock_timeout() -> float:
     return float(os.environ.get("HOTICH_LOCK_TIMEOUT", "60"))
 
@@ -204,7 +205,7 @@ def session(path: str | os.PathLike[str] | None = None, *, read_only: bool = Fal
 
 
 @contextlib.contextmanager
-def transaction(con: Connection) -> Iterator[Connection]:
+def transaction(con: Connection) -> Iterator[Any]:
     """All or nothing: commit on success, roll back on any exception. One writer per process at a time.
 
     Write through the connection this yields (``with transaction(con) as con:``): on PostgreSQL it is the

@@ -13,6 +13,7 @@ from analytics.store.base import Connection, _now, canonical_code
 from analytics.store.database import transaction
 from analytics.store.meta import bump_version
 
+
 def add_explanation(con: Connection, province: str, commune_code: str, explained_on: date, reason: str,
                     new_completion_date: date | None = None, responsible: str | None = None,
                     user: str | None = None) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-
 from analytics import queries
 from analytics.store.base import Connection
+
 
 def get_meta(con: Connection, key: str, default: str | None = None) -> str | None:
     rows = con.execute(queries.META_GET, [key]).fetchall()  # whole result: DuckDB 2 refuses register() after

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import threading
@@ -41,6 +42,7 @@ import pyarrow as pa
 from analytics import queries
 
 URL_PREFIXES = ("postgresql://", "postgres://")
+CONNECT_TIMEOUT = 15  # seconds to reach the server before saying it cannot be reached
 REFRESH_EVERY = 0.2  # seconds: a session checks PostgreSQL's data version at most this often
 VERSION_LOCK_KEY = 727406  # pg_advisory_xact_lock key of the migrations (any constant of our own)
 
@@ -119,6 +121,8 @@ ORDER BY rr.commune_code, rr.report_date, rr.upload_id DESC, rr.row_no DESC NULL
 }
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+# the pool retries a refused connection with a warning each time; one message is enough (db.unreachable)
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
 
 
 def _ident(name: str) -> str:
@@ -346,6 +350,13 @@ class PgDatabase:
         self.url = url
         self.pool = ConnectionPool(url, min_size=1, max_size=int(os.environ.get("HOTICH_PG_POOL", "4")),
                                    open=True, timeout=60, kwargs={"autocommit": False})
+        try:
+            self.pool.wait(timeout=CONNECT_TIMEOUT)
+        except Exception as exc:  # the server is down, the URL or the password is wrong
+            self.pool.close()
+            from analytics.errors import DatabaseBusy
+
+            raise DatabaseBusy("db.unreachable", url=self.safe_url(), seconds=CONNECT_TIMEOUT) from exc
         self.lock = _database._WRITE_LOCK  # the mirror's writers: refresh, a write's overlay, what_if
         self.held = -1
         self.checked_at = 0.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from analytics import config, queries
 from analytics.store.base import Connection
 from analytics.store.database import transaction

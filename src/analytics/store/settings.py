@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-
 from analytics import queries
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection
 from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version
+
 
 def get_setting(con: Connection, province: str, key: str, default: str | None = None) -> str | None:
     row = con.execute(queries.SETTING_GET, [province, key]).fetchone()

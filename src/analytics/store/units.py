@@ -36,7 +36,7 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             raise InvalidArgument("units.missing_columns", file=str(path), columns=", ".join(missing))
         rows: list[dict[str, Any]] = []
         for i, raw in enumerate(reader, start=2):
-            row = {k: (raw.get(k) or "").strip() for k in UNIT_COLUMNS}
+            row: dict[str, Any] = {k: (raw.get(k) or "").strip() for k in UNIT_COLUMNS}
             row["province_code"] = canonical_code(row["province_code"], "province")
             row["district_code"] = canonical_code(row["district_code"], "district")
             row["commune_code"] = canonical_code(row["commune_code"], "commune")

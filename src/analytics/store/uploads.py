@@ -17,6 +17,7 @@ from analytics.store.base import Connection, _as_timestamps, _now
 from analytics.store.database import _OVERLAYS, _WRITE_LOCK, retry_conflicts, transaction
 from analytics.store.meta import bump_version, is_demo, set_demo, set_meta
 
+
 def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) -> int | None:
     """An earlier upload of the same bytes, in force, that gave the same report dates."""
     for upload_id, dates in con.execute(queries.LOADED_UPLOADS_BY_HASH, [sha256]).fetchall():
