@@ -109,15 +109,6 @@ PG_NEXTVAL = re.compile(r"^\s*SELECT\s+nextval\('(\w+)'\)\s*$", re.I)
 PG_FORMS: dict[str, str | None] = {
     # the version was bumped when the transaction took the version row
     queries.BUMP_VERSION: None,
-    # DuckDB's arg_max: the latest loaded upload of each key wins again
-    queries.RESTORE_REPORTS_FOR_UPLOAD_KEYS: """
-INSERT INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
-SELECT DISTINCT ON (rr.commune_code, rr.report_date)
-       rr.commune_code, rr.report_date, rr.books_total, rr.books_digitized, rr.records_digitized, rr.upload_id
-FROM report_rows rr JOIN uploads u ON u.id = rr.upload_id AND u.outcome = 'loaded'
-WHERE (rr.commune_code, rr.report_date) IN (SELECT commune_code, report_date FROM report_rows WHERE upload_id = %s)
-ORDER BY rr.commune_code, rr.report_date, rr.upload_id DESC, rr.row_no DESC NULLS LAST
-""",
 }
 
 _IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -153,6 +144,18 @@ def _pg_deleted_trigger(table: str) -> str:
 def _pg_changed_rows(table: str, columns: list[str]) -> str:
     return ("SELECT " + ", ".join(_ident(c) for c in columns) + " FROM " + _ident(table)
             + " WHERE _v > %s AND _v <= %s")
+
+
+def _pg_restore_reports(columns: list[str]) -> str:
+    """RESTORE_REPORTS_FOR_UPLOAD_KEYS without DuckDB's arg_max: for each key of the upload, the row of the
+    latest loaded upload still carrying it, every column of ``reports`` (whatever columns it has)."""
+    cols = ", ".join(_ident(c) for c in columns)
+    picked = ", ".join("rr." + _ident(c) for c in columns)
+    return ("INSERT INTO reports (" + cols + ") SELECT DISTINCT ON (rr.commune_code, rr.report_date) " + picked
+            + " FROM report_rows rr JOIN uploads u ON u.id = rr.upload_id AND u.outcome = 'loaded'"
+            + " WHERE (rr.commune_code, rr.report_date) IN"
+            + " (SELECT commune_code, report_date FROM report_rows WHERE upload_id = %s)"
+            + " ORDER BY rr.commune_code, rr.report_date, rr.upload_id DESC, rr.row_no DESC NULLS LAST")
 
 
 def _pg_temp_table(name: str, columns: list[tuple[str, str]]) -> str:
@@ -661,7 +664,9 @@ class PgTransaction:
         form = PG_FORMS.get(sql, sql) if sql in PG_FORMS else sql
         if form is None:
             return
-        if form is sql:
+        if sql == queries.RESTORE_REPORTS_FOR_UPLOAD_KEYS:
+            form = _pg_restore_reports([c for c, _ in self.db.columns["reports"]])
+        elif form is sql:
             form = to_pg(sql, self.db.primary_keys)
         uses_frame = False
         for name in self.frames:
