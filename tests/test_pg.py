@@ -240,6 +240,39 @@ def test_unreachable_server_is_said_plainly(monkeypatch, capsys):
     assert "Could not reach PostgreSQL postgresql://nobody@127.0.0.1:1/none" in capsys.readouterr().err
 
 
+def test_a_mirror_behind_the_pruned_log_reloads_whole(pg_url, monkeypatch):
+    """The log of deleted rows is pruned; a process whose copy is older than what is kept reloads it whole
+    (and so does not keep a row another process deleted)."""
+    monkeypatch.setattr(pg, "KEEP_DELETED", 2)
+    monkeypatch.setattr(pg, "PRUNE_EVERY", 1)
+    behind = pg.PgDatabase(pg_url)  # a process that then sleeps
+    ahead = pg.PgDatabase(pg_url)
+    try:
+        from datetime import date
+
+        with behind.session() as con:
+            assert store.unit_deadlines(con, "49").empty
+        with ahead.session() as con:
+            store.set_unit_deadline(con, "49", "commune", "20335", date(2025, 3, 10))
+        time.sleep(pg.REFRESH_EVERY + 0.05)
+        with behind.session() as con:
+            assert len(store.unit_deadlines(con, "49")) == 1
+        with ahead.session() as con:
+            store.set_unit_deadline(con, "49", "commune", "20335", None)  # a deletion, logged then pruned
+            for k in range(4):
+                store.set_setting(con, "49", f"k{k}", "v")
+        with psycopg.connect(pg_url) as c:
+            assert c.execute("SELECT count(*) FROM _deleted").fetchone()[0] <= 3
+        time.sleep(pg.REFRESH_EVERY + 0.05)
+        with behind.session() as con:
+            assert store.unit_deadlines(con, "49").empty
+            assert store.get_setting(con, "49", "k3") == "v"
+            assert store.get_meta(con, "mirror_of")  # still knows what it mirrors
+    finally:
+        behind.close()
+        ahead.close()
+
+
 def test_migrations_are_recorded(pg_url):
     with psycopg.connect(pg_url) as c:
         applied = [v for (v,) in c.execute("SELECT version FROM schema_migrations ORDER BY version").fetchall()]

@@ -43,7 +43,11 @@ from analytics import queries
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 15  # seconds to reach the server before saying it cannot be reached
-REFRESH_EVERY = 0.2  # seconds: a session checks PostgreSQL's data version at most this often
+REFRESH_EVERY = 0.2
+# the log of deleted rows is kept for this many versions (a mirror further behind reloads whole), pruned
+# by every PRUNE_EVERY-th write
+KEEP_DELETED = 20_000
+PRUNE_EVERY = 200  # seconds: a session checks PostgreSQL's data version at most this often
 VERSION_LOCK_KEY = 727406  # pg_advisory_xact_lock key of the migrations (any constant of our own)
 
 # keys of the tables without a primary key: what identifies a row for the mirror
@@ -101,6 +105,8 @@ BEGIN
     VALUES (TG_TABLE_NAME, to_jsonb(OLD), nullif(current_setting('hotich.version', true), '')::bigint);
     RETURN OLD;
 END $$"""
+PG_PRUNE_DELETED = "DELETE FROM _deleted WHERE _v < %s"
+PG_DELETED_FLOOR = "SELECT value FROM meta WHERE key = 'deleted_floor'"
 PG_DELETED_SINCE = "SELECT tbl, old FROM _deleted WHERE _v > %s AND _v <= %s ORDER BY _v"
 PG_SETVAL = "SELECT setval(%s, %s)"
 PG_NEXTVAL = re.compile(r"^\s*SELECT\s+nextval\('(\w+)'\)\s*$", re.I)
@@ -195,6 +201,7 @@ _DUCK_COLUMNS = """SELECT table_name, column_name, data_type FROM information_sc
                    WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"""
 _DUCK_META_SET = "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
 MIRROR_OF = "SELECT value FROM meta WHERE key = 'mirror_of'"
+_DUCK_META_CLEAR = "DELETE FROM meta WHERE key <> 'mirror_of'"
 
 _WRITTEN = re.compile(r"\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO\s+(\w+)|DELETE\s+FROM\s+(\w+)|UPDATE\s+(\w+))", re.I)
 _QMARK = re.compile(r"\?")
@@ -492,7 +499,12 @@ class PgDatabase:
         latest = int(pg.execute(PG_CURRENT_VERSION).fetchone()[0]) if upto is None else upto
         if latest == self.held:
             return latest
-        since = self.held
+        since = start = self.held
+        full = False
+        if since >= 0:
+            floor = pg.execute(PG_DELETED_FLOOR).fetchone()
+            if floor is not None and since < int(floor[0]):  # deletions it missed are no longer logged
+                since, full = -1, True
         deleted: dict[str, list[dict[str, Any]]] = {}
         for table, old in pg.execute(PG_DELETED_SINCE, [since, latest]).fetchall():
             deleted.setdefault(table, []).append(old if isinstance(old, dict) else json.loads(old))
@@ -503,12 +515,15 @@ class PgDatabase:
             if rows:
                 changed[table] = rows
         with self.lock:
-            if self.held != since:  # another thread refreshed meanwhile
+            if self.held != start:  # another thread refreshed meanwhile
                 return self.held
             cur = self.mirror.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
                 try:
+                    if full:
+                        for table in sorted(self.columns):
+                            cur.execute(queries.delete_all(table) if table != "meta" else _DUCK_META_CLEAR)
                     for table in sorted(set(deleted) | set(changed)):
                         self._apply(cur, table, deleted.get(table, []), changed.get(table, []), since >= 0)
                     cur.execute("COMMIT")
@@ -577,6 +592,10 @@ class PgDatabase:
                     version = current + 1
                     pg.execute(PG_SET_LOCAL_VERSION, [str(version)])
                     pg.execute(PG_SET_VERSION, [str(version)])
+                    if version % PRUNE_EVERY == 0 and version > KEEP_DELETED:
+                        pg.execute(PG_PRUNE_DELETED, [version - KEEP_DELETED])
+                        pg.execute(to_pg(queries.META_SET, self.primary_keys),
+                                   ["deleted_floor", str(version - KEEP_DELETED)])
                     self._refresh_from(pg, current)  # nobody else can commit now: the mirror is exact
                     overlay = self.mirror.cursor()
                     overlay.execute("BEGIN TRANSACTION")
