@@ -111,7 +111,10 @@ from analytics.store.schema import (  # noqa: F401
     schema_version,
 )
 from analytics.store.settings import (  # noqa: F401
+    MEASURES,
+    default_measure,
     get_setting,
+    set_default_measure,
     set_setting,
 )
 from analytics.store.units import (  # noqa: F401
@@ -135,6 +138,7 @@ from analytics.store.units import (  # noqa: F401
     units_frame,
 )
 from analytics.store.uploads import (  # noqa: F401
+    _with_records_total,
     _write_upload,
     clear_reports,
     commit_reports,

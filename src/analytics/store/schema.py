@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from analytics import config, queries
 from analytics.store.base import Connection
 from analytics.store.database import transaction
@@ -179,6 +181,11 @@ MIGRATIONS: list[list[str]] = [
             created_by VARCHAR,
             PRIMARY KEY (province_code, alias_key))""",
     ],
+    # the records to do (the count a province may keep in records, beside its books)
+    [
+        "ALTER TABLE report_rows ADD COLUMN records_total BIGINT",
+        "ALTER TABLE reports ADD COLUMN records_total BIGINT",
+    ],
 ]
 
 
@@ -195,17 +202,19 @@ def schema_version(con: Connection) -> int:
 
 def ensure_schema(con: Connection) -> None:
     """Create or migrate the schema; a new database also gets the shipped units and default campaign."""
+    # read on the package, so a test can make a database of an earlier schema (store.SCHEMA_VERSION)
+    target = sys.modules["analytics.store"].SCHEMA_VERSION
     current = schema_version(con)
-    if current >= SCHEMA_VERSION:
+    if current >= target:
         return
     with transaction(con) as con:
         current = schema_version(con)  # another process may have migrated meanwhile
-        if current >= SCHEMA_VERSION:
+        if current >= target:
             return
-        for version in range(current, SCHEMA_VERSION):
+        for version in range(current, target):
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
-        con.execute(queries.META_SET, ["schema_version", str(SCHEMA_VERSION)])
+        con.execute(queries.META_SET, ["schema_version", str(target)])
         if current == 0:
             con.execute(queries.META_SET, ["data_version", "0"])
             _replace_units(con, read_units_csv(config.UNITS_FILE))
