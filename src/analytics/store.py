@@ -38,10 +38,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from analytics import config, queries, safetext
 from analytics.errors import DatabaseBusy, InvalidArgument, NotFoundError
+from analytics import lazy
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 Connection = duckdb.DuckDBPyConnection
 
