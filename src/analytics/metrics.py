@@ -646,42 +646,42 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     return out
 
 
+DAILY_BLOCK_DAYS = 64  # the per-commune days are computed in blocks of this many days, kept per data version
+
+
 def commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                   commune: str | None = None) -> pd.DataFrame:
     """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form).
 
-    A commune's figures on a day do not depend on D, so with the memo on, the whole history of the
-    province is computed once per data version and each question takes its days (and district or
-    commune) from it; days outside that history are asked of the database directly."""
-    if MEMO_SIZE <= 0:
-        return _commune_daily(con, v, days, district, commune)
+    A commune's figures on a day do not depend on D, so with the memo on, the province's days are computed
+    in fixed blocks (every commune, ``DAILY_BLOCK_DAYS`` days) kept per data version, and a question takes
+    its days, district or commune from one or two blocks: the next as-of date costs no query. A longer span
+    is asked of the database directly."""
     first = v.as_of - timedelta(days=days - 1)
-    history_from, history_to = _daily_history_span(con, v)
-    if first < history_from or v.as_of > history_to:
+    low, high = first.toordinal() // DAILY_BLOCK_DAYS, v.as_of.toordinal() // DAILY_BLOCK_DAYS
+    if MEMO_SIZE <= 0 or high - low > 1:
         return _memo(con, "commune_daily", (v, days, district, commune),
                      lambda: _commune_daily(con, v, days, district, commune))
-    whole = _memo_shared(con, "commune_daily_history", (v.province, v.depth, history_from, history_to),
-                         lambda: _daily_history(con, v, history_from, history_to))
-    frame, ordinal, codes = whole
-    keep = (ordinal >= first.toordinal()) & (ordinal <= v.as_of.toordinal())
-    if commune is not None:
-        keep &= (frame["commune_code"] == commune).to_numpy()
-    elif district is not None:
-        keep &= frame["commune_code"].isin(codes.get(district, ())).to_numpy()
-    return frame[keep].reset_index(drop=True)
+    parts = []
+    for block in range(low, high + 1):
+        frame, ordinal, codes = _memo_shared(con, "commune_daily_block", (v.province, v.depth, block),
+                                             lambda block=block: _daily_block(con, v, block))
+        keep = (ordinal >= first.toordinal()) & (ordinal <= v.as_of.toordinal())
+        if commune is not None:
+            keep &= (frame["commune_code"] == commune).to_numpy()
+        elif district is not None:
+            keep &= frame["commune_code"].isin(codes.get(district, ())).to_numpy()
+        parts.append(frame[keep])
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    both = pd.concat(parts, ignore_index=True)
+    return both.sort_values("commune_code", kind="stable").reset_index(drop=True)  # the query's order
 
 
-def _daily_history_span(con: store.Connection, v: View) -> tuple[date, date]:
-    """The days the per-commune history covers: from before the campaign and the first report to the
-    day after the last report or deadline (after it nothing changes)."""
-    first_report, last_report, last_deadline = _trend_bounds(con, v)
-    start = min(first_report or v.start, v.start - timedelta(days=1))
-    return start, max(last_report or v.start, last_deadline, start) + timedelta(days=1)
-
-
-def _daily_history(con: store.Connection, v: View, first: date, to: date) -> tuple[pd.DataFrame, Any, dict]:
+def _daily_block(con: store.Connection, v: View, block: int) -> tuple[pd.DataFrame, Any, dict]:
+    to = date.fromordinal((block + 1) * DAILY_BLOCK_DAYS - 1)
     whole = View(v.province, to, v.start, v.deadline, v.campaign_name, v.window, v.amber, v.depth)
-    frame = _commune_daily(con, whole, (to - first).days + 1)
+    frame = _commune_daily(con, whole, DAILY_BLOCK_DAYS)
     ordinal = frame["day"].map(date.toordinal).to_numpy()
     units = store.units_frame(con, v.province)
     codes = {d: set(g) for d, g in units.dropna(subset=["district_code"]).groupby("district_code")["commune_code"]}
