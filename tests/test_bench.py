@@ -241,6 +241,33 @@ def test_commune_daily_sliced_from_the_history_equals_the_query(demo_con, monkey
     metrics._MEMO.clear()
 
 
+@pytest.mark.parametrize("name", ["overview", "commune_league", "district_league", "underperformers_full",
+                                  "district_table", "summary_json"])
+def test_page_answers_are_the_same_with_the_memo(demo_con, monkeypatch, name):
+    """Each page answer is memoized per view (and the tables under it): a second call, and a call for
+    another day after the first, give what the plain computation gives."""
+    calls = {
+        "overview": lambda v: metrics.overview(demo_con, v),
+        "commune_league": lambda v: metrics.commune_league(demo_con, v),
+        "district_league": lambda v: metrics.district_league(demo_con, v),
+        "underperformers_full": lambda v: metrics.underperformers_full(demo_con, v),
+        "district_table": lambda v: metrics.district_table(demo_con, v),
+        "summary_json": lambda v: metrics.summary_json(demo_con, v.province, v.as_of),
+    }
+    days = [date(2025, 3, 5), date(2025, 2, 27), date(2025, 3, 5)]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
+    plain = [calls[name](metrics.view(demo_con, "49", d)) for d in days]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 32)
+    metrics._MEMO.clear()
+    memo = [calls[name](metrics.view(demo_con, "49", d)) for d in days]
+    for a, b in zip(memo, plain):
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        else:
+            assert a == b
+    metrics._MEMO.clear()
+
+
 def test_view_memo_gives_the_same_view_and_follows_the_version(demo_con, monkeypatch):
     monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
     metrics._MEMO.clear()

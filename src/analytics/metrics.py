@@ -606,6 +606,11 @@ def previous_change(trend_: pd.DataFrame, as_of: date) -> dict[str, Any]:
 
 
 def overview(con: store.Connection, v: View, district: str | None = None) -> dict[str, Any]:
+    """The overview's figures for the province (or one district) on D (memoized per view: see ``_overview``)."""
+    return _memo(con, "overview", (v, district), lambda: _overview(con, v, district))
+
+
+def _overview(con: store.Connection, v: View, district: str | None = None) -> dict[str, Any]:
     """The overview's figures for the province (or one district) on D.
 
     The summary's figures (same definitions), plus: the change since the previous report day, the reports
@@ -726,6 +731,13 @@ def _sparklines(daily: pd.DataFrame, key: str, measure: str = "books") -> pd.Ser
 
 def commune_league(con: store.Connection, v: View, district: str | None = None,
                    measure: str = "books", days: int = 14) -> pd.DataFrame:
+    """The communes' league table (memoized per view: see ``_commune_league``)."""
+    return _memo(con, "commune_league", (v, district, measure, days),
+                 lambda: _commune_league(con, v, district, measure, days))
+
+
+def _commune_league(con: store.Connection, v: View, district: str | None = None,
+                    measure: str = "books", days: int = 14) -> pd.DataFrame:
     """The communes' league table: ranked by completion (best first; never reported last), with the gap to
     plan, the 7-day pace, the pace needed, the projection, the last report and a ``days``-day sparkline."""
     df = commune_status(con, v)
@@ -742,6 +754,11 @@ def commune_league(con: store.Connection, v: View, district: str | None = None,
 
 
 def district_league(con: store.Connection, v: View, measure: str = "books", days: int = 14) -> pd.DataFrame:
+    """The districts' league table (memoized per view: see ``_district_league``)."""
+    return _memo(con, "district_league", (v, measure, days), lambda: _district_league(con, v, measure, days))
+
+
+def _district_league(con: store.Connection, v: View, measure: str = "books", days: int = 14) -> pd.DataFrame:
     """The districts' league table, ranked by completion, with the same columns as the communes'."""
     communes = commune_status(con, v)
     table = district_table(con, v, communes)
@@ -782,6 +799,11 @@ def league_filter(df: pd.DataFrame, how: str = "all", n: int = 10, average: floa
 
 
 def underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
+    """The Underperformers page's list (memoized per view: see ``_underperformers_full``)."""
+    return _memo(con, "underperformers_full", (v, district), lambda: _underperformers_full(con, v, district))
+
+
+def _underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
     """The Underperformers page's list: behind schedule, not reporting, or (after the deadline) not completed.
 
     A completed commune is never listed (it has nothing left to report), unlike the CLI's list.
