@@ -8,6 +8,7 @@ results here are small frames (one row per commune or per day).
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 from dataclasses import dataclass
@@ -289,8 +290,15 @@ def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
             structure: date | str | None = None, *, exact: bool = False) -> dict[str, Any]:
-    """Where the province stands on D, with every district of its unit list (code order)."""
+    """Where the province stands on D, with every district of its unit list (code order).
+
+    Memoized per data version and view (the weekly table asks for the eve and the end of every week);
+    each caller gets its own copy."""
     v = view(con, province, as_of, structure, exact=exact)
+    return copy.deepcopy(_memo(con, "summary", (v,), lambda: _summary(con, v)))
+
+
+def _summary(con: store.Connection, v: View) -> dict[str, Any]:
     df = commune_status(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
