@@ -20,11 +20,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-
-from analytics import queries, rollup, store
+from analytics import lazy, queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.units import display_code
-from analytics import lazy
 
 pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 

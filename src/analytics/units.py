@@ -13,9 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-
-from analytics.store import canonical_code
 from analytics import lazy
+from analytics.store import canonical_code
 
 pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
@@ -187,7 +186,8 @@ class UnitIndex:
     def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
         """Codes of the closest names (fuzzy, accent-free), best first."""
         choices = {code: plain_key(self.by_code[code]["commune"]) for code in pool}
-        from rapidfuzz import fuzz, process  # loaded when a name must be matched, not by every command
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz, process
 
         found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
         return [code for _, _, code in found]
@@ -208,7 +208,8 @@ class UnitIndex:
         if hits:
             return Match(None, [f"{self.district_names[c]} ({c})" for c in sorted(hits)], "ambiguous")
         choices = {c: plain_key(n) for c, n in self.district_names.items()}
-        from rapidfuzz import fuzz, process  # loaded when a name must be matched, not by every command
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz, process
 
         found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=3, score_cutoff=50)
         return Match(None, [f"{self.district_names[c]} ({c})" for _, _, c in found], "unknown")
@@ -299,6 +300,7 @@ class UnitIndex:
         a, b = plain_key(given), plain_key(official)
         if not a or a == b:
             return True
-        from rapidfuzz import fuzz  # loaded when a name must be matched, not by every command
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz
 
         return fuzz.ratio(a, b) >= 80
