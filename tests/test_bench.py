@@ -178,7 +178,7 @@ def test_fast_path_matches_the_general_path(con, case):
 def test_commune_table_memo_follows_the_data_version(demo_con, monkeypatch):
     monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
     metrics._MEMO.clear()
-    v = metrics.view(demo_con, "49", date(2025, 3, 1))
+    v = metrics.view(demo_con, "49", date(2025, 3, 1), measure="books")  # the figures written below are books
     first = metrics.commune_status(demo_con, v)
     assert sum(1 for key in metrics._MEMO if "commune_status" in key) == 1
     first.loc[0, "books_digitized"] = -1  # a caller changing its copy does not change the memo
@@ -242,7 +242,7 @@ def test_commune_daily_sliced_from_the_history_equals_the_query(demo_con, monkey
 
 
 @pytest.mark.parametrize("name", ["overview", "commune_league", "district_league", "underperformers_full",
-                                  "district_table", "summary_json"])
+                                  "district_table", "summary_json", "commune_detail"])
 def test_page_answers_are_the_same_with_the_memo(demo_con, monkeypatch, name):
     """Each page answer is memoized per view (and the tables under it): a second call, and a call for
     another day after the first, give what the plain computation gives."""
@@ -253,6 +253,8 @@ def test_page_answers_are_the_same_with_the_memo(demo_con, monkeypatch, name):
         "underperformers_full": lambda v: metrics.underperformers_full(demo_con, v),
         "district_table": lambda v: metrics.district_table(demo_con, v),
         "summary_json": lambda v: metrics.summary_json(demo_con, v.province, v.as_of),
+        "commune_detail": lambda v: metrics.commune_detail(
+            demo_con, v, str(metrics.commune_status(demo_con, v)["commune_code"].iloc[2])),
     }
     days = [date(2025, 3, 5), date(2025, 2, 27), date(2025, 3, 5)]
     monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
@@ -261,10 +263,11 @@ def test_page_answers_are_the_same_with_the_memo(demo_con, monkeypatch, name):
     metrics._MEMO.clear()
     memo = [calls[name](metrics.view(demo_con, "49", d)) for d in days]
     for a, b in zip(memo, plain):
-        if isinstance(a, pd.DataFrame):
-            pd.testing.assert_frame_equal(a, b)
-        else:
-            assert a == b
+        for x, y in zip(*((list(d.values()) if isinstance(d, dict) else [d]) for d in (a, b))):
+            if isinstance(x, pd.DataFrame):
+                pd.testing.assert_frame_equal(x, y)
+            else:
+                assert x == y
     metrics._MEMO.clear()
 
 

@@ -777,6 +777,8 @@ def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str
     df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of, "measure": v.measure}).df()
     df["day"] = _dates(df["day"])
+    # no report yet is "not reported", whatever the span asked (a slice of a longer span has the same type)
+    df["reported"] = df["reported"].fillna(False).astype(bool)
     return df
 
 
@@ -916,7 +918,12 @@ def _none(x: Any) -> Any:
 
 def commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[str, Any]:
     """One commune on D: its status row, its daily trend against its own plan, its report history,
-    the uploads that named it, and its explanations."""
+    the uploads that named it, and its explanations (memoized per data version and view; copies out)."""
+    return copy.deepcopy(_memo(con, "commune_detail", (v, commune_code),
+                               lambda: _commune_detail(con, v, commune_code)))
+
+
+def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[str, Any]:
     status = commune_status(con, v)
     row = status[status["commune_code"] == commune_code]
     if row.empty:
