@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analytics import config, ingest, store
+from analytics.ingest import layout
 from analytics.errors import IngestRejected
 
 from support import csv_bytes, json_lines
@@ -539,7 +540,7 @@ def test_district_column_filled_down_in_csv(con):
     (["Đã số hóa đến 18/02", "Đã số hóa"], None, None),
 ])
 def test_pick_one_of_two_columns(headers, report, expected):
-    assert ingest._pick_column(headers, report) == expected
+    assert layout.pick_column(headers, report) == expected
 
 
 def test_two_digitized_columns(con):
@@ -566,7 +567,9 @@ def test_the_shipped_template_filled_in_part(con):
     """The template lists every commune; a clerk writes the day on its date line, fills in a few communes and
     leaves the rest: those are skipped and counted (one note), and the plain-file fast path leaves the file
     to the row checks."""
-    from analytics import bulk, templates
+    from analytics import templates
+    from analytics.ingest import bulk
+    from analytics.ingest.prepare import units_of
 
     text = templates.template_csv(store.all_communes(con)).decode("utf-8-sig")
     lines = text.split("\r\n")
@@ -582,8 +585,8 @@ def test_the_shipped_template_filled_in_part(con):
             lines[i] = ",".join(cells)
             filled.append(cells[1])
     data = "\r\n".join(lines).encode("utf-8-sig")
-    assert not bulk.try_prepare_csv(con, ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
-                                    report_date=None, province=None, sheet=None, today=date(2025, 3, 1))
+    assert bulk.plain_csv(ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
+                          units_of(con, None)) is None
     prep = ingest.prepare(con, data, "mau_bao_cao.csv", today=date(2025, 3, 1))
     assert prep.errors == [] and sorted(prep.rows["commune_code"]) == sorted(filled)
     assert prep.report_dates == ["2025-02-25"] and prep.date_source == "title"
