@@ -13,8 +13,15 @@
 from analytics.ingest.commit import IngestResult, commit, ingest_file, reject, sha256_of
 from analytics.ingest.compare import change_preview, jump_pct
 from analytics.ingest.layout import CANONICAL, SYNONYMS, header_key, row_has_figures
-from analytics.ingest.model import (COUNT_COLUMNS, EMPTY_ROWS, MAX_PROBLEMS, ROW_COLUMNS, Prepared, Problem,
-                                    cell_text)
+from analytics.ingest.model import (
+                                    COUNT_COLUMNS,
+                                    EMPTY_ROWS,
+                                    MAX_PROBLEMS,
+                                    ROW_COLUMNS,
+                                    Prepared,
+                                    Problem,
+                                    cell_text,
+)
 from analytics.ingest.prepare import prepare, unit_list
 
 __all__ = ["CANONICAL", "COUNT_COLUMNS", "EMPTY_ROWS", "MAX_PROBLEMS", "ROW_COLUMNS", "SYNONYMS", "IngestResult",

@@ -224,7 +224,8 @@ def _build(prep: Prepared, header: list[str], columns: dict[str, Any], row_numbe
         label["extra:percent"] = header[meta["extras"]["percent"]]
     fallback, _, _ = layout.file_date(prep, title_lines, None, True)
     units_of_code = np.array([unit_id[c] for c in code_values] + [None], dtype=object)[:-1]
-    table = Table(row_numbers.astype(np.int64), units_of_code[code_idx], cells, label, fallback_date=fallback)
+    table = Table(row_numbers.astype(np.int64), units_of_code[code_idx], cells, label, fallback_date=fallback,
+                  unit_key=pd.factorize(units_of_code)[0].astype(np.int64)[code_idx])
     prep.columns = {canon: header[i] for canon, i in cols.items()}
     used = set(cols.values()) | set(meta.get("extras", {}).values())
     prep.ignored_columns = [h for i, h in enumerate(header) if h and i not in used]

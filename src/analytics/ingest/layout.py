@@ -25,9 +25,25 @@ import numpy as np
 
 from analytics import store
 from analytics.ingest import model
-from analytics.ingest.model import Prepared, RowProblem, Table, Units, add, cell_text, fmt_date, is_empty, t_kind
+from analytics.ingest.model import (
+    Prepared,
+    RowProblem,
+    Table,
+    Units,
+    add,
+    cell_text,
+    fmt_date,
+    is_empty,
+    t_kind,
+)
 from analytics.units import Match, display_code, name_key
-from analytics.values import ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date
+from analytics.values import (
+    ValueProblem,
+    date_from_file_name,
+    date_from_lines,
+    parse_count,
+    parse_date,
+)
 
 if TYPE_CHECKING:
     from analytics.readers import RawTable

@@ -18,8 +18,21 @@ import pandas as pd
 from analytics import safetext
 from analytics.errors import Problem
 
-__all__ = ["COUNT_COLUMNS", "MAX_PROBLEMS", "OPTIONAL_COUNTS", "OVER_TOTAL", "Prepared", "Problem", "ROW_COLUMNS",
-           "RowProblem", "Table", "Units", "add", "cell_text", "fmt_date"]
+__all__ = [
+    "COUNT_COLUMNS",
+    "MAX_PROBLEMS",
+    "OPTIONAL_COUNTS",
+    "OVER_TOTAL",
+    "ROW_COLUMNS",
+    "Prepared",
+    "Problem",
+    "RowProblem",
+    "Table",
+    "Units",
+    "add",
+    "cell_text",
+    "fmt_date",
+]
 
 # the figures a row may give, in the order their cells are checked (and their messages listed)
 COUNT_COLUMNS = ("books_total", "books_digitized", "records_digitized", "records_total")
@@ -52,6 +65,7 @@ class Table:
     label: dict[str, str]
     fallback_date: date | None = None  # the file's own date (title, file name, form) for rows without one
     given_date: date | None = None  # the date the user gave (form, ``--date``): every row must have it
+    unit_key: np.ndarray | None = None  # int64, the same for the rows of one unit (when the builder has it)
 
     def __len__(self) -> int:
         return len(self.row_no)
@@ -138,7 +152,9 @@ def cell_text(cell: Any) -> str:
     characters. A report's names are only matched against the unit list (``units.name_key`` already reads
     a control character as a space) and never stored as names, so a stray one is cleaned, not refused:
     refusing a day's figures over an invisible character would leave the officer nothing to look for."""
-    from analytics import readers  # readers finds tables with ``layout``: imported when first needed
+    from analytics import (
+        readers,  # readers finds tables with ``layout``: imported when first needed
+    )
 
     return safetext.clean(readers.cell_text(cell))
 

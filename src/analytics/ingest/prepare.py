@@ -36,7 +36,7 @@ def prepare(
     an older structure (last year's template): then in that one, with a warning that says so. See
     ``_prepare_in`` for the parameters.
     """
-    kw = dict(report_date=report_date, province=province, sheet=sheet, today=today, size=size)
+    kw = {"report_date": report_date, "province": province, "sheet": sheet, "today": today, "size": size}
     options = structures.candidates_for(con, report_date or today or date.today())
     if len(options) == 1:
         return _prepare_in(con, data, file_name, None, **kw)
@@ -159,7 +159,7 @@ def check_table(con: store.Connection, prep: Prepared, walked: layout.Walked, un
     if frame.empty:
         model.add(prep, None, None, None, "read.no_rows", "fix.send_table")
         return
-    rules.dates(con, prep, table, frame, units, today)
+    rules.dates(con, prep, table, checked, keep, units, today)
     if prep.errors:
         return
     district_of = dict(zip(units.communes["commune_code"], units.communes["district_code"]))

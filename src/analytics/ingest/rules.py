@@ -35,7 +35,6 @@ from analytics.ingest.model import Prepared, RowProblem, Table, Units
 from analytics.values import ValueProblem, parse_count, parse_date, parse_percent
 
 
-
 @dataclass
 class Checked:
     """The outcome of the row rules: problems by row, the rows that pass (positions) and their values."""
@@ -45,6 +44,8 @@ class Checked:
     passed: np.ndarray  # positions into the table
     dates: np.ndarray  # object: each row's report date (None where it has none)
     counts: dict[str, np.ndarray]  # canonical -> values (int64, or object holding None)
+    date_key: np.ndarray  # int64: rows with the same date have the same key
+    unit_key: np.ndarray  # int64: rows of the same unit have the same key
 
 
 # --- columns: each distinct cell parsed once ---------------------------------------------------------------
@@ -97,6 +98,8 @@ class Parsed:
     values: np.ndarray
     missing: np.ndarray
     problems: np.ndarray | None
+    codes: np.ndarray | None = None  # each row's index into ``uniques`` (the distinct cells' values)
+    uniques: np.ndarray | None = None
 
 
 def parse_column(cells: Any, parse: Any) -> Parsed:
@@ -111,7 +114,7 @@ def parse_column(cells: Any, parse: Any) -> Parsed:
             keys[k] = exc.key
     row_values = values[codes]
     row_keys = keys[codes] if any(k is not None for k in keys) else None
-    return Parsed(row_values, np.equal(row_values, None), row_keys)
+    return Parsed(row_values, np.equal(row_values, None), row_keys, codes, values)
 
 
 def parse_counts(cells: Any) -> Parsed:
@@ -171,8 +174,13 @@ def check_rows(prep: Prepared, table: Table, units: Units) -> Checked:
             fail(empty, model.RANK_DATE_MISSING, column, "check.date_missing", "fix.date_give",
                  lambda i: cell(raw, i))
             bad |= empty
+        filled = parsed.uniques.copy()
+        if table.fallback_date is not None:
+            filled[np.equal(filled, None)] = table.fallback_date
+        date_key = pd.factorize(filled)[0].astype(np.int64)[parsed.codes]
     else:
         dates = np.full(n, table.fallback_date, dtype=object)
+        date_key = np.zeros(n, dtype=np.int64)
     # figures: whole numbers
     counts: dict[str, Parsed] = {}
     for r, canon in enumerate(model.COUNT_COLUMNS):
@@ -221,7 +229,8 @@ def check_rows(prep: Prepared, table: Table, units: Units) -> Checked:
              total=lambda i, todo=todo: int(values[todo][i]))
         ok &= ~over
     warnings = percent_agrees(prep, table, ok, values)
-    return Checked(problems, warnings, np.flatnonzero(ok), dates, values)
+    unit_key = table.unit_key if table.unit_key is not None else pd.factorize(table.unit)[0].astype(np.int64)
+    return Checked(problems, warnings, np.flatnonzero(ok), dates, values, date_key, unit_key)
 
 
 def percent_agrees(prep: Prepared, table: Table, ok: np.ndarray, values: dict[str, np.ndarray]) -> list[Any]:
@@ -249,8 +258,7 @@ def duplicates(prep: Prepared, table: Table, checked: Checked, units: Units) -> 
     passed = checked.passed
     if not len(passed):
         return passed
-    unit_key = pd.factorize(table.unit[passed])[0].astype(np.int64)
-    date_key = pd.factorize(checked.dates[passed])[0].astype(np.int64)
+    unit_key, date_key = checked.unit_key[passed], checked.date_key[passed]
     pair = pd.Series(unit_key * (int(date_key.max()) + 1) + date_key)
     again = pair.duplicated(keep="first").to_numpy()
     if not again.any():
@@ -294,16 +302,17 @@ def rows_frame(table: Table, checked: Checked, keep: np.ndarray) -> pd.DataFrame
 # --- the dates of the rows that load ----------------------------------------------------------------------
 
 
-def dates(con: store.Connection, prep: Prepared, table: Table, frame: pd.DataFrame, units: Units,
+def dates(con: store.Connection, prep: Prepared, table: Table, checked: Checked, keep: np.ndarray, units: Units,
           today: date) -> None:
     """A date in the future is an error; one before the campaign a warning (a baseline report is legitimate).
-    Said once per date, at its first row (no row when the date is the file's own)."""
+    Said once per date, at its first row (no row when the date is the file's own); ``keep``: the rows that load."""
     column = table.label.get("report_date")
-    day_key, days = pd.factorize(frame["report_date"].to_numpy(dtype=object))
-    firsts = pd.Series(frame["row_no"].to_numpy()).groupby(day_key).min()
-    unit_key, unit_ids = pd.factorize(frame["commune_code"].to_numpy(dtype=object))
-    province_of_unit = np.array([units.province_of[u] for u in unit_ids], dtype=object)
-    pairs = pd.DataFrame({"d": day_key, "p": province_of_unit[unit_key]}).drop_duplicates()
+    _, first_day, day_key = np.unique(checked.date_key[keep], return_index=True, return_inverse=True)
+    days = checked.dates[keep[first_day]]
+    firsts = pd.Series(table.row_no[keep]).groupby(day_key).min()
+    _, first_unit, unit_at = np.unique(checked.unit_key[keep], return_index=True, return_inverse=True)
+    province_of_unit = np.array([units.province_of[u] for u in table.unit[keep[first_unit]]], dtype=object)
+    pairs = pd.DataFrame({"d": day_key, "p": province_of_unit[unit_at]}).drop_duplicates()
     by_day = pairs.groupby("d")["p"].agg(lambda s: sorted(set(s)))
     starts: dict[str, date] = store.campaign_starts(con)
     for k in sorted(firsts.index, key=lambda k: days[k]):
