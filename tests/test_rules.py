@@ -145,7 +145,8 @@ def test_dates_after_today_and_before_the_campaign(con):
     prep = model.Prepared("f.xlsx", "", model.EMPTY_ROWS.copy(), date_source="column")
     units = fake_units()
     out = rules.check_rows(prep, t, units)
-    rules.dates(con, prep, t, out, rules.duplicates(prep, t, out, units), units, TODAY)
+    keep = rules.duplicates(prep, t, out, units)
+    rules.dates(con, prep, t, out, keep, rules.provinces(t, out, keep, units), TODAY)
     assert [(e.row, e.value, e.problem_key) for e in prep.errors] == [
         (4, "06/03/2030", "check.date_future"), (6, "07/03/2030", "check.date_future")]
     [w] = prep.warnings

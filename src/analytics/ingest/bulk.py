@@ -141,7 +141,7 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
 # --- building -----------------------------------------------------------------------------------------
 
 
-def _codes(col: Any, code_of: Any, known: set[str]) -> tuple[np.ndarray, list[Any]]:
+def _codes(col: Any, code_of: Any, known: dict[str, str]) -> tuple[np.ndarray, list[Any]]:
     """Canonical commune codes: column-wise for a text column of digits (as ``store.canonical_code``:
     leading zeros off, then padded to 5), else once per distinct value."""
     if rules.is_arrow(col):
@@ -178,11 +178,7 @@ def _empty(col: Any) -> np.ndarray:
 def _build(prep: Prepared, header: list[str], columns: dict[str, Any], row_numbers: np.ndarray,
            meta: dict[str, Any], units: Units, title_lines: list[str]) -> layout.Walked:
     cols: dict[str, int] = meta["cols"]
-    communes = units.communes
-    # files write official codes; a unit's id differs when another structure uses the same code
-    refs = [r if isinstance(r, str) and r else c for r, c in zip(communes["ref_code"], communes["commune_code"])]
-    official = dict(zip(refs, communes["commune"].tolist()))
-    unit_id = dict(zip(refs, communes["commune_code"].tolist()))
+    official, unit_id = units.by_official_code()
 
     # unit: by code, known; its name (if given) agrees; nothing looks like a total or a heading
     def code_of(u: Any) -> str:
@@ -191,7 +187,7 @@ def _build(prep: Prepared, header: list[str], columns: dict[str, Any], row_numbe
             raise _NotPlain
         return canon
 
-    code_idx, code_values = _codes(columns["commune_code"], code_of, set(official))
+    code_idx, code_values = _codes(columns["commune_code"], code_of, official)
     texts: list[Any] = list(code_values)
     if "commune" in columns:
         name_idx, names = rules.distinct(columns["commune"])

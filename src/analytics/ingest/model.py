@@ -79,6 +79,26 @@ class Units:
     index: Any  # units.UnitIndex: matching by code and name; ``label`` names a unit in messages
     targets: dict[str, Any]  # unit id -> planned books (a row without its total takes it)
     province_of: dict[str, str]  # unit id -> province
+    _by_ref: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
+    _district_of: dict[str, Any] | None = field(default=None, repr=False)
+
+    def by_official_code(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(official code -> name, official code -> unit id): files write official codes, and a unit's id
+        differs from its code when another structure uses the same code. Built once per unit list."""
+        if self._by_ref is None:
+            communes = self.communes
+            refs = [r if isinstance(r, str) and r else c
+                    for r, c in zip(communes["ref_code"].tolist(), communes["commune_code"].tolist())]
+            self._by_ref = (dict(zip(refs, communes["commune"].tolist())),
+                            dict(zip(refs, communes["commune_code"].tolist())))
+        return self._by_ref
+
+    def district_of(self) -> dict[str, Any]:
+        """Unit id -> district code (for the subtotals a file states)."""
+        if self._district_of is None:
+            self._district_of = dict(zip(self.communes["commune_code"].tolist(),
+                                         self.communes["district_code"].tolist()))
+        return self._district_of
 
 
 @dataclass(frozen=True)

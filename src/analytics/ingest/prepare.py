@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
+import pandas as pd
 
 from analytics import config, queries, readers, store, structures
 from analytics.ingest import bulk, compare, layout, model, rules
@@ -159,14 +159,14 @@ def check_table(con: store.Connection, prep: Prepared, walked: layout.Walked, un
     if frame.empty:
         model.add(prep, None, None, None, "read.no_rows", "fix.send_table")
         return
-    rules.dates(con, prep, table, checked, keep, units, today)
+    row_province = rules.provinces(table, checked, keep, units)
+    rules.dates(con, prep, table, checked, keep, row_province, today)
     if prep.errors:
         return
-    district_of = dict(zip(units.communes["commune_code"], units.communes["district_code"]))
-    rules.stated_totals(prep, table, frame, walked.stated, district_of)
+    if walked.stated:
+        rules.stated_totals(prep, table, frame, walked.stated, units.district_of())
     prep.rows = frame
-    unit_ids = np.unique(frame["commune_code"].to_numpy(dtype=object).astype(str))
-    provinces = sorted({units.province_of[c] for c in unit_ids})
+    provinces = sorted(set(pd.unique(row_province)))
     prep.province_code = provinces[0] if len(provinces) == 1 else None
     compare.with_store(con, prep, table.label)
 

@@ -302,17 +302,23 @@ def rows_frame(table: Table, checked: Checked, keep: np.ndarray) -> pd.DataFrame
 # --- the dates of the rows that load ----------------------------------------------------------------------
 
 
-def dates(con: store.Connection, prep: Prepared, table: Table, checked: Checked, keep: np.ndarray, units: Units,
-          today: date) -> None:
+def provinces(table: Table, checked: Checked, keep: np.ndarray, units: Units) -> np.ndarray:
+    """The province of each row that loads (looked up once per unit)."""
+    _, first_unit, unit_at = np.unique(checked.unit_key[keep], return_index=True, return_inverse=True)
+    province_of_unit = np.array([units.province_of[u] for u in table.unit[keep[first_unit]]], dtype=object)
+    return province_of_unit[unit_at]
+
+
+def dates(con: store.Connection, prep: Prepared, table: Table, checked: Checked, keep: np.ndarray,
+          row_province: np.ndarray, today: date) -> None:
     """A date in the future is an error; one before the campaign a warning (a baseline report is legitimate).
-    Said once per date, at its first row (no row when the date is the file's own); ``keep``: the rows that load."""
+    Said once per date, at its first row (no row when the date is the file's own); ``keep``: the rows that load,
+    ``row_province`` their provinces (``provinces``)."""
     column = table.label.get("report_date")
     _, first_day, day_key = np.unique(checked.date_key[keep], return_index=True, return_inverse=True)
     days = checked.dates[keep[first_day]]
     firsts = pd.Series(table.row_no[keep]).groupby(day_key).min()
-    _, first_unit, unit_at = np.unique(checked.unit_key[keep], return_index=True, return_inverse=True)
-    province_of_unit = np.array([units.province_of[u] for u in table.unit[keep[first_unit]]], dtype=object)
-    pairs = pd.DataFrame({"d": day_key, "p": province_of_unit[unit_at]}).drop_duplicates()
+    pairs = pd.DataFrame({"d": day_key, "p": row_province}).drop_duplicates()
     by_day = pairs.groupby("d")["p"].agg(lambda s: sorted(set(s)))
     starts: dict[str, date] = store.campaign_starts(con)
     for k in sorted(firsts.index, key=lambda k: days[k]):
