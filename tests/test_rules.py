@@ -33,7 +33,7 @@ def fake_units(targets: dict[str, int | None] | None = None) -> model.Units:
     targets = {"20335": 1000, "20338": None} if targets is None else targets
     index = SimpleNamespace(label=lambda c: f"Xã {c}")
     communes = pd.DataFrame({"commune_code": codes, "district_code": ["502", "502"]})
-    return model.Units(communes, index, targets, {c: "49" for c in codes})
+    return model.Units(communes, targets, {c: "49" for c in codes}, index=index)
 
 
 def table(rows: list[dict], given: date | None = None, fallback: date | None = None) -> model.Table:

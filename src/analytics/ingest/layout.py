@@ -481,7 +481,7 @@ class Walk:
         prep.columns = {canon: table.header[i] for canon, i in self.cols.items()}
         used = set(self.cols.values()) | set(self.extras.values())
         prep.ignored_columns = [h for i, h in enumerate(table.header) if h and i not in used]
-        self.communes, self.index = units.communes, units.index
+        self.communes, self.index = units.communes, units.unit_index()
         self.district_aliases = store.district_aliases(con)
 
     def match_district(self, name: Any) -> Match:

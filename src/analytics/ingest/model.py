@@ -76,11 +76,22 @@ class Units:
     """The communes a file may name and what the checks need of them (built once per state of the unit list)."""
 
     communes: pd.DataFrame  # store.all_communes, of one structure and province when given
-    index: Any  # units.UnitIndex: matching by code and name; ``label`` names a unit in messages
     targets: dict[str, Any]  # unit id -> planned books (a row without its total takes it)
     province_of: dict[str, str]  # unit id -> province
+    aliases: pd.DataFrame | None = None  # store.aliases: names users matched to a unit before
+    index: Any = None  # units.UnitIndex, built when first needed (``unit_index``)
     _by_ref: tuple[dict[str, str], dict[str, str]] | None = field(default=None, repr=False)
     _district_of: dict[str, Any] | None = field(default=None, repr=False)
+
+    def unit_index(self) -> Any:
+        """Matching by code and name (``units.UnitIndex``; its ``label`` names a unit in messages). Built on
+        first use: a plain file of known codes never needs it, and building it for a national list costs
+        more than checking the file."""
+        if self.index is None:
+            from analytics.units import UnitIndex
+
+            self.index = UnitIndex(self.communes, self.aliases)
+        return self.index
 
     def by_official_code(self) -> tuple[dict[str, str], dict[str, str]]:
         """(official code -> name, official code -> unit id): files write official codes, and a unit's id

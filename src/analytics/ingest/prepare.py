@@ -14,7 +14,6 @@ import pandas as pd
 from analytics import config, queries, readers, store, structures
 from analytics.ingest import bulk, compare, layout, model, rules
 from analytics.ingest.model import EMPTY_ROWS, MAX_PROBLEMS, Prepared, Problem, Units
-from analytics.units import UnitIndex
 
 __all__ = ["check_table", "prepare", "unit_list", "units_of"]
 
@@ -193,9 +192,9 @@ def units_of(con: store.Connection, province: str | None, structure_id: int | No
     if key is not None and key in _UNITS_CACHE:
         return _UNITS_CACHE[key]
     communes = unit_list(con, province, structure_id)
-    built = Units(communes, UnitIndex(communes, store.aliases(con)),
-                  dict(zip(communes["commune_code"], communes["target_books_total"])),
-                  dict(zip(communes["commune_code"], communes["province_code"])))
+    codes = communes["commune_code"].tolist()
+    built = Units(communes, dict(zip(codes, communes["target_books_total"].tolist())),
+                  dict(zip(codes, communes["province_code"].tolist())), store.aliases(con))
     if key is not None:
         if len(_UNITS_CACHE) > 8:
             _UNITS_CACHE.clear()

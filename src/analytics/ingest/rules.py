@@ -269,7 +269,7 @@ def duplicates(prep: Prepared, table: Table, checked: Checked, units: Units) -> 
         first = first_of[key]
         same = all(_same(checked.counts[c][first], checked.counts[c][i]) for c in model.COUNT_COLUMNS
                    if c in checked.counts)
-        model.add(prep, int(table.row_no[i]), column, units.index.label(table.unit[i]),
+        model.add(prep, int(table.row_no[i]), column, units.unit_index().label(table.unit[i]),
                   "check.duplicate_same" if same else "check.duplicate", "fix.remove_duplicate",
                   "warning" if same else "error", first_row=int(table.row_no[first]))
     return passed[~again]
@@ -317,18 +317,21 @@ def dates(con: store.Connection, prep: Prepared, table: Table, checked: Checked,
     column = table.label.get("report_date")
     _, first_day, day_key = np.unique(checked.date_key[keep], return_index=True, return_inverse=True)
     days = checked.dates[keep[first_day]]
-    firsts = pd.Series(table.row_no[keep]).groupby(day_key).min()
+    minima = pd.Series(table.row_no[keep]).groupby(day_key).min()
+    firsts = dict(zip(minima.index.tolist(), minima.tolist()))
     pairs = pd.DataFrame({"d": day_key, "p": row_province}).drop_duplicates()
-    by_day = pairs.groupby("d")["p"].agg(lambda s: sorted(set(s)))
+    by_day: dict[int, set[str]] = {}
+    for k, p in zip(pairs["d"].tolist(), pairs["p"].tolist()):
+        by_day.setdefault(k, set()).add(p)
     starts: dict[str, date] = store.campaign_starts(con)
-    for k in sorted(firsts.index, key=lambda k: days[k]):
+    for k in sorted(firsts, key=lambda k: days[k]):
         d = days[k]
         row = None if prep.date_source != "column" else int(firsts[k])
         if d > today:
             model.add(prep, row, column, model.fmt_date(d), "check.date_future", "fix.date_format",
                       today=model.fmt_date(today))
             continue
-        for p in by_day[k]:
+        for p in sorted(by_day[k]):
             if p not in starts:
                 starts[p] = store.get_campaign(con, p).start
             if d < starts[p]:
