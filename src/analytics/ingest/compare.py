@@ -45,11 +45,13 @@ def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
     file_last = max(prep.rows["report_date"])
     as_of = max(d for d in (last, file_last) if d is not None)
     demo = store.is_demo(con)
-    before = metrics.summary(con, province, as_of)
+    # in books whatever the campaign's measure: a file may give no records, and the preview's figures and
+    # the implausible-jump check are books
+    before = metrics.summary(con, province, as_of, measure="books")
     if demo:  # the demo goes away with this file: there is no real "before"
         before = {key: None for key in before}
     with store.what_if(con, prep.rows):
-        after = metrics.summary(con, province, as_of)
+        after = metrics.summary(con, province, as_of, measure="books")
     return {
         "province": province,
         "as_of": as_of,

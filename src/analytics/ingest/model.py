@@ -42,7 +42,8 @@ OPTIONAL_COUNTS = ("records_digitized", "records_total")
 OVER_TOTAL = (("books_digitized", "books_total", "check.over_total"),
               ("records_digitized", "records_total", "check.records_over_total"))
 # the columns of the rows that load (what ``store.commit_reports`` writes)
-ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]
+ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized",
+               "records_total"]
 MAX_PROBLEMS = 500  # a file wrong on every row reports this many, and says how many more
 OBJECT_ROWS = 200_000  # up to this many rows the loaded rows are Python values (int, str, date, None); a larger
 # table (a backfill) keeps numpy columns (int64, nullable Int64): the same values, a tenth of the memory
