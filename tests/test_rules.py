@@ -176,6 +176,21 @@ def test_a_file_through_prepare_names_every_bad_row(con):
     assert prep.rows.empty
 
 
+@pytest.mark.parametrize("title", [[], ["UBND TỈNH QUẢNG NAM", ""]])  # read by pyarrow, or by readers
+def test_records_to_do_follow_the_books_rules(con, title):
+    header = ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Số sổ đã số hóa", "Tổng số trường hợp",
+              "Số trường hợp đã số hóa"]
+    rows = [["06/03/2025", "20335", "100", "10", "50", "60"], ["06/03/2025", "20338", "100", "10", "-5", "1"],
+            ["06/03/2025", "20341", "100", "10", "70", "71"]]
+    data = ("\n".join(title) + ("\n" if title else "")).encode() + csv_bytes(header, rows)
+    prep = ingest.prepare(con, data, "bao-cao.csv", today=TODAY)
+    first = 2 + len(title)
+    assert [(e.row, e.column, e.problem_key) for e in prep.errors] == [
+        (first, "Số trường hợp đã số hóa", "check.records_over_total"),
+        (first + 1, "Tổng số trường hợp", "value.negative"),
+        (first + 2, "Số trường hợp đã số hóa", "check.records_over_total")]
+
+
 # --- the fast path and the office path give the same problems ------------------------------------------------
 
 CODES = ["20335", "20338", "20341", "0020344"]
