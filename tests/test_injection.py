@@ -195,8 +195,8 @@ def _dynamic_sql(node: ast.AST) -> bool:
 
 
 # Reviewed exceptions (file, function): SQL that cannot take parameters, built only from a checked value.
-# store._limit_memory: ``SET memory_limit`` from an environment variable matched against ^\d+(\.\d+)?(KB|MB|GB)$.
-ALLOWED = {("store.py", "_limit_memory")}
+# store.database._limit_memory: ``SET memory_limit`` from an environment variable matched against ^\d+(\.\d+)?(KB|MB|GB)$.
+ALLOWED = {("database.py", "_limit_memory")}
 
 
 def _functions(tree: ast.AST):
