@@ -1,11 +1,14 @@
 """Entry point and router: page config, the shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
 
 st.set_page_config(page_title=ui.tr("app.title"), page_icon=":material/menu_book:", layout="wide",
                    initial_sidebar_state="auto")
+st.html(Path(__file__).resolve().parent / "assets" / "layout.css")  # phone and laptop layout (no data in it)
 
 ui.ensure_demo_on_first_start()
 user = ui.sign_in_state()  # who is signed in; pages that write check the role again

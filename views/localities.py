@@ -41,7 +41,13 @@ def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
     table = present.league_table(shown, lang, level, average, v.amber)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
-    ui.table(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
+    # on a phone only the first columns fit: the name, completion and gap first, the rest after
+    h = present.league_headers(lang, level)
+    first = [h["name"], h["completion"], h["gap"]]
+    order = first + [c for c in table.columns if c not in first]
+    config = column_config(level)
+    config[h["name"]] = st.column_config.TextColumn(h["name"], pinned=True)
+    ui.table(table, hide_index=True, column_config=config, column_order=order, key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 

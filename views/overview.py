@@ -14,19 +14,28 @@ st.title(ui.tr("overview.title"))
 ui.demo_banner(state)
 if st.session_state.pop("demo_just_loaded", False):
     st.info(ui.tr("app.demo_loaded"))
-ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
-ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
-
 v = ui.view(state.path, state.version, state.province, state.as_of)
 o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)
 s = ui.summary(state.path, state.version, state.province, state.as_of)
+k = present.overview_kpis(o, lang)
+# a phone stacks the eight cards one under another, so its first screen would show only the completion:
+# the figures a leader looks for first, in a few lines (the stylesheet hides this on wider screens)
+with st.container(key="phone_summary"):
+    st.markdown("  \n".join([
+        ui.tr("phone.as_of", date=fmt_date(state.as_of)) + " · " + ui.tr("phone.completion", value=k["completion"]),
+        ui.tr("phone.days_left", value=k["days_left"], working=k["working_days"]),
+        ui.tr("phone.pace", needed=k["required_value"], recent=k["recent_value"])
+        + (f" ({k['pace_note']})" if k["pace_note"] else ""),
+        ui.tr("phone.projected", value=k["projected"], note=k["projected_note"]),
+    ]))
+ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
+ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o.get("own_deadline"):
     st.caption(ui.tr("kpi.own_deadline", date=fmt_date(o["deadline"])))
 if o["units_reporting"] == 0:
     st.info(ui.tr("app.no_data"))
-k = present.overview_kpis(o, lang)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.tr("kpi.completion"), k["completion"], delta=k["change"], help=ui.tr("kpi.completion_help"),

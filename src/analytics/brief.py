@@ -249,7 +249,7 @@ def figure(data: BriefData, lang: str = "vi", kind: str = "png", made_at: dateti
     if not data.districts.empty:
         ranking = charts.district_ranking(data.districts, v, lang)
         _move(fig, ranking, "2", "legend2", page.font)
-        pad = max(90, int(page.font * 0.62 * max(len(str(d)) for d in data.districts["district"])))
+        pad = max(90, int(page.font * 0.62 * (max(len(str(d)) for d in data.districts["district"]) + 8)))  # the name and its value
         x0, x1 = page.districts_box[:2]  # a very long name may not push the bars off the page
         pad = min(pad, int((x1 - x0) * (page.width - 2 * page.side) / 2))
         _axes(fig, page, ranking, "2", page.districts_box, pad, t("overview.by_district", lang), "legend2")

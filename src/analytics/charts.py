@@ -123,16 +123,22 @@ def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: 
             y=part["district"], x=part["completion_pct"].fillna(0), orientation="h",
             name=status_label(status, lang, v.amber),
             marker={"color": STATUS_COLORS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
-            text=[fmt_pct(x, lang) for x in part["completion_pct"]], textposition="auto",
-            customdata=[[fmt_pct(p, lang)] for p in part["planned_pct"]],
-            hovertemplate="%{y}: %{text}<br>" + t("chart.planned", lang) + ": %{customdata[0]}<extra></extra>",
+            customdata=[[fmt_pct(x, lang), fmt_pct(p, lang)] for x, p in zip(part["completion_pct"],
+                                                                              part["planned_pct"])],
+            hovertemplate="%{y}: %{customdata[0]}<br>" + t("chart.planned", lang)
+            + ": %{customdata[1]}<extra></extra>",
         ))
     fig.add_trace(go.Scatter(
         y=df["district"], x=df["planned_pct"], mode="markers", name=t("chart.planned_marker", lang),
         marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
         hovertemplate="%{y}: %{x:.1f} %<extra>" + t("chart.planned", lang) + "</extra>",
     ))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(df["district"]), title=None)
+    # each value next to its name, not on the bar: a label printed over the hatching (or shrunk to fit a
+    # short bar) cannot be read on a phone or in the brief; the bars keep the names as their y values,
+    # so a click still says which district it was
+    names = list(df["district"])
+    fig.update_yaxes(categoryorder="array", categoryarray=names, title=None, tickvals=names,
+                     ticktext=[f"{n}  <b>{fmt_pct(x, lang)}</b>" for n, x in zip(names, df["completion_pct"])])
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", title=t("chart.completion_axis", lang))
     fig.update_layout(barmode="overlay", height=max(360, 28 * len(df) + 140))
     return _layout(fig, title or t("overview.by_district", lang), lang, v)

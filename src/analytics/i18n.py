@@ -1108,6 +1108,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "under.worst": ("Các xã chậm nhất (như trong báo cáo nhanh; {count} xã bị nêu tên)",
                     "The communes furthest behind (as in the daily brief; {count} flagged)"),
 
+    # phone and laptop layout: the compact summary a phone shows first, URL-bound views
+    "phone.as_of": ("Số liệu đến **{date}**", "Figures as of **{date}**"),
+    "phone.completion": ("Hoàn thành **{value}**", "Completion **{value}**"),
+    "phone.days_left": ("Còn **{value}** ({working})", "**{value}** left ({working})"),
+    "phone.pace": ("Cần **{needed}** sổ/ngày · 7 ngày qua **{recent}** sổ/ngày",
+                   "Needed **{needed}** books/day · last 7 days **{recent}** books/day"),
+    "phone.projected": ("Dự kiến hoàn thành **{value}** ({note})", "Projected finish **{value}** ({note})"),
+    "loc.tab": ("Xem", "View"),
 }
 
 
