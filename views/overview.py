@@ -1,5 +1,6 @@
 """Tổng quan: where the province (or the chosen district) stands, the countdown and pace, the charts."""
 
+import dataclasses
 from datetime import date
 
 import streamlit as st
@@ -7,6 +8,7 @@ import streamlit as st
 import ui
 from analytics import charts, metrics, present
 from analytics.i18n import fmt_date
+from analytics.units import display_code
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
@@ -67,4 +69,12 @@ ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name
 ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")
 districts = metrics.districts_frame(s)
 if not districts.empty:
-    ui.plot(charts.district_ranking(districts, v, lang), key="districts", name="xep-hang-huyen")
+    # every district of the province, the chosen one marked: the image names the province, not the district
+    event = ui.plot(charts.district_ranking(districts, v, lang, marked=state.district), key="districts",
+                    name="xep-hang-huyen", on_select="rerun", place=ui.image_meta(dataclasses.replace(state, district=None)).place)
+    st.caption(ui.tr("loc.click_district"))
+    by_name = dict(zip(districts["district"], districts["district_code"]))
+    clicked = [by_name[n] for n in ui.selected_labels(event) if n in by_name]
+    if clicked:  # a bar opens that district's communes on Địa bàn, the furthest behind first
+        st.switch_page("views/localities.py", query_params={**st.query_params.to_dict(), "tab": "huyen",
+                                                            "drill": display_code(clicked[0])})

@@ -108,7 +108,8 @@ def _kpis(data: BriefData, lang: str) -> list[tuple[str, str, str]]:
         (t("kpi.required", lang), k["required"], ""),
         (t("kpi.recent", lang), k["recent"], ""),
         (t("kpi.projected", lang), k["projected"], k["projected_note"]),
-        (t("kpi.reporting", lang), k["reporting"], ""),
+        # the brief is read after its day too: it names the day, never "today"
+        (t("kpi.reporting_on", lang, date=fmt_date(data.view.as_of)), k["reporting"], ""),
         (t("kpi.behind", lang), k["behind"], t("kpi.not_reporting", lang) + ": " + k["not_reporting"]),
         (t("kpi.completed", lang), k["completed"], ""),
     ]

@@ -1115,7 +1115,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "phone.pace": ("Cần **{needed}** sổ/ngày · 7 ngày qua **{recent}** sổ/ngày",
                    "Needed **{needed}** books/day · last 7 days **{recent}** books/day"),
     "phone.projected": ("Dự kiến hoàn thành **{value}** ({note})", "Projected finish **{value}** ({note})"),
-    "loc.tab": ("Xem", "View"),
+    "phone.as_of_span": ("Có số liệu từ {low} đến {high}. Gõ ngày/tháng/năm rồi bấm ra ngoài ô (hoặc chọn trên lịch).",
+                         "Figures from {low} to {high}. Type day/month/year, then click outside the field (or pick on the calendar)."),
+    "phone.as_of_typed_outside": ("Ngày {asked} nằm ngoài khoảng có số liệu ({low} – {high}): đang hiển thị ngày {shown}.",
+                                  "{asked} is outside the span of the data ({low} – {high}): showing {shown}."),
 }
 
 

@@ -1,0 +1,65 @@
+"""The view in the URL: each control mirrored in the query string, so a pasted link opens the same view
+and the browser's Back and Forward step through the views.
+
+Streamlit pushes a history entry when the app writes ``st.query_params`` and, on Back/Forward, reruns the
+app with the URL of that entry while the controls keep their values. So every control remembers the value
+it last wrote to the URL: when the URL holds another one, the browser (or a link) moved it, and the URL
+wins over the control; otherwise the control owns its value and the URL follows it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+SEEN = "_url_seen"  # session state: {query parameter: the value this session last wrote or read}
+
+
+PAGE = "_url_page"  # session state: the page of the previous run
+MENU = "_url_menu"  # session state: this run follows a click in the page menu
+
+
+def begin_run() -> None:
+    """Once per run, before any control: tell a click in the page menu from Back/Forward. Streamlit drops
+    the query string when the menu opens another page; then the controls keep their values and write them
+    to the URL again (Back to a page keeps the query string of its history entry)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    page = getattr(ctx, "page_script_hash", None)
+    seen = st.session_state.get(SEEN) or {}
+    other_page = PAGE in st.session_state and st.session_state[PAGE] != page
+    st.session_state[MENU] = other_page and not any(st.query_params.get(n) for n in seen)
+    st.session_state[PAGE] = page
+
+
+def moved(name: str) -> bool:
+    """Whether the URL's ``name`` differs from what the app last wrote there (Back/Forward, a link)."""
+    seen = st.session_state.get(SEEN)
+    if seen is None or name not in seen or st.session_state.get(MENU):
+        return False
+    return st.query_params.get(name) != seen[name]
+
+
+def write(name: str, value: str | None, default: str | None) -> None:
+    """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change
+    (each write is one step of the browser's Back button)."""
+    if value is None or value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+        value = None
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
+    st.session_state.setdefault(SEEN, {})[name] = value
+
+
+def follow(key: str, name: str, from_url: Any) -> None:
+    """Before drawing the control ``key``: take ``from_url`` (its value read from the URL's ``name``) when the
+    session has not set it yet or when the browser moved the URL."""
+    if key not in st.session_state or moved(name):
+        st.session_state[key] = from_url
+
+
+def get(name: str) -> str | None:
+    return st.query_params.get(name)
