@@ -381,7 +381,7 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
 
 def _sync_url(name: str, value: str | None, default: str | None) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
-    urlstate.write(name, value, default)
+    urlstate.mirror(name, value, default)
 
 
 def ensure_demo_on_first_start() -> None:
@@ -618,6 +618,10 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     if place is not None:  # a chart of another area than the sidebar's (the whole country)
         meta = dataclasses.replace(meta, place=place)
     shown = images.annotate(fig, meta)
+    # on a phone the chart's own title would be cut at the screen's edge: the stylesheet hides it there and
+    # shows this text, which wraps, in its place (and hides this on wider screens)
+    with st.container(key=f"phone_title_{key}"):
+        st.markdown(f"**{md(meta.title or images.figure_title(fig))}**  \n{md(images.subtitle_text(meta))}")
     event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
                             on_select=on_select, selection_mode="points")
     if not download:

@@ -42,7 +42,7 @@ def moved(name: str) -> bool:
     return st.query_params.get(name) != seen[name]
 
 
-def write(name: str, value: str | None, default: str | None) -> None:
+def mirror(name: str, value: str | None, default: str | None) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change
     (each write is one step of the browser's Back button)."""
     if value is None or value == default:

@@ -89,7 +89,7 @@ def open_commune(code: str, district: str | None) -> None:
 
 
 tab_d, tab_c, tab_tree, tab_heat = st.tabs(list(labels.values()), key="loc_tab", on_change="rerun")
-urlstate.write("tab", slug_of.get(st.session_state.get("loc_tab"), "huyen"), "huyen")
+urlstate.mirror("tab", slug_of.get(st.session_state.get("loc_tab"), "huyen"), "huyen")
 
 if tab_d.open:  # only the open tab is computed and drawn
     with tab_d:
@@ -115,7 +115,7 @@ if tab_d.open:  # only the open tab is computed and drawn
                 league(ui.commune_league(state.path, state.version, state.province, state.as_of, drill, state.measure),
                        "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill),
                        "dd", f"xep-hang-xa-{drill}", on_pick=lambda code, d=drill: open_commune(code, d))
-            urlstate.write("drill", display_code(drill) if drill else None, None)
+            urlstate.mirror("drill", display_code(drill) if drill else None, None)
 
 if tab_c.open:
     with tab_c:
@@ -124,7 +124,7 @@ if tab_c.open:
         chosen = st.selectbox(ui.tr("loc.drill_district"), codes,
                               format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
                               key="loc_district")
-        urlstate.write("communes_of", display_code(chosen) if chosen else None, None)
+        urlstate.mirror("communes_of", display_code(chosen) if chosen else None, None)
         district = chosen or None
         communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
         average = ui.overview(state.path, state.version, state.province, state.as_of, district)
@@ -140,7 +140,7 @@ if tab_c.open:
         picked = st.selectbox(ui.tr("loc.pick_commune"), [""] + commune_codes,
                               format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),
                               key="loc_commune")
-        urlstate.write("commune", picked or None, None)
+        urlstate.mirror("commune", picked or None, None)
         if picked:
             detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)
             row = detail["status"]
