@@ -18,6 +18,7 @@ SEEN = "_url_seen"  # session state: {query parameter: the value this session la
 
 PAGE = "_url_page"  # session state: the page of the previous run
 MENU = "_url_menu"  # session state: this run follows a click in the page menu
+PENDING = "_url_pending"  # session state: the values this run mirrors, written by ``flush``
 
 
 def begin_run() -> None:
@@ -32,6 +33,7 @@ def begin_run() -> None:
     other_page = PAGE in st.session_state and st.session_state[PAGE] != page
     st.session_state[MENU] = other_page and not any(st.query_params.get(n) for n in seen)
     st.session_state[PAGE] = page
+    st.session_state.pop(PENDING, None)  # a run cut short (st.rerun) wrote nothing
 
 
 def moved(name: str) -> bool:
@@ -43,15 +45,33 @@ def moved(name: str) -> bool:
 
 
 def mirror(name: str, value: str | None, default: str | None) -> None:
-    """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change
-    (each write is one step of the browser's Back button)."""
-    if value is None or value == default:
-        if name in st.query_params:
-            del st.query_params[name]
-        value = None
-    elif st.query_params.get(name) != value:
-        st.query_params[name] = value
-    st.session_state.setdefault(SEEN, {})[name] = value
+    """Mirror a control in the URL (a default value leaves the URL clean), at the end of the run: Streamlit
+    pushes a history entry for each write, and one change of view must be one step of the Back button."""
+    value = None if value is None or value == default else value
+    if st.session_state.get(MENU):
+        # the menu's page change dropped the query string: put it back at once, while Streamlit still takes
+        # the writes as part of that change (after the run they would be a history entry of their own)
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
+        st.session_state.setdefault(SEEN, {})[name] = value
+        return
+    st.session_state.setdefault(PENDING, {})[name] = value
+
+
+def flush() -> None:
+    """Write the run's mirrored controls to the URL in one go (``app.py`` calls it after the page ran)."""
+    pending = st.session_state.pop(PENDING, None)
+    if not pending:
+        return
+    current = st.query_params.to_dict()
+    wanted = {k: v for k, v in current.items() if k not in pending}
+    wanted.update({k: v for k, v in pending.items() if v is not None})
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+    st.session_state.setdefault(SEEN, {}).update(pending)
 
 
 def follow(key: str, name: str, from_url: Any) -> None:

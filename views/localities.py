@@ -46,9 +46,11 @@ def league(df, level: str, average: dict, key: str, file_stem: str, on_pick=None
     if level == "commune" and how == "all":  # the commune furthest behind plan first, not the alphabet
         shown = shown.sort_values(["gap_pct", "commune"], ascending=[False, True], na_position="first")
     table = present.league_table(shown, lang, level, average, v.amber)
+    h = present.league_headers(lang, level)
+    for col in (h["pace"], h["needed"]):  # books a day: whole books, as on the cards (4.921, not 4.921,3)
+        table[col] = table[col].round(0)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
     # on a phone only the first columns fit: the name, completion and gap first, the rest after
-    h = present.league_headers(lang, level)
     first = [h["name"], h["completion"], h["gap"]]
     order = first + [c for c in table.columns if c not in first]
     config = column_config(level)
@@ -75,17 +77,22 @@ codes = [""] + list(options["district_code"])
 names = dict(zip(options["district_code"], options["district"]))
 by_ref = {display_code(c): c for c in codes if c}
 urlstate.follow("loc_drill", "drill", by_ref.get(urlstate.get("drill") or ""))
-urlstate.follow("loc_district", "communes_of", by_ref.get(urlstate.get("communes_of") or "", state.district or ""))
+asked = urlstate.get("communes_of")  # absent: the sidebar's district; empty: the whole province
+urlstate.follow("loc_district", "communes_of", state.district or "" if asked is None else by_ref.get(asked, ""))
 urlstate.follow("loc_commune", "commune", urlstate.get("commune") or "")
 
 
 def open_commune(code: str, district: str | None) -> None:
     """A row of a commune table: that commune's detail, in the communes tab (one click)."""
-    if st.session_state.get("loc_commune") != code:
-        st.session_state["loc_commune"] = code
-        st.session_state["loc_district"] = district or ""
-        st.session_state["loc_tab"] = labels["xa"]
+    if st.session_state.get("loc_commune") != code or st.session_state.get("loc_tab") != labels["xa"]:
+        # the tab is drawn already in this run: its new value is set at the top of the next one
+        st.session_state["loc_open"] = (code, district or "")
         st.rerun()
+
+
+if "loc_open" in st.session_state:  # a commune row clicked in the previous run
+    st.session_state["loc_commune"], st.session_state["loc_district"] = st.session_state.pop("loc_open")
+    st.session_state["loc_tab"] = labels["xa"]
 
 
 tab_d, tab_c, tab_tree, tab_heat = st.tabs(list(labels.values()), key="loc_tab", on_change="rerun")
@@ -124,7 +131,7 @@ if tab_c.open:
         chosen = st.selectbox(ui.tr("loc.drill_district"), codes,
                               format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
                               key="loc_district")
-        urlstate.mirror("communes_of", display_code(chosen) if chosen else None, None)
+        urlstate.mirror("communes_of", display_code(chosen) if chosen else "", display_code(state.district or ""))
         district = chosen or None
         communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
         average = ui.overview(state.path, state.version, state.province, state.as_of, district)
