@@ -18,6 +18,7 @@ SEEN = "_url_seen"  # session state: {query parameter: the value this session la
 
 PAGE = "_url_page"  # session state: the page of the previous run
 MENU = "_url_menu"  # session state: this run follows a click in the page menu
+BLANK = "_url_blank"  # session state: the page whose history holds an entry the menu left without a query
 PENDING = "_url_pending"  # session state: the values this run mirrors, written by ``flush``
 
 
@@ -31,7 +32,14 @@ def begin_run() -> None:
     page = getattr(ctx, "page_script_hash", None)
     seen = st.session_state.get(SEEN) or {}
     other_page = PAGE in st.session_state and st.session_state[PAGE] != page
-    st.session_state[MENU] = other_page and not any(st.query_params.get(n) for n in seen)
+    blank = not any(st.query_params.get(n) for n in seen)
+    if other_page and blank:
+        st.session_state[BLANK] = page
+    # Back onto the entry the menu's page change left without a query string: the view stays (this press
+    # of Back only puts the query string back; the next one leaves the page)
+    back_to_blank = (blank and not other_page and st.session_state.get(BLANK) == page
+                     and any(v is not None for v in seen.values()))
+    st.session_state[MENU] = (other_page and blank) or back_to_blank
     st.session_state[PAGE] = page
     st.session_state.pop(PENDING, None)  # a run cut short (st.rerun) wrote nothing
 
@@ -47,18 +55,7 @@ def moved(name: str) -> bool:
 def mirror(name: str, value: str | None, default: str | None) -> None:
     """Mirror a control in the URL (a default value leaves the URL clean), at the end of the run: Streamlit
     pushes a history entry for each write, and one change of view must be one step of the Back button."""
-    value = None if value is None or value == default else value
-    if st.session_state.get(MENU):
-        # the menu's page change dropped the query string: put it back at once, while Streamlit still takes
-        # the writes as part of that change (after the run they would be a history entry of their own)
-        if value is None:
-            if name in st.query_params:
-                del st.query_params[name]
-        elif st.query_params.get(name) != value:
-            st.query_params[name] = value
-        st.session_state.setdefault(SEEN, {})[name] = value
-        return
-    st.session_state.setdefault(PENDING, {})[name] = value
+    st.session_state.setdefault(PENDING, {})[name] = None if value is None or value == default else value
 
 
 def flush() -> None:
