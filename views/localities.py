@@ -12,13 +12,13 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("loc.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+v = ui.view(state.path, state.version, state.province, state.as_of, measure=state.measure)
+s = ui.summary(state.path, state.version, state.province, state.as_of, measure=state.measure)
 FILTERS = ["all", "top", "bottom", "below_average", "behind_plan", "not_reporting"]
 
 
 def column_config(level: str) -> dict:
-    h = present.league_headers(lang, level)
+    h = present.league_headers(lang, level, state.measure)
     return {
         h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                          format=ui.num_format("%.1f %%"), width="medium"),
@@ -45,8 +45,8 @@ def league(df, level: str, average: dict, key: str, file_stem: str, on_pick=None
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
     if level == "commune" and how == "all":  # the commune furthest behind plan first, not the alphabet
         shown = shown.sort_values(["gap_pct", "commune"], ascending=[False, True], na_position="first")
-    table = present.league_table(shown, lang, level, average, v.amber)
-    h = present.league_headers(lang, level)
+    table = present.league_table(shown, lang, level, average, v.amber, state.measure)
+    h = present.league_headers(lang, level, state.measure)
     for col in (h["pace"], h["needed"]):  # books a day: whole books, as on the cards (4.921, not 4.921,3)
         table[col] = table[col].round(0)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
@@ -120,7 +120,7 @@ if tab_d.open:  # only the open tab is computed and drawn
                     st.session_state["loc_drill"] = None
                     st.rerun()
                 league(ui.commune_league(state.path, state.version, state.province, state.as_of, drill, state.measure),
-                       "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill),
+                       "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill, measure=state.measure),
                        "dd", f"xep-hang-xa-{drill}", on_pick=lambda code, d=drill: open_commune(code, d))
             urlstate.mirror("drill", display_code(drill) if drill else None, None)
 
@@ -134,7 +134,8 @@ if tab_c.open:
         urlstate.mirror("communes_of", display_code(chosen) if chosen else "", display_code(state.district or ""))
         district = chosen or None
         communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
-        average = ui.overview(state.path, state.version, state.province, state.as_of, district)
+        average = ui.overview(state.path, state.version, state.province, state.as_of, district,
+                              measure=state.measure)
         league(communes, "commune", average, "cl", "xep-hang-xa", on_pick=lambda code: open_commune(code, district))
 
         st.subheader(ui.tr("loc.commune_detail"))
@@ -149,7 +150,8 @@ if tab_c.open:
                               key="loc_commune")
         urlstate.mirror("commune", picked or None, None)
         if picked:
-            detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)
+            detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked,
+                                       measure=state.measure)
             row = detail["status"]
             m1, m2, m3, m4 = st.columns(4)
             m1.metric(ui.tr("kpi.completion"), fmt_pct(row["completion_pct"], lang), border=True)
@@ -170,7 +172,7 @@ if tab_c.open:
 
 if tab_tree.open:
     with tab_tree:
-        frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of)
+        frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of, measure=state.measure)
         ui.plot(charts.treemap(frame, v, s["province_name"], lang), key="loc_treemap", name="ban-do-cay")
         st.caption(ui.tr("loc.treemap_help"))
 
@@ -178,17 +180,18 @@ if tab_heat.open:
     with tab_heat:
         days = st.selectbox(ui.tr("loc.heat_days"), [14, 21, 28], key="loc_heat_days")
         heat_district = state.district
-        daily = ui.commune_daily(state.path, state.version, state.province, state.as_of, int(days), heat_district)
-        labels = ui.communes(state.path, state.version)
-        ui.plot(charts.heatmap(daily, labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
+        daily = ui.commune_daily(state.path, state.version, state.province, state.as_of, int(days), heat_district,
+                                 measure=state.measure)
+        commune_labels = ui.communes(state.path, state.version)
+        ui.plot(charts.heatmap(daily, commune_labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
         st.caption(ui.tr("loc.heatmap_help"))
 
 st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
 st.caption(ui.tr("weekly.intro"))
-weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
+weeks = ui.weekly(state.path, state.version, state.province, state.as_of, measure=state.measure)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:
-    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
-    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
+    ui.table(closing.weekly_table(weeks, lang, state.measure), hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang, state.measure),
                        file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")
