@@ -120,8 +120,9 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
     right = margin.r if margin.r is not None else 10
     if not out.layout.showlegend and len(out.data) > 1:
         out.update_layout(showlegend=True)
-    entries = sum(1 for tr in out.data if tr.showlegend is not False and tr.name) if out.layout.showlegend \
-        is not False else 0
+    # traces in the legend (a treemap or a map has no showlegend of its own)
+    entries = 0 if out.layout.showlegend is False else sum(
+        1 for tr in out.data if getattr(tr, "showlegend", None) is not False and getattr(tr, "name", None))
     rows = max(entries, 1)
     total = h + TOP + FOOTER + LEGEND_ROW * (rows - 1)
     bottom = max(margin.b if margin.b is not None else 10, 10) + FOOTER + 48 + LEGEND_ROW * rows
