@@ -14,9 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from analytics import config, demo, ingest, metrics, queries, store
+from analytics import config, metrics, queries, store
 from analytics.errors import HotichError, IngestRejected, InvalidArgument
 from analytics.i18n import t
 from analytics.units import display_code
@@ -34,6 +32,11 @@ def _operator() -> str:
     from analytics import auth
 
     return auth.operator().name
+
+
+def _iso_day(value: Any) -> str:
+    """A stored date (a date, or a timestamp from a frame) as YYYY-MM-DD."""
+    return (value.date() if hasattr(value, "date") and callable(value.date) else value).isoformat()
 
 
 def _dump(obj: Any) -> str:
@@ -62,6 +65,9 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
             status = 2
             continue
         try:
+            # the readers (Excel, ODS, fuzzy names): loaded only for an import
+            from analytics import ingest
+
             result = ingest.ingest_file(con, data, path.name, report_date=args.date, province=args.province,
                                         sheet=args.sheet, strict=args.strict, user=args.user, source="cli",
                                         size=size)
@@ -174,7 +180,7 @@ def cmd_campaign(con: store.Connection, args: argparse.Namespace) -> int:
     print(_dump({"province": display_code(c.province_code), "name": c.name, "start": c.start.isoformat(),
                  "deadline": c.deadline.isoformat(), "default_measure": store.default_measure(con, province),
                  "unit_deadlines": [{"level": r["level"], "code": display_code(r["unit_code"]), "name": r["name"],
-                                     "deadline": pd.Timestamp(r["deadline"]).date().isoformat()}
+                                     "deadline": _iso_day(r["deadline"])}
                                     for r in units.to_dict("records")]}))
     return 0
 
@@ -190,6 +196,8 @@ def _unit_of(con: store.Connection, province: str, text: str) -> tuple[str, str]
 
 
 def cmd_demo(con: store.Connection, args: argparse.Namespace) -> int:
+    from analytics import demo
+
     result = demo.load_demo(con, args.province)
     if args.json:
         print(_dump(result))
@@ -282,6 +290,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Move a DuckDB file into PostgreSQL; the same summary is printed of both sides (exit 1 if they differ)."""
+    from analytics.store import migrate
+
+    result = migrate.move(getattr(args, "from"), args.to)
+    print(_dump(result))
+    return 0 if result["same"] else 1
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from analytics import auth
 
@@ -368,7 +385,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # commands that open the database themselves (a backup/restore must not sit inside another session)
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore,
-                                                               "brief": cmd_brief, "report": cmd_report}
+                                                               "brief": cmd_brief, "report": cmd_report,
+                                                               "migrate": cmd_migrate}
 
 
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
@@ -446,6 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="unlock: lift the sign-in waits of every account and client")
     p = sub.add_parser("backup", parents=[common], help="consistent copy of the database into a folder")
     p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("migrate", parents=[common], help="move a DuckDB database file into PostgreSQL")
+    p.add_argument("--from", required=True, metavar="FILE.duckdb", help="the DuckDB database file to move")
+    p.add_argument("--to", required=True, metavar="postgresql://…", help="the PostgreSQL database (content replaced)")
     p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")
     p.add_argument("--from", required=True, metavar="DIR_OR_FILE", help="a backup file, or a folder (newest)")
     p = sub.add_parser("brief", parents=[common, reading],

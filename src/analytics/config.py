@@ -19,11 +19,20 @@ DEFAULT_JUMP_PCT = 20  # Upload page: a daily increase above this % of a commune
 MAX_UPLOAD_BYTES = int(os.environ.get("HOTICH_MAX_UPLOAD_MB", "20")) * 1024 * 1024
 
 
+def _place(value: str | os.PathLike[str]) -> Path:
+    text = str(value)
+    if text.startswith(("postgresql://", "postgres://")):
+        return text  # type: ignore[return-value]  # a URL, not a file
+    return Path(value)
+
+
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The database file: the explicit override, else ``HOTICH_DB``, else ``data/hotich.duckdb``."""
+    """The database file: the explicit override, else ``HOTICH_DB``, else ``data/hotich.duckdb``.
+
+    A ``postgresql://`` URL is returned as it is (a str: a Path would fold its ``//``); the store routes it."""
     if override:
-        return Path(override)
+        return _place(override)
     env = os.environ.get("HOTICH_DB")
     if env:
-        return Path(env)
+        return _place(env)
     return DATA_DIR / "hotich.duckdb"

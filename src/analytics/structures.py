@@ -20,11 +20,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from analytics import queries, rollup, store
+from analytics import lazy, queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.units import display_code
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 SHIPPED_ORDER = ("2024", "2025-01", "2025-07")
 MAX_DEPTH = rollup.MAX_DEPTH
@@ -211,7 +211,7 @@ def add_version(con: store.Connection, rows: list[dict[str, Any]], effective_fro
     continue those of the list in force the day before (by the mapping, else by the same code)."""
     if not rows:
         raise InvalidArgument("units.empty", file=file_name or "")
-    with store.transaction(con):
+    with store.transaction(con) as con:
         previous = in_force(con, effective_from - timedelta(days=1))
         key = effective_from.isoformat()
         sid = ensure_structure(con, key, effective_from, f"Danh mục từ {effective_from:%d/%m/%Y}",
@@ -235,7 +235,7 @@ def load_shipped(con: store.Connection, keys: tuple[str, ...] = SHIPPED_ORDER) -
     from analytics import gazetteer
 
     out: dict[str, Any] = {"structures": {}, "links": {}}
-    with store.transaction(con):
+    with store.transaction(con) as con:
         loaded: list[tuple[str, int]] = []
         for key in keys:
             meta = gazetteer.structure(key)
