@@ -102,6 +102,8 @@ def test_reporting_card_names_the_day_and_the_district_is_marked(page, app_url, 
     assert any(f"Xã báo cáo ngày {fmt_date(EARLIER)}" in x for x in labels), labels
     assert not any("hôm nay" in x for x in labels), labels
     ranking = page.locator('[data-testid="stPlotlyChart"]').nth(2)
+    ranking.scroll_into_view_if_needed()
+    ranking.locator("g.ytick text").first.wait_for()
     ticks = ranking.locator("g.ytick text").all_text_contents()
     assert any(t.startswith("▶") and d["district"] in t for t in ticks), ticks
     subtitle = " ".join(ranking.locator("g.annotation").all_text_contents())
