@@ -142,6 +142,7 @@ def markdown(doc: dict[str, Any]) -> str:
                       "| target | measured | goal | |", "|---|---|---|---|"]
             lines += [f"| {a} | {b} | {c} | {ok(d)} |" for a, b, c, d in rows]
             lines.append("")
+    lines += browser_section(doc)
     for name, s in doc["scales"].items():
         lines += [f"## {s['title']}", "",
                   f"{s['communes']:,} communes, {s['report_rows']:,} report rows in force; database "
@@ -224,3 +225,34 @@ def analytics_table(a: dict[str, Any], how: str) -> list[str]:
                   f"{ms(c.get('country'))} ms warm, {ms(c.get('new_day:country'))} ms for a new day; `national.map_frame` "
                   f"{ms(c.get('country_map'))} ms.", ""]
     return lines
+
+
+BROWSER_ROWS = (("as-of date change (typed, field left → last chart drawn)", "date_change", "browser_interaction_s"),
+                ("district change (picked → last chart drawn)", "district_change", "browser_interaction_s"),
+                ("Overview → Localities (menu click → last chart drawn)", "overview_to_localities",
+                 "browser_interaction_s"),
+                ("a fresh session's first complete page", "first_page", "browser_first_page_s"))
+
+
+def browser_section(doc: dict[str, Any]) -> list[str]:
+    """The browser timings (bench/browser.py) as a targets table."""
+    b = doc.get("browser")
+    if not b:
+        return []
+    t = doc["targets"]
+    lines = ["## Targets in the browser: the demo (Quảng Nam, 241 communes) in Chromium", "",
+             "Playwright drives Debian's Chromium against `streamlit run app.py`; each figure is the median "
+             "over the runs (fastest–slowest in brackets), from the change to the last chart drawn. "
+             f"1-minute load average at the end: {b.get('load_average', '?')}.", "",
+             "| target | measured | goal | |", "|---|---|---|---|"]
+    for label, key, goal in BROWSER_ROWS:
+        m = b.get(key)
+        if not m:
+            continue
+        limit = t.get(goal, 0.8 if goal == "browser_interaction_s" else 2.0)
+        lines.append(f"| {label} | {sec(m)} s | ≤ {limit} s | {ok(m['median'] <= limit)} |")
+    if "first_ever_s" in b:
+        lines.append(f"| (not a target) the server process's very first page | {b['first_ever_s']:.2f} s | | |")
+    if b.get("error"):
+        lines += ["", f"Not finished: {b['error']}"]
+    return lines + [""]

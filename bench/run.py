@@ -37,6 +37,7 @@ TARGETS = {
     "query_ms": 50.0, "query_ms_province": 20.0, "query_vs_pandas": 10.0, "page_warm_s": 0.3, "page_cold_s": 1.0,
     "cli_summary_s": 0.5,
     "ingest_csv_s": 0.5, "ingest_xlsx_s": 2.0, "ingest_vs_rows": 20.0, "backfill_s": 30.0, "rss_mb": 600.0,
+    "browser_interaction_s": 0.8, "browser_first_page_s": 2.0,
 }
 
 
@@ -459,8 +460,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip-backfill", action="store_true")
     p.add_argument("--skip-cli", action="store_true")
     p.add_argument("--skip-pages", action="store_true")
+    p.add_argument("--browser", action="store_true",
+                   help="also time the dashboard in Chromium on the demo (Playwright; bench/browser.py)")
+    p.add_argument("--browser-only", action="store_true",
+                   help="only the browser timings (with --update, the other figures of results.json are kept)")
     args = p.parse_args(argv)
-    names = ["quick"] if args.quick else (args.scale or DEFAULT_SCALES)
+    names = [] if args.browser_only else (["quick"] if args.quick else (args.scale or DEFAULT_SCALES))
     results_dir = Path(args.results) if args.results else (Path(args.out) / "quick" if args.quick else RESULTS)
     started = time.perf_counter()
     doc: dict[str, Any] = {
@@ -474,6 +479,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.repeats:
             scale.repeats = args.repeats
         doc["scales"][name] = run_scale(scale, args)
+    if args.browser or args.browser_only:
+        from bench.browser import bench_browser
+
+        log("browser: the demo in Chromium (Playwright)")
+        doc["browser"] = bench_browser(args.repeats or 5)
     doc["elapsed_s"] = time.perf_counter() - started
     LOADS.append(os.getloadavg()[0])
     doc["machine"]["load_average_samples"] = [round(x, 1) for x in LOADS]
@@ -489,6 +499,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, kept in old.get("scales", {}).items():
             doc["scales"].setdefault(name, kept)
         doc["elapsed_s"] += old.get("elapsed_s", 0.0)
+        if "browser" not in doc and "browser" in old:
+            doc["browser"] = old["browser"]
+        doc["targets"] = {**old.get("targets", {}), **doc["targets"]}
         doc["date"] = f"{old.get('date')} and {doc['date']}"
     from bench.report import markdown
 
