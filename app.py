@@ -1,11 +1,15 @@
 """Entry point and router: page config, the shared sidebar, navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 import ui
+import urlstate
 
 st.set_page_config(page_title=ui.tr("app.title"), page_icon=":material/menu_book:", layout="wide",
                    initial_sidebar_state="auto")
+st.html(Path(__file__).resolve().parent / "assets" / "layout.css")  # phone and laptop layout (no data in it)
 
 ui.ensure_demo_on_first_start()
 user = ui.sign_in_state()  # who is signed in; pages that write check the role again
@@ -38,3 +42,4 @@ if user is None:
     pages.append(st.Page("views/login.py", title=ui.tr("nav.login"), icon=":material/login:", url_path="dang-nhap",
                          default=not viewing))
 st.navigation(pages).run()
+urlstate.flush()  # the view in the URL: one history entry per change (Back steps through views)

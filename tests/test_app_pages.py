@@ -139,38 +139,68 @@ def test_localities_tables_and_commune_detail(monkeypatch, demo_file):
         v = metrics.view(con)
         districts = metrics.district_league(con, v)
         communes = metrics.commune_league(con, v)
-    tables = at.dataframe
-    district_table, commune_table = tables[0].value, tables[1].value
+    # the districts tab opens first; only the open tab is drawn
+    district_table = at.dataframe[0].value
     assert district_table.iloc[0, 1] == t("loc.province_average")
     assert district_table.iloc[1, 1] == districts.iloc[0]["district"]
-    assert len(district_table) == len(districts) + 1 and len(commune_table) == len(communes) + 1
-    # filter: bottom 5 communes
-    at.selectbox(key="cl_filter").set_value("bottom")
-    at.number_input(key="cl_n").set_value(5).run()
-    ok(at)
-    assert list(at.dataframe[1].value.iloc[1:, 1]) == list(communes[communes["completion_pct"].notna()]
-                                                             .tail(5).iloc[::-1]["commune"])
-    # a district clicked on the ranking chart (kept in the session): its communes under the chart
+    assert len(district_table) == len(districts) + 1
+    assert "tab" not in at.query_params  # the default tab leaves the URL clean
+    # a district clicked on the ranking chart (kept in the session): its communes under the chart, worst first
     d503 = demo_ids(demo_file)[1]["503"]
     at.session_state["loc_drill"] = d503
     at.run()
     ok(at)
     assert any(h.value == "Các xã của Thành phố Hội An" for h in at.subheader)
+    assert at.query_params["drill"] == "503"
     drill = at.dataframe[1].value
     assert set(drill.iloc[1:, 2]) == {"Thành phố Hội An"}
     assert len(drill) == 1 + int((communes["district_code"] == d503).sum())
+    gaps = list(drill.iloc[1:][t("col.gap")].fillna(1e9))
+    assert gaps == sorted(gaps, reverse=True)  # sorted by gap, not by name
     next(b for b in at.button if b.label == t("loc.drill_clear")).click().run()
     assert not any(h.value.startswith("Các xã của") for h in at.subheader)
-    # the select box drills too, then one commune
+    assert "drill" not in at.query_params
+    # the communes tab (bound to the URL), filters, the select box drills too, then one commune
+    at.session_state["loc_tab"] = t("loc.tab_communes")
+    at.run()
+    ok(at)
+    assert at.query_params["tab"] == "xa"
+    commune_table = at.dataframe[0].value
+    assert len(commune_table) == len(communes) + 1
+    at.selectbox(key="cl_filter").set_value("bottom")
+    at.number_input(key="cl_n").set_value(5).run()
+    ok(at)
+    assert list(at.dataframe[0].value.iloc[1:, 1]) == list(communes[communes["completion_pct"].notna()]
+                                                             .tail(5).iloc[::-1]["commune"])
     at.selectbox(key="loc_district").set_value(d503).run()
     ok(at)
-    assert set(at.dataframe[1].value.iloc[1:, 2]) == {"Thành phố Hội An"}
+    assert at.query_params["communes_of"] == "503"
+    assert set(at.dataframe[0].value.iloc[1:, 2]) == {"Thành phố Hội An"}
     code = communes[communes["district_code"] == d503].iloc[0]["commune_code"]
     at.selectbox(key="loc_commune").set_value(code).run()
     ok(at)
+    assert at.query_params["commune"] == code
     row = communes.set_index("commune_code").loc[code]
     assert metric_values(at)[t("kpi.completion")] == present.fmt_pct(row["completion_pct"])
-    assert len(at.get("plotly_chart")) >= 4  # ranking, commune trend, treemap, heat map
+    assert len(at.get("plotly_chart")) >= 1  # the commune's trend
+    for tab in ("loc.tab_treemap", "loc.tab_heatmap"):
+        at.session_state["loc_tab"] = t(tab)
+        at.run()
+        ok(at)
+        assert len(at.get("plotly_chart")) == 1
+
+
+def test_localities_link_opens_tab_drill_and_commune(monkeypatch, demo_file):
+    """A pasted link: the tab, the communes' district and the commune come from the URL."""
+    d503 = demo_ids(demo_file)[1]["503"]
+    with store.session(demo_file) as con:
+        communes = metrics.commune_league(con, metrics.view(con), d503)
+    code = communes.iloc[0]["commune_code"]
+    at = app(monkeypatch, demo_file, tab="xa", communes_of="503", commune=code)
+    at.switch_page("views/localities.py").run()
+    ok(at)
+    assert at.session_state["loc_district"] == d503 and at.session_state["loc_commune"] == code
+    assert metric_values(at)[t("kpi.completion")] == present.fmt_pct(communes.iloc[0]["completion_pct"])
 
 
 def test_underperformers_list_explanation_and_exports(monkeypatch, own_demo):

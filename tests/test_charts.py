@@ -59,6 +59,22 @@ def test_district_ranking_status_legend_and_planned_marker():
     assert fig.data[-1].name == "Kế hoạch đến ngày"
 
 
+@pytest.mark.parametrize("lang, shown", [("vi", "35,0 %"), ("en", "35.0 %")])
+def test_district_ranking_values_beside_the_names_and_the_marked_district(lang, shown):
+    """A value printed on a hatched bar (or shrunk into a short one) cannot be read: each value sits next
+    to its district's name; the district a page is about is marked; a click still gives the bare name."""
+    districts = pd.DataFrame({
+        "district_code": ["d1", "d2"], "district": ["A", "B"], "completion_pct": [60.0, 35.0],
+        "planned_pct": [60.0, 60.0], "status": ["on_track", "behind"]})
+    fig = charts.district_ranking(districts, V, lang, marked="d2")
+    assert all(tr.text is None for tr in fig.data if tr.type == "bar")
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
+    assert ticks["B"] == f"▶ <b>B  {shown}</b>" and ticks["A"].startswith("A  <b>")
+    assert sorted(y for tr in fig.data if tr.type == "bar" for y in tr.y) == ["A", "B"]
+    unmarked = charts.district_ranking(districts, V, lang)
+    assert not any(t.startswith("▶") for t in unmarked.layout.yaxis.ticktext)
+
+
 def test_treemap_hierarchy_and_legend():
     communes = pd.DataFrame({
         "commune_code": ["1", "2", "3"], "commune": ["X1", "X2", "X3"], "district_code": ["d1", "d1", "d2"],
@@ -221,7 +237,8 @@ def test_commune_map_goes_through_the_image_path():
     meta = images.ImageMeta(as_of=V.as_of, place="Tỉnh Quảng Nam", demo=True, lang="vi")
     out = images.annotate(fig, meta)
     shown = [a.text for a in out.layout.annotations]
-    assert "<b>Bản đồ tiến độ các xã</b>" in shown and "Tỉnh Quảng Nam · Số liệu đến 05/03/2025" in shown
+    assert out.layout.title.text == "<b>Bản đồ tiến độ các xã</b>"
+    assert out.layout.title.subtitle.text == "Tỉnh Quảng Nam · Số liệu đến 05/03/2025"
     assert "DỮ LIỆU MẪU" in shown and "1 xã không có tọa độ nên không hiện trên bản đồ" in shown
     assert len(out.data) == len(fig.data) and out.layout.yaxis.scaleanchor == "x"
     assert out.layout.meta["missing_coordinates"] == 1

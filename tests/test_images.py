@@ -26,6 +26,18 @@ def texts(fig: go.Figure) -> list[str]:
     return [a.text for a in fig.layout.annotations]
 
 
+def heading(fig: go.Figure) -> list[str]:
+    """The title and the subtitle ``annotate`` puts on a figure (its layout title)."""
+    return [fig.layout.title.text, fig.layout.title.subtitle.text]
+
+
+def footer_of(fig: go.Figure) -> str:
+    """The footer: the annotation at the bottom right, its lines joined."""
+    found = [a.text for a in fig.layout.annotations if a.x == 1 and a.yanchor == "bottom" and a.xanchor == "right"]
+    assert len(found) == 1
+    return found[0].replace("<br>", " ")
+
+
 @pytest.mark.parametrize("lang, as_of_text, made_text, mark", [
     ("vi", "Số liệu đến 05/03/2025", "Lập lúc 05/03/2025 17:30", "DỮ LIỆU MẪU"),
     ("en", "Data as of 05/03/2025", "Made 05/03/2025 17:30", "DEMO DATA"),
@@ -34,14 +46,19 @@ def test_annotate_puts_title_place_date_footer_and_demo_mark(lang, as_of_text, m
     meta = images.ImageMeta(as_of=date(2025, 3, 5), place="Huyện Duy Xuyên, Tỉnh Quảng Nam", demo=True,
                             made_at=MADE, lang=lang)
     out = images.annotate(simple_figure(), meta)
-    shown = texts(out)
+    shown = heading(out)
     assert shown[0] == "<b>Tiến độ</b>"  # the figure's own title, without its old subtitle
     assert shown[1] == f"Huyện Duy Xuyên, Tỉnh Quảng Nam · {as_of_text}"
-    assert mark in shown  # across the chart
-    footer = out.layout.title.text
+    assert mark in texts(out)  # across the chart
+    footer = footer_of(out)
     assert footer.endswith(made_text) and mark in footer  # the source says demo too
-    assert out.layout.title.yref == "container" and out.layout.title.y == 0  # pinned to the bottom
-    assert out.layout.height == 400 + images.TOP + images.FOOTER
+    # the title pinned to the canvas's top left, not to the plot area (which moves with the axis's names)
+    assert out.layout.title.xref == "container" and out.layout.title.x == 0 and out.layout.title.y == 1
+    # the legend pinned above the footer, with a row for each of its 2 entries (a phone stacks them)
+    assert out.layout.height == 400 + images.TOP + images.FOOTER + images.LEGEND_ROW
+    assert out.layout.legend.yref == "container" and out.layout.legend.yanchor == "bottom"
+    assert out.layout.legend.y * out.layout.height > images.FOOTER
+    assert out.layout.margin.b >= images.FOOTER + 2 * images.LEGEND_ROW
     assert out.layout.showlegend is not False
 
 
@@ -49,9 +66,9 @@ def test_annotate_real_data_has_no_mark_and_keeps_the_original():
     fig = simple_figure()
     meta = images.ImageMeta(title="Tiêu đề riêng", as_of=date(2025, 3, 1), place="Tỉnh Quảng Nam", made_at=MADE)
     out = images.annotate(fig, meta)
-    assert texts(out)[0] == "<b>Tiêu đề riêng</b>"
-    assert "DỮ LIỆU MẪU" not in " ".join(texts(out)) + out.layout.title.text
-    assert out.layout.title.text.startswith("Nguồn: báo cáo tiến độ")
+    assert heading(out)[0] == "<b>Tiêu đề riêng</b>"
+    assert "DỮ LIỆU MẪU" not in " ".join(texts(out) + heading(out))
+    assert footer_of(out).startswith("Nguồn: báo cáo tiến độ")
     assert fig.layout.title.text == "Tiến độ<br><sup>phụ đề cũ</sup>"  # the input is not changed
     assert len(fig.layout.annotations) == 0
 
@@ -59,8 +76,8 @@ def test_annotate_real_data_has_no_mark_and_keeps_the_original():
 def test_names_from_files_are_shown_as_text():
     meta = images.ImageMeta(title="<b>x</b> & y", place="Xã <i>A</i>", made_at=MADE)
     out = images.annotate(simple_figure(), meta)
-    assert texts(out)[0] == "<b>&lt;b&gt;x&lt;/b&gt; &amp; y</b>"
-    assert texts(out)[1] == "Xã &lt;i&gt;A&lt;/i&gt;"
+    assert heading(out)[0] == "<b>&lt;b&gt;x&lt;/b&gt; &amp; y</b>"
+    assert heading(out)[1] == "Xã &lt;i&gt;A&lt;/i&gt;"
 
 
 def test_camera_button_config_is_presentation_size():
@@ -101,7 +118,7 @@ def test_chart_png_is_2000_px_wide_and_drawn():
     meta = images.ImageMeta(as_of=date(2025, 3, 5), place="Tỉnh Quảng Nam", demo=True, made_at=MADE)
     png = images.chart_png(simple_figure(), meta)
     img = Image.open(io.BytesIO(png)).convert("RGB")
-    assert img.size == (2 * images.EXPORT_WIDTH, 2 * (400 + images.TOP + images.FOOTER))
+    assert img.size == (2 * images.EXPORT_WIDTH, 2 * (400 + images.TOP + images.FOOTER + images.LEGEND_ROW))
     dark = sum(img.convert("L").histogram()[:100])
     assert dark > 2000  # text and lines were drawn, not a blank page
 
@@ -120,6 +137,6 @@ def test_annotated_charts_hold_no_markup_from_names(evil):
                                 made_at=MADE)
         out = images.annotate(charts.commune_trend(trend, v, evil, "vi"), meta)
         assert markup_problems(out) == []
-        shown = texts(out)[-2:]  # annotate's title and place, after the chart's own goal and deadline labels
+        shown = heading(out)  # annotate's title and place
         assert shown[0] == f"<b>{safetext.markup(title or evil)}</b>"  # not escaped twice
         assert shown[1].startswith(f"{safetext.markup(evil)}, Tỉnh Thử · ")

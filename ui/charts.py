@@ -11,7 +11,7 @@ from analytics import structures
 from analytics.errors import HotichError
 from ui.data import data, read, read_at
 from ui.state import Sidebar, district_name
-from ui.text import tr
+from ui.text import md, tr
 
 if TYPE_CHECKING:
     from analytics import images
@@ -53,6 +53,10 @@ def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Side
     if place is not None:  # a chart of another area than the sidebar's (the whole country)
         meta = dataclasses.replace(meta, place=place)
     shown = images.annotate(fig, meta)
+    # on a phone the chart's own title would be cut at the screen's edge: the stylesheet hides it there and
+    # shows this text, which wraps, in its place (and hides this on wider screens)
+    with st.container(key=f"phone_title_{key}"):
+        st.markdown(f"**{md(meta.title or images.figure_title(fig))}**  \n{md(images.subtitle_text(meta))}")
     event = st.plotly_chart(shown, key=key, config=images.camera_config(shown, name, state.as_of),
                             on_select=on_select, selection_mode="points")
     if not download:

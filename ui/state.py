@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+import urlstate
 
 from analytics import demo, metrics, store, structures
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
@@ -69,14 +70,15 @@ def _url_value(name: str, allowed: list[str], default: str) -> str:
     return value if value in allowed else default
 
 
-def _seed(key: str, value: Any, options: list | None = None, fallback: Any = None) -> None:
+def _seed(key: str, value: Any, options: list | None = None, fallback: Any = None, url: str | None = None) -> None:
     """Give a sidebar control its first value (from the URL) once per session; then the control owns it.
 
     Passing the URL's value as ``value=``/``index=`` on every run would change the widget's identity
     after each pick (the URL follows the pick), and Streamlit would reset it to the old value.
-    A kept value no longer among the options (another province's district) falls back.
+    A kept value no longer among the options (another province's district) falls back. When the browser's
+    Back/Forward moved the URL's ``url`` parameter, the URL's value wins again (``urlstate``).
     """
-    if key not in st.session_state:
+    if key not in st.session_state or (url is not None and urlstate.moved(url)):
         st.session_state[key] = value
     else:
         # set again through the Session State API: a rerun that gives the widget a new identity
@@ -86,13 +88,9 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
         st.session_state[key] = fallback if fallback in options else options[0]
 
 
-def _sync_url(name: str, value: object, default: object) -> None:
+def _sync_url(name: str, value: str | None, default: str | None) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
-    if value is None or value == default:
-        if name in st.query_params:
-            del st.query_params[name]
-    elif st.query_params.get(name) != value:
-        st.query_params[name] = str(value)  # a code (display_code), a date or a choice: text already
+    urlstate.mirror(name, value, default)
 
 
 def language_changed() -> None:
@@ -116,8 +114,10 @@ def sidebar() -> Sidebar:
     """The shared controls: language, province, as-of date; the view is mirrored in the URL."""
     at = current()
     path, version = at.path, at.version
+    urlstate.begin_run()
     with st.sidebar:
-        _seed(LANG_WIDGET, lang(), list(LANGS))
+        _seed(LANG_WIDGET, _url_value("lang", list(LANGS), "vi") if urlstate.moved("lang") else lang(),
+              list(LANGS), url="lang")
         choice = st.selectbox(
             t("sidebar.language", lang()), options=list(LANGS),
             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x], key=LANG_WIDGET,
@@ -132,7 +132,7 @@ def sidebar() -> Sidebar:
             keys = list(structs["key"])
             own = provs.loc[provs["province_code"] == province, "structure_key"]
             default_key = str(own.iloc[0]) if len(own) else keys[-1]
-            _seed("structure_select", _url_value("structure", keys, default_key), keys, default_key)
+            _seed("structure_select", _url_value("structure", keys, default_key), keys, default_key, url="structure")
             labels = dict(zip(structs["key"], structs["label_vi" if lang() == "vi" else "label_en"]))
             chosen_key = st.selectbox(tr("sidebar.structure"), options=keys,
                                       format_func=lambda k: str(labels.get(k) or k), key="structure_select")
@@ -144,7 +144,7 @@ def sidebar() -> Sidebar:
             codes = list(provs["province_code"])  # those with reports first
             refs = dict(zip(provs["province_ref"], provs["province_code"]))
             wanted = st.query_params.get("province")
-            _seed("province_select", refs.get(wanted, wanted or province), codes, province)
+            _seed("province_select", refs.get(wanted, wanted or province), codes, province, url="province")
             province = st.selectbox(
                 tr("sidebar.province"), options=codes,
                 format_func=lambda c: str(provs.set_index("province_code").loc[c, "province_name"]),
@@ -154,13 +154,22 @@ def sidebar() -> Sidebar:
         first, last = data(metrics.report_span, province, at=at)
         low, high = data(metrics.date_bounds, province, date.today(), at=at)
         default_day = metrics.clamp_day(last or date.today(), (low, high))
-        if "as_of_input" not in st.session_state:  # the link's date, read once per session
+        if "as_of_input" not in st.session_state or urlstate.moved("as_of"):  # the link's date (or Back)
             initial, note = url_day(st.query_params.get("as_of"), default_day, (low, high))
             st.session_state["as_of_input"] = initial
             st.session_state["as_of_note"] = (note, initial) if note else None
-        st.session_state["as_of_input"] = metrics.clamp_day(st.session_state["as_of_input"], (low, high))
-        as_of = st.date_input(tr("sidebar.as_of"), min_value=low, max_value=high, format="DD/MM/YYYY",
-                              key="as_of_input")
+        # no min/max on the field: the browser would show a typed day outside the data in English while the
+        # cards stayed on the previous one; here the field comes back to the nearest day, with a note
+        asked = st.session_state["as_of_input"] or default_day
+        st.session_state["as_of_input"] = metrics.clamp_day(asked, (low, high))
+        if st.session_state["as_of_input"] != asked:
+            st.session_state["as_of_note"] = (tr("phone.as_of_typed_outside", asked=fmt_date(asked),
+                                                 low=fmt_date(low), high=fmt_date(high),
+                                                 shown=fmt_date(st.session_state["as_of_input"])),
+                                              st.session_state["as_of_input"])
+        as_of = st.date_input(tr("sidebar.as_of"), format="DD/MM/YYYY", key="as_of_input")
+        # the calendar's month and day names cannot be put in Vietnamese (Streamlit offers the format only)
+        st.caption(tr("phone.as_of_span", low=fmt_date(low), high=fmt_date(high)))
         note = st.session_state.get("as_of_note")
         if note and note[1] == as_of:  # until another day is picked
             st.warning(note[0], icon=":material/event_busy:")
@@ -172,7 +181,7 @@ def sidebar() -> Sidebar:
             names = dict(zip(districts["district_code"], districts["district"]))
             by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
             wanted = st.query_params.get("district") or ""
-            _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "")
+            _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "", url="district")
             whole = tr("sidebar.all_districts")
             picked = st.selectbox(tr("sidebar.district"), options=codes, format_func=lambda c: names.get(c, whole),
                                   key="district_select")
@@ -184,7 +193,7 @@ def sidebar() -> Sidebar:
         measure = own_measure
         if own_measure == "records" or data(metrics.records_reported, province, at=at):
             options = ["records", "books"]
-            _seed("measure_select", _url_value("measure", options, own_measure), options, own_measure)
+            _seed("measure_select", _url_value("measure", options, own_measure), options, own_measure, url="measure")
             measure = st.radio(tr("sidebar.measure"), options=options,
                                format_func={m: tr("measure." + m) for m in options}.get, key="measure_select",
                                horizontal=True)

@@ -1,5 +1,6 @@
 """Tổng quan: where the province (or the chosen district) stands, the countdown and pace, the charts."""
 
+import dataclasses
 from datetime import date
 
 import streamlit as st
@@ -7,6 +8,7 @@ import streamlit as st
 import ui
 from analytics import charts, metrics, present
 from analytics.i18n import fmt_date
+from analytics.units import display_code
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
@@ -14,19 +16,28 @@ st.title(ui.tr("overview.title"))
 ui.demo_banner(state)
 if st.session_state.pop("demo_just_loaded", False):
     st.info(ui.tr("app.demo_loaded"))
-ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
-ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
-
 v = ui.view(state)
 o = ui.data(metrics.overview, state.scope, state.district)
 s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
+k = present.overview_kpis(o, lang)
+# a phone stacks the eight cards one under another, so its first screen would show only the completion:
+# the figures a leader looks for first, in a few lines (the stylesheet hides this on wider screens)
+with st.container(key="phone_summary"):
+    st.markdown("  \n".join([
+        ui.tr("phone.as_of", date=fmt_date(state.as_of)) + " · " + ui.tr("phone.completion", value=k["completion"]),
+        ui.tr("phone.days_left", value=k["days_left"], working=k["working_days"]),
+        ui.tr("phone.pace", needed=k["required_value"], recent=k["recent_value"])
+        + (f" ({k['pace_note']})" if k["pace_note"] else ""),
+        ui.tr("phone.projected", value=k["projected"], note=k["projected_note"]),
+    ]))
+ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
+ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o.get("own_deadline"):
     st.caption(ui.tr("kpi.own_deadline", date=fmt_date(o["deadline"])))
 if o["units_reporting"] == 0:
     st.info(ui.tr("app.no_data"))
-k = present.overview_kpis(o, lang)
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(ui.tr("kpi.completion"), k["completion"], delta=k["change"], help=ui.tr("kpi.completion_help"),
@@ -58,4 +69,12 @@ ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name
 ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")
 districts = metrics.districts_frame(s)
 if not districts.empty:
-    ui.plot(charts.district_ranking(districts, v, lang), key="districts", name="xep-hang-huyen")
+    # every district of the province, the chosen one marked: the image names the province, not the district
+    event = ui.plot(charts.district_ranking(districts, v, lang, marked=state.district), key="districts",
+                    name="xep-hang-huyen", on_select="rerun", place=ui.image_meta(dataclasses.replace(state, district=None)).place)
+    st.caption(ui.tr("loc.click_district"))
+    by_name = dict(zip(districts["district"], districts["district_code"]))
+    clicked = [by_name[n] for n in ui.selected_labels(event) if n in by_name]
+    if clicked:  # a bar opens that district's communes on Địa bàn, the furthest behind first
+        st.switch_page("views/localities.py", query_params={**st.query_params.to_dict(), "tab": "huyen",
+                                                            "drill": display_code(clicked[0])})

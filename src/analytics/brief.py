@@ -108,7 +108,8 @@ def _kpis(data: BriefData, lang: str) -> list[tuple[str, str, str]]:
         (t("kpi.required", lang), k["required"], ""),
         (t("kpi.recent", lang), k["recent"], ""),
         (t("kpi.projected", lang), k["projected"], k["projected_note"]),
-        (t("kpi.reporting", lang), k["reporting"], ""),
+        # the brief is read after its day too: it names the day, never "today"
+        (t("kpi.reporting_on", lang, date=fmt_date(data.view.as_of)), k["reporting"], ""),
         (t("kpi.behind", lang), k["behind"], t("kpi.not_reporting", lang) + ": " + k["not_reporting"]),
         (t("kpi.completed", lang), k["completed"], ""),
     ]
@@ -249,7 +250,7 @@ def figure(data: BriefData, lang: str = "vi", kind: str = "png", made_at: dateti
     if not data.districts.empty:
         ranking = charts.district_ranking(data.districts, v, lang)
         _move(fig, ranking, "2", "legend2", page.font)
-        pad = max(90, int(page.font * 0.62 * max(len(str(d)) for d in data.districts["district"])))
+        pad = max(90, int(page.font * 0.62 * (max(len(str(d)) for d in data.districts["district"]) + 8)))  # the name and its value
         x0, x1 = page.districts_box[:2]  # a very long name may not push the bars off the page
         pad = min(pad, int((x1 - x0) * (page.width - 2 * page.side) / 2))
         _axes(fig, page, ranking, "2", page.districts_box, pad, t("overview.by_district", lang), "legend2")

@@ -109,8 +109,10 @@ def burnup(trend: pd.DataFrame, v: View, summary: dict, lang: str = "vi", title:
     return _layout(fig, title or t("overview.trend", lang), lang, v)
 
 
-def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
-    """Completion by district, sorted, planned % as a marker, coloured (and patterned) by status."""
+def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None,
+                     marked: str | None = None) -> go.Figure:
+    """Completion by district, sorted, planned % as a marker, coloured (and patterned) by status; the district
+    ``marked`` (a code: the one the page is about) stands out among the others."""
     df = _names(districts, "district")
     df["completion_pct"] = df["completion_pct"].astype("float64")
     df = df.sort_values("completion_pct", ascending=True, na_position="first")
@@ -123,16 +125,24 @@ def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: 
             y=part["district"], x=part["completion_pct"].fillna(0), orientation="h",
             name=status_label(status, lang, v.amber),
             marker={"color": STATUS_COLORS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
-            text=[fmt_pct(x, lang) for x in part["completion_pct"]], textposition="auto",
-            customdata=[[fmt_pct(p, lang)] for p in part["planned_pct"]],
-            hovertemplate="%{y}: %{text}<br>" + t("chart.planned", lang) + ": %{customdata[0]}<extra></extra>",
+            customdata=[[fmt_pct(x, lang), fmt_pct(p, lang)] for x, p in zip(part["completion_pct"],
+                                                                              part["planned_pct"])],
+            hovertemplate="%{y}: %{customdata[0]}<br>" + t("chart.planned", lang)
+            + ": %{customdata[1]}<extra></extra>",
         ))
     fig.add_trace(go.Scatter(
         y=df["district"], x=df["planned_pct"], mode="markers", name=t("chart.planned_marker", lang),
         marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
         hovertemplate="%{y}: %{x:.1f} %<extra>" + t("chart.planned", lang) + "</extra>",
     ))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(df["district"]), title=None)
+    # each value next to its name, not on the bar: a label printed over the hatching (or shrunk to fit a
+    # short bar) cannot be read on a phone or in the brief; the bars keep the names as their y values,
+    # so a click still says which district it was
+    names = list(df["district"])
+    is_marked = [marked is not None and str(c) == marked for c in df.get("district_code", [None] * len(df))]
+    fig.update_yaxes(categoryorder="array", categoryarray=names, title=None, tickvals=names,
+                     ticktext=[f"▶ <b>{n}  {fmt_pct(x, lang)}</b>" if m else f"{n}  <b>{fmt_pct(x, lang)}</b>"
+                               for n, x, m in zip(names, df["completion_pct"], is_marked)])
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", title=t("chart.completion_axis", lang))
     fig.update_layout(barmode="overlay", height=max(360, 28 * len(df) + 140))
     return _layout(fig, title or t("overview.by_district", lang), lang, v)

@@ -1193,6 +1193,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "(xem README, mục PostgreSQL)",
                           "A PostgreSQL database is backed up with pg_dump and restored with pg_restore "
                           "(see the README, PostgreSQL section)"),
+    # phone and laptop layout: the compact summary a phone shows first, URL-bound views
+    "phone.as_of": ("Số liệu đến **{date}**", "Figures as of **{date}**"),
+    "phone.completion": ("Hoàn thành **{value}**", "Completion **{value}**"),
+    "phone.days_left": ("Còn **{value}** ({working})", "**{value}** left ({working})"),
+    "phone.pace": ("Cần **{needed}** sổ/ngày · 7 ngày qua **{recent}** sổ/ngày",
+                   "Needed **{needed}** books/day · last 7 days **{recent}** books/day"),
+    "phone.pace.records": ("Cần **{needed}** trường hợp/ngày · 7 ngày qua **{recent}** trường hợp/ngày",
+                           "Needed **{needed}** records/day · last 7 days **{recent}** records/day"),
+    "phone.projected": ("Dự kiến hoàn thành **{value}** ({note})", "Projected finish **{value}** ({note})"),
+    "phone.as_of_span": ("Có số liệu từ {low} đến {high}. Gõ ngày/tháng/năm rồi bấm ra ngoài ô (hoặc chọn trên lịch).",
+                         "Figures from {low} to {high}. Type day/month/year, then click outside the field (or pick on the calendar)."),
+    "phone.as_of_typed_outside": ("Ngày {asked} nằm ngoài khoảng có số liệu ({low} – {high}): đang hiển thị ngày {shown}.",
+                                  "{asked} is outside the span of the data ({low} – {high}): showing {shown}."),
 }
 
 

@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import tempfile
+import textwrap
 import threading
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -46,7 +47,8 @@ EXPORT_WIDTH = 1000   # layout width in CSS px ...
 EXPORT_SCALE = 2      # ... times 2: a 2000 px wide PNG (presentation quality, text stays readable)
 DEFAULT_HEIGHT = 480
 TOP = 96              # room for the title and the place/as-of line
-FOOTER = 44           # room for the footer under the legend
+FOOTER = 60           # room for the footer under the legend (three short lines)
+LEGEND_ROW = 22       # one row of the legend (a phone puts each entry on a row of its own)
 WATERMARK_COLOR = "rgba(213, 94, 0, 0.16)"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 RENDER_TIMEOUT = float(os.environ.get("HOTICH_RENDER_TIMEOUT", "90"))
@@ -104,9 +106,11 @@ def subtitle_text(meta: ImageMeta) -> str:
 def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.Figure:
     """A copy of ``fig`` that stands on its own: title, place and date, legend, footer, demo watermark.
 
-    The title and subtitle are annotations pinned to the top margin and the footer
-    is the layout title pinned to the bottom of the canvas, so both stay in place
-    whatever the legend and axes push.
+    The title and its subtitle are the layout title, pinned to the canvas's top left (not to the plot
+    area, whose left edge moves with the longest name on the axis: on a phone a title starting there was
+    cut off); the page's stylesheet can hide them on a phone, where the page writes them above the chart
+    in text that wraps. The legend is pinned to the bottom of the canvas, above the footer, with room for
+    one row per entry (a phone wraps it into that many rows), so it never runs into the footer.
     """
     out = go.Figure(fig)
     title = meta.title or figure_title(fig) or ""
@@ -114,25 +118,32 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
     margin = fig.layout.margin
     left = margin.l if margin.l is not None else 10
     right = margin.r if margin.r is not None else 10
-    bottom = max(margin.b if margin.b is not None else 10, 10) + FOOTER + 70
-    out.update_layout(
-        height=h + TOP + FOOTER,
-        font={"family": FONT},
-        margin={"t": TOP, "b": bottom, "l": left, "r": right},
-        title={"text": _escape(footer_text(meta)), "x": 0, "xref": "paper", "xanchor": "left",
-               "y": 0, "yref": "container", "yanchor": "bottom", "pad": {"b": 10},
-               "font": {"size": 11, "color": "#555555", "family": FONT}, "automargin": False},
-    )
     if not out.layout.showlegend and len(out.data) > 1:
         out.update_layout(showlegend=True)
-    out.add_annotation(text=f"<b>{_escape(title)}</b>", xref="paper", yref="paper", x=0, y=1,
-                       xanchor="left", yanchor="top", yshift=TOP - 10, showarrow=False, align="left",
-                       font={"size": 20, "color": "#1A1A1A", "family": FONT})
+    # traces in the legend (a treemap or a map has no showlegend of its own)
+    entries = 0 if out.layout.showlegend is False else sum(
+        1 for tr in out.data if getattr(tr, "showlegend", None) is not False and getattr(tr, "name", None))
+    rows = max(entries, 1)
+    total = h + TOP + FOOTER + LEGEND_ROW * (rows - 1)
+    bottom = max(margin.b if margin.b is not None else 10, 10) + FOOTER + 48 + LEGEND_ROW * rows
     sub = subtitle_text(meta)
-    if sub:
-        out.add_annotation(text=_escape(sub), xref="paper", yref="paper", x=0, y=1, xanchor="left",
-                           yanchor="top", yshift=TOP - 42, showarrow=False, align="left",
-                           font={"size": 14, "color": "#333333", "family": FONT})
+    out.update_layout(
+        height=total,
+        font={"family": FONT},
+        margin={"t": TOP, "b": bottom, "l": left, "r": right},
+        title={"text": f"<b>{_escape(title)}</b>", "x": 0, "xref": "container", "xanchor": "left",
+               "y": 1, "yref": "container", "yanchor": "top", "pad": {"l": 10, "t": 12},
+               "font": {"size": 20, "color": "#1A1A1A", "family": FONT}, "automargin": False,
+               "subtitle": {"text": _escape(sub), "font": {"size": 14, "color": "#333333", "family": FONT}}},
+        legend={"orientation": "h", "xref": "container", "x": 0.01, "xanchor": "left",
+                "yref": "container", "y": (FOOTER + 8) / total, "yanchor": "bottom"},
+    )
+    # the footer: bottom right, in short lines
+    source, _, made = footer_text(meta).rpartition(" · ")
+    lines = textwrap.wrap(source, 52) + [made]  # a phone's width holds 52 characters at 11 px
+    out.add_annotation(text="<br>".join(_escape(x) for x in lines), xref="paper", yref="paper",
+                       x=1, y=0, xanchor="right", yanchor="bottom", yshift=-(bottom - 6), showarrow=False,
+                       align="right", font={"size": 11, "color": "#555555", "family": FONT})
     if meta.demo:
         out.add_annotation(text=t("image.demo_mark", meta.lang), xref="paper", yref="paper", x=0.5, y=0.5,
                            showarrow=False, textangle=-18, font={"size": 72, "color": WATERMARK_COLOR,

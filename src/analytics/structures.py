@@ -20,11 +20,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from analytics import queries, rollup, store
+from analytics import lazy, queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.units import display_code
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 SHIPPED_ORDER = ("2024", "2025-01", "2025-07")
 MAX_DEPTH = rollup.MAX_DEPTH

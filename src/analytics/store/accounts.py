@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-import pandas as pd
-
-from analytics import queries
+from analytics import lazy, queries
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def get_user(con: Connection, name: str) -> dict[str, Any] | None:

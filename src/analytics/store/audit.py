@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pandas as pd
-
-from analytics import queries
+from analytics import lazy, queries
 from analytics.store.base import Connection, _now
 from analytics.store.database import _JOINED, retry_conflicts, transaction
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def record_audit(con: Connection, user: str | None, action: str, target: str | None = None,

@@ -7,7 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
+
+from analytics import lazy
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 Connection = duckdb.DuckDBPyConnection
 

@@ -36,10 +36,11 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from analytics import queries
+from analytics import lazy, queries
+
+pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 15  # seconds to reach the server before saying it cannot be reached
