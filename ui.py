@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics import closing, config, demo, ingest, metrics, present, store, structures
+from analytics import closing, config, demo, ingest, metrics, present, settings, store, structures
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
@@ -41,27 +41,15 @@ def keep_open_seconds() -> float:
 
     ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off: the test suite sets 0, so tests that hand
     the file to another process are not slowed down)."""
-    try:
-        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", "10"))
-    except ValueError:
-        return 0.0
-
-
-def _memo_size() -> int:
-    """How many commune tables the dashboard memoizes per data version (see metrics._memo):
-    ``HOTICH_MEMO_SIZE`` (default 32; the test suite sets 0, since its tests change databases behind the
-    version's back)."""
-    try:
-        return max(int(os.environ.get("HOTICH_MEMO_SIZE", "32")), 0)
-    except ValueError:
-        return 32
-
-
-metrics.MEMO_SIZE = _memo_size()
+    return settings.current().keep_open_seconds
 
 
 def current_version() -> int:
     path = db_path()
+    # how many commune tables the dashboard memoizes per data version (see metrics._memo): HOTICH_MEMO_SIZE
+    # (the test suite sets 0, since its tests change databases behind the version's back); set at each run,
+    # since every page asks for the version first
+    metrics.MEMO_SIZE = settings.current().memo_size
     store.keep_open(path, keep_open_seconds())
     with store.session(path) as con:
         return store.data_version(con)
@@ -388,7 +376,7 @@ def _sync_url(name: str, value: str | None, default: str | None) -> None:
 
 def ensure_demo_on_first_start() -> None:
     """A newcomer sees a working dashboard: an empty database (never uploaded to) gets the demo."""
-    if os.environ.get("HOTICH_AUTO_DEMO", "1") == "0" or st.session_state.get("_demo_checked"):
+    if not settings.current().auto_demo or st.session_state.get("_demo_checked"):
         return
     st.session_state["_demo_checked"] = True  # once per session, not at every rerun
     with store.session(db_path()) as con:
@@ -695,7 +683,7 @@ def oidc_configured() -> bool:
 
 def open_mode_allowed() -> bool:
     """No account exists yet (first start, demo): everyone may act, with a warning. HOTICH_OPEN_MODE=0 forbids."""
-    return os.environ.get("HOTICH_OPEN_MODE", "1") != "0" and not oidc_configured()
+    return settings.current().open_mode and not oidc_configured()
 
 
 def _resolve_user() -> "auth.User | None":

@@ -50,7 +50,7 @@ with st.expander(ui.tr("upload.templates")):
 # language (the widget's own type refusal is English); the widget's English texts are hidden (ui.uploader_texts,
 # sent at the top of the page so the stylesheet is there before the widget is drawn)
 files = st.file_uploader(ui.tr("upload.drop_label"), type=None, accept_multiple_files=True, key="upload_files")
-st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.MAX_UPLOAD_BYTES / 1024 / 1024, lang)))
+st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.max_upload_bytes() / 1024 / 1024, lang)))
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")
 given_date = st.date_input(ui.tr("upload.date"), value=state.as_of, format="DD/MM/YYYY", key="upload_date",
                            disabled=not use_date)

@@ -192,10 +192,11 @@ def _prepare_in(
     digest = sha256_of(data)
     prep = Prepared(file_name=file_name, sha256=digest, rows=EMPTY_ROWS.copy(), structure_id=structure_id)
     size = len(data) if size is None else size
-    if size > config.MAX_UPLOAD_BYTES or len(data) > config.MAX_UPLOAD_BYTES:
+    limit = config.max_upload_bytes()
+    if size > limit or len(data) > limit:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
                                    {"size_mb": round(max(size, len(data)) / 1024 / 1024, 1),
-                                    "limit_mb": round(config.MAX_UPLOAD_BYTES / 1024 / 1024, 1)}))
+                                    "limit_mb": round(limit / 1024 / 1024, 1)}))
         return prep
     if bulk.try_prepare_csv(con, prep, data, report_date=report_date, province=province, sheet=sheet,
                             today=today or date.today()):

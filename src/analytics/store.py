@@ -27,7 +27,6 @@ import functools
 import json
 import os
 import random
-import re
 import sys
 import threading
 import time
@@ -40,7 +39,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from analytics import config, queries, safetext
+from analytics import config, queries, safetext, settings
 from analytics.errors import DatabaseBusy, InvalidArgument, NotFoundError
 
 Connection = duckdb.DuckDBPyConnection
@@ -248,7 +247,8 @@ def canonical_code(value: Any, level: str = "commune") -> str | None:
 
 
 def lock_timeout() -> float:
-    return float(os.environ.get("HOTICH_LOCK_TIMEOUT", "60"))
+    """How long a write waits for another process holding the file (``HOTICH_LOCK_TIMEOUT``)."""
+    return settings.current().lock_timeout
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -1404,14 +1404,11 @@ def keep_open(path: str | os.PathLike[str] | None = None, seconds: float = 10.0)
     return True
 
 
-_MEMORY_LIMIT = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)$")
-
-
 def _limit_memory(con: Connection) -> None:
     """Cap DuckDB's buffer memory in a long-running dashboard process (``HOTICH_DUCKDB_MEMORY_LIMIT``,
     default 256MB; queries that need more spill to disk). DuckDB's default is 80 % of the machine's RAM."""
-    limit = os.environ.get("HOTICH_DUCKDB_MEMORY_LIMIT", "256MB").strip()
-    if limit and _MEMORY_LIMIT.match(limit):  # a checked constant: SET takes no parameters
+    limit = settings.current().duckdb_memory_limit
+    if limit and settings.MEMORY_LIMIT.match(limit):  # a checked constant: SET takes no parameters
         with contextlib.suppress(duckdb.Error):
             con.execute(f"SET memory_limit = '{limit}'")
 
