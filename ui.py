@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +21,9 @@ from analytics import closing, config, demo, ingest, metrics, present, settings,
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
+
+if TYPE_CHECKING:  # imported where used, at run time: pages that never need them do not pay for them
+    from analytics import auth, images, national
 
 
 def db_path() -> str:
@@ -84,7 +87,7 @@ def same_place(path: str, version: int, province: str, structure_key: str) -> st
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def country(path: str, version: int, structure: str | None, as_of: date) -> "national.Country":
+def country(path: str, version: int, structure: str | None, as_of: date) -> national.Country:
     """Every province of a structure on D (the national page)."""
     from analytics import national
 
@@ -365,13 +368,13 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
         st.session_state[key] = fallback if fallback in options else options[0]
 
 
-def _sync_url(name: str, value: str | None, default: str | None) -> None:
+def _sync_url(name: str, value: object, default: object) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
     if value is None or value == default:
         if name in st.query_params:
             del st.query_params[name]
     elif st.query_params.get(name) != value:
-        st.query_params[name] = value
+        st.query_params[name] = str(value)  # a code (display_code), a date or a choice: text already
 
 
 def ensure_demo_on_first_start() -> None:
@@ -445,8 +448,8 @@ def sidebar() -> Sidebar:
             by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
             wanted = st.query_params.get("district") or ""
             _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "")
-            picked = st.selectbox(tr("sidebar.district"), options=codes,
-                                  format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
+            whole = tr("sidebar.all_districts")
+            picked = st.selectbox(tr("sidebar.district"), options=codes, format_func=lambda c: names.get(c, whole),
                                   key="district_select")
             district = picked or None
             _sync_url("district", display_code(picked), "")
@@ -561,7 +564,7 @@ def table(data: pd.DataFrame, **kwargs: Any) -> Any:
     return st.dataframe(present.shown_table(data), **kwargs)
 
 
-def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
+def image_meta(state: Sidebar, title: str | None = None) -> images.ImageMeta:
     """What a chart image says about itself: title, province (and district), as-of date, demo or not."""
     from analytics import images
 
@@ -574,7 +577,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
+         download: bool = True, on_select: Literal["ignore", "rerun"] = "ignore", place: str | None = None) -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -625,7 +628,7 @@ def selected_labels(event: Any) -> list[str]:
     from analytics import safetext
 
     try:
-        points = event.selection.points  # type: ignore[union-attr]
+        points = event.selection.points
     except AttributeError:
         return []
     return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]
@@ -686,12 +689,13 @@ def open_mode_allowed() -> bool:
     return settings.current().open_mode and not oidc_configured()
 
 
-def _resolve_user() -> "auth.User | None":
+def _resolve_user() -> auth.User | None:
     from analytics import auth
 
     with store.session(db_path()) as con:
         if oidc_configured() and getattr(st.user, "is_logged_in", False):
-            return auth.oidc_user(con, st.user.get("email"))
+            email = st.user.get("email")
+            return auth.oidc_user(con, email if isinstance(email, str) else None)
         name = st.session_state.get("auth_user")
         if name:
             user = auth.load_user(con, str(name))
@@ -703,14 +707,14 @@ def _resolve_user() -> "auth.User | None":
     return None
 
 
-def current_user() -> "auth.User | None":
+def current_user() -> auth.User | None:
     """The acting account of this run (resolved once per run by ``sign_in_state``)."""
     if "_auth_current" not in st.session_state:
         st.session_state["_auth_current"] = _resolve_user()
     return st.session_state["_auth_current"]
 
 
-def sign_in_state() -> "auth.User | None":
+def sign_in_state() -> auth.User | None:
     """Resolve the account for this run and show who is signed in (with a sign-out button) in the sidebar."""
     from analytics import auth
 
@@ -752,13 +756,13 @@ def upload_communes(path: str, version: int) -> dict[int, frozenset[str]]:
         return store.upload_communes_all(con)
 
 
-def can_view(user: "auth.User | None") -> bool:
+def can_view(user: auth.User | None) -> bool:
     from analytics import auth
 
     return user is not None or not auth.view_requires_login()
 
 
-def require_role(action: str) -> "auth.User":
+def require_role(action: str) -> auth.User:
     """At the top of a page that writes: stop with a message unless the account may ``action``."""
     from analytics import auth
 

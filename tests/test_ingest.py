@@ -12,7 +12,6 @@ import pytest
 
 from analytics import config, ingest, store
 from analytics.errors import IngestRejected
-
 from support import csv_bytes, json_lines
 
 CORPUS = Path(__file__).parent / "data" / "corpus"

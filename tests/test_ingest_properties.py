@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 from analytics import extent, ingest, readers, store
 from analytics.errors import IngestRejected, Problem
 from analytics.settings import current as current_settings
-
 from support import sparse_ods, sparse_xls, sparse_xlsx
 
 EXAMPLES = int(os.environ.get("HOTICH_FUZZ_EXAMPLES", "200"))

@@ -34,7 +34,7 @@ def column_config(level: str) -> dict:
 def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     """Filters, the table and its download (layout only; the figures come from metrics/present)."""
     c1, c2 = st.columns([3, 1])
-    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func={f: ui.tr("loc.filter." + f) for f in FILTERS}.get,
+    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func={f: ui.tr("loc.filter." + f) for f in FILTERS}.__getitem__,
                        key=f"{key}_filter")
     n = c2.number_input(ui.tr("loc.top_n"), min_value=1, max_value=max(len(df), 1), value=min(10, max(len(df), 1)),
                         step=1, key=f"{key}_n", help=ui.tr("loc.top_n_help"))
@@ -64,7 +64,7 @@ with tab_d:
             st.session_state["loc_drill"] = clicked[0]
         drill = st.session_state.get("loc_drill")
         if drill in set(districts["district_code"]):  # drill-down: the clicked district's communes, right here
-            st.subheader(ui.tr("loc.drill_title", district=ui.md(ui.district_name_of(state, drill))))
+            st.subheader(ui.tr("loc.drill_title", district=ui.md(ui.district_name_of(state, str(drill)))))
             if st.button(ui.tr("loc.drill_clear"), key="loc_drill_clear", icon=":material/close:"):
                 st.session_state.pop("loc_drill", None)
                 st.rerun()
@@ -77,8 +77,9 @@ codes = [""] + list(options["district_code"])
 names = dict(zip(options["district_code"], options["district"]))
 with tab_c:
     default = codes.index(state.district) if state.district in codes else 0
+    whole = ui.tr("sidebar.all_districts")
     chosen = st.selectbox(ui.tr("loc.drill_district"), codes, index=default,
-                          format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
+                          format_func=lambda c: names.get(c, whole),
                           key="loc_district")
     district = chosen or None
     communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
@@ -90,8 +91,9 @@ with tab_c:
     commune_codes = list(communes.sort_values(["gap_pct", "commune"], ascending=[False, True],
                                               na_position="first")["commune_code"])
     commune_names = dict(zip(communes["commune_code"], communes["commune"]))
+    none = ui.tr("loc.pick_commune_none")
     picked = st.selectbox(ui.tr("loc.pick_commune"), [""] + commune_codes,
-                          format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),
+                          format_func=lambda c: commune_names.get(c, none),
                           key="loc_commune")
     if picked:
         detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)

@@ -45,7 +45,7 @@ if with_figures.empty:
 else:
     names = dict(zip(with_figures["province_code"], with_figures["province"]))
     col1, col2 = st.columns([3, 1])
-    picked = col1.selectbox(ui.tr("national.pick"), list(names), format_func=names.get, key="national_pick")
+    picked = col1.selectbox(ui.tr("national.pick"), list(names), format_func=names.__getitem__, key="national_pick")
     if col2.button(ui.tr("national.open"), key="national_open", icon=":material/arrow_forward:"):
         ui.open_province(picked)
     ui.plot(charts.burnup(c.trend, c.view, tot, lang, ui.tr("national.trend")), key="national_trend",

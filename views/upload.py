@@ -10,8 +10,8 @@ import streamlit as st
 
 import ui
 from analytics import auth, config, ingest, present, store, upload_report
-from analytics.i18n import fmt_date, fmt_int
 from analytics.errors import HotichError
+from analytics.i18n import fmt_date, fmt_int
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
@@ -146,7 +146,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
     communes = ui.communes(state.path, state.version)
     province_of = {**dict(zip(communes["district_code"], communes["province_code"])),
                    **dict(zip(communes["commune_code"], communes["province_code"]))}
-    picked = []
+    picked: list[tuple[dict, str]] = []
     for i, u in enumerate(choices):
         values = {"name": ui.md(u["name"]), "row": u["row"]}
         if not u["codes"]:
@@ -154,7 +154,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
             continue
         labels = dict(zip(u["codes"], u["candidates"]))
         code = st.radio(ui.tr(f"upload.pick_{u['level']}", **values), [""] + u["codes"], key=f"alias_{digest}_{i}",
-                        format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")))
+                        format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")))  # type: ignore[misc]
         if code:
             picked.append((u, code))
     if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}", type="primary"):
@@ -185,7 +185,7 @@ with st.expander(ui.tr("upload.withdraw")):
     if not options:
         st.caption(ui.tr("upload.nothing_to_withdraw"))
     else:
-        chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.get,
+        chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.__getitem__,
                               key="withdraw_pick")
         if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go"):
             try:

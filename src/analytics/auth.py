@@ -382,6 +382,7 @@ def set_password(con: store.Connection, actor: User | None, name: str, password:
     key = normalize_name(name)
     if actor is None or (actor.name != key and not actor.is_admin):
         check(con, actor, "users", target=key)  # refuses (and logs) anyone but an admin
+    assert actor is not None  # check() refuses an anonymous actor
     store.update_user(con, key, by=actor.name, source=actor.source, password_hash=hash_password(password))
 
 
@@ -392,6 +393,7 @@ def change_user(con: store.Connection, actor: User | None, name: str, *, role: s
     if role is not None and role not in ROLES:
         raise InvalidArgument("auth.bad_role", role=role, roles=", ".join(ROLES))
     parsed = None if scopes is None else parse_scopes(con, scopes)
+    assert actor is not None  # check() refuses an anonymous actor
     store.update_user(con, key, by=actor.name, source=actor.source, role=role, active=active, scopes=parsed)
 
 

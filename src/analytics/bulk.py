@@ -247,7 +247,8 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
 
     code_idx, code_values = _codes(columns["commune_code"], code_of, set(official))
     texts: list[Any] = [u for u in code_values]
-    name_idx, names = (None, [])
+    name_idx: Any = None
+    names: list[Any] = []
     if "commune" in columns:
         name_idx, names = _factorize(columns["commune"])
         texts += names

@@ -24,8 +24,7 @@ from analytics.layout import CANONICAL, SYNONYMS, header_key  # noqa: F401  (re-
 from analytics.readers import RawTable, ReadError, read_table
 from analytics.readers import cell_text as _cell_text
 from analytics.units import Match, UnitIndex, display_code, name_key
-from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date,
-                              parse_percent)
+from analytics.values import ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date, parse_percent
 
 COUNT_COLUMNS = ("books_total", "books_digitized", "records_digitized")
 ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]
@@ -136,7 +135,7 @@ def prepare(
     an older structure (last year's template): then in that one, with a warning that says so. See
     ``_prepare_in`` for the parameters.
     """
-    kw = dict(report_date=report_date, province=province, sheet=sheet, today=today, size=size)
+    kw: dict[str, Any] = dict(report_date=report_date, province=province, sheet=sheet, today=today, size=size)
     options = structures.candidates_for(con, report_date or today or date.today())
     if len(options) == 1:
         return _prepare_in(con, data, file_name, None, **kw)
@@ -358,6 +357,8 @@ def _units(con: store.Connection, province: str | None,
 class _Checker:
     """The checks of one file, in one pass over its rows (the unit index is built once)."""
 
+    ambiguous: list[date]  # the dates a title or file name states, when it states several
+
     def __init__(self, con: store.Connection, prep: Prepared, table: RawTable, *, report_date: date | None,
                  province: str | None, today: date) -> None:
         self.con, self.prep, self.table = con, prep, table
@@ -412,7 +413,7 @@ class _Checker:
 
     def run(self) -> None:
         prep, table, cols, index = self.prep, self.table, self.cols, self.index
-        self.ambiguous: list[date] = []
+        self.ambiguous = []
         fallback_date, source = self.file_date()
         prep.date_found = fallback_date
         # required columns
@@ -472,7 +473,7 @@ class _Checker:
 
     # --- rows ---------------------------------------------------------------------------------
     def read_rows(self, fallback_date: date | None, source: str | None) -> tuple[list[dict], list[dict]]:
-        prep, table, index, label = self.prep, self.table, self.index, self.label
+        prep, table, index = self.prep, self.table, self.index
         records: list[dict[str, Any]] = []
         stated: list[dict[str, Any]] = []  # totals and subtotals the file states
         current_district: str | None = self.file_district

@@ -48,7 +48,7 @@ _FAR = date(9999, 12, 31)
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
     """First and last report dates among the province's communes (with the reports they roll up from)."""
     depth = structures.depth(con, province) if depth is None else depth
-    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()
+    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()  # type: ignore[misc]  # one row
     return first, last
 
 
@@ -535,7 +535,7 @@ def calendar(con: store.Connection, province: str) -> str:
 
 def records_reported(con: store.Connection, province: str) -> bool:
     """Whether any report of the province gives records digitized (the "records" measure)."""
-    return bool(con.execute(queries.RECORDS_REPORTED, [province]).fetchone()[0])
+    return bool(con.execute(queries.RECORDS_REPORTED, [province]).fetchone()[0])  # type: ignore[index]  # one row
 
 
 def previous_change(trend_: pd.DataFrame, as_of: date) -> dict[str, Any]:
@@ -574,7 +574,7 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     from analytics import closing  # the cut-off rule lives there (one definition of "on time")
 
     cutoff_at = closing.cutoff_utc(v.as_of, closing.cutoff_time(con, v.province))
-    on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,
+    on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,  # type: ignore[misc]
                                {"province": v.province, "as_of": v.as_of, "district": district,
                                 "cutoff_at": cutoff_at}).fetchone()
     out["reports_on_day"] = int(on_day)
@@ -743,7 +743,7 @@ def commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[st
     base_pct, base_date = rec.get("base_pct"), rec.get("base_date")
     if base_date is not None and isinstance(base_date, pd.Timestamp):
         base_date = base_date.date()
-    planned = []
+    planned: list[float | None] = []
     for d in daily["day"]:
         if base_pct is None or base_date is None or d < base_date:
             planned.append(None)

@@ -107,30 +107,34 @@ def fields() -> tuple[dataclasses.Field[Any], ...]:
     return dataclasses.fields(Settings)
 
 
+def _default(f: dataclasses.Field[Any]) -> Any:
+    return f.default  # every field has one (see _setting)
+
+
 def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
-    name, meta = env_name(f.name), f.metadata
-    kind = type(f.default)
+    name, meta, default = env_name(f.name), f.metadata, _default(f)
+    kind = type(default)
     value: Any
     if kind is bool:
         if raw.lower() not in _TRUE + _FALSE:
             raise SettingsError(f"{name}={raw!r}: expected 1 or 0 (also true/false, yes/no, on/off); "
-                                f"default {int(f.default)}")
+                                f"default {int(default)}")
         value = raw.lower() in _TRUE
     elif kind is int or kind is float:
         try:
             value = kind(raw)
         except ValueError:
             what = "a whole number" if kind is int else "a number"
-            raise SettingsError(f"{name}={raw!r}: expected {what}; default {f.default:g}") from None
+            raise SettingsError(f"{name}={raw!r}: expected {what}; default {default:g}") from None
         low, high = meta["low"], meta["high"]
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"from {low:g} to {high:g}" if high is not None else f"at least {low:g}"
-            raise SettingsError(f"{name}={raw!r}: expected {bounds}; default {f.default:g}")
+            raise SettingsError(f"{name}={raw!r}: expected {bounds}; default {default:g}")
     else:
         value = raw
         if meta["choices"] and value not in meta["choices"]:
             raise SettingsError(f"{name}={raw!r}: expected one of {', '.join(meta['choices'])}; "
-                                f"default {f.default}")
+                                f"default {default}")
         if meta["pattern"] is not None and not meta["pattern"].match(value):
             raise SettingsError(f"{name}={raw!r}: expected a size such as 256MB or 1GB; default {f.default}")
     return value
@@ -188,17 +192,17 @@ _KINDS = {bool: "1/0", int: "whole number", float: "number", str: "text"}
 
 def kind_text(f: dataclasses.Field[Any]) -> str:
     """How a field's value is written, as the README's table says it."""
-    return _KINDS[type(f.default)]
+    return _KINDS[type(_default(f))]
 
 
 def default_text(f: dataclasses.Field[Any]) -> str:
     """A field's default as the README's table shows it."""
-    value = f.default
+    value = _default(f)
     if isinstance(value, bool):
         return str(int(value))
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
-    return value or "(empty)"
+    return str(value) or "(empty)"
 
 
 def markdown_table() -> str:

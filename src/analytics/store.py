@@ -32,9 +32,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import duckdb
 import pandas as pd
@@ -494,7 +494,7 @@ def read_units_csv(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
             raise InvalidArgument("units.missing_columns", file=str(path), columns=", ".join(missing))
         rows: list[dict[str, Any]] = []
         for i, raw in enumerate(reader, start=2):
-            row = {k: (raw.get(k) or "").strip() for k in UNIT_COLUMNS}
+            row: dict[str, Any] = {k: (raw.get(k) or "").strip() for k in UNIT_COLUMNS}
             row["province_code"] = canonical_code(row["province_code"], "province")
             row["district_code"] = canonical_code(row["district_code"], "district")
             row["commune_code"] = canonical_code(row["commune_code"], "commune")
@@ -808,6 +808,10 @@ def set_unit_deadline(con: Connection, province: str, level: str, code: str, dea
                                                    "deadline": deadline}, source=source)
 
 
+@overload
+def get_setting(con: Connection, province: str, key: str, default: str) -> str: ...
+@overload
+def get_setting(con: Connection, province: str, key: str, default: None = None) -> str | None: ...
 def get_setting(con: Connection, province: str, key: str, default: str | None = None) -> str | None:
     row = con.execute(queries.SETTING_GET, [province, key]).fetchone()
     return row[0] if row and row[0] is not None else default
@@ -826,7 +830,7 @@ def set_setting(con: Connection, province: str, key: str, value: str, *, user: s
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) -> int | None:
@@ -1254,7 +1258,7 @@ def backup(path: str | os.PathLike[str] | None, out_dir: str | os.PathLike[str])
     source = config.db_path(path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     final = out / f"hotich-{stamp}.duckdb"
     partial = out / f".hotich-{stamp}.duckdb.partial"
     with session(source) as con, _WRITE_LOCK:

@@ -143,7 +143,7 @@ def _set_date(page, day: date) -> None:
     shown = date_shown(page)
     for _ in range((shown.year - day.year) * 12 + shown.month - day.month):
         calendar.get_by_role("button", name="Previous month").click()
-    calendar.locator(f'[role="gridcell"]:not([aria-disabled="true"]) [role="button"]').get_by_text(
+    calendar.locator('[role="gridcell"]:not([aria-disabled="true"]) [role="button"]').get_by_text(
         str(day.day), exact=True).first.click()
 
 
