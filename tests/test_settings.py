@@ -81,6 +81,8 @@ def test_values_are_parsed_to_their_type(var, raw, field, value):
     ("HOTICH_MAX_ROWS", "0", "expected at least 1"),
     ("HOTICH_LOCK_TIMEOUT", "1m", "expected a number; default 60"),
     ("HOTICH_LOCK_TIMEOUT", "-1", "expected at least 0"),
+    ("HOTICH_LOCK_TIMEOUT", "inf", "expected a number"),
+    ("HOTICH_RENDER_TIMEOUT", "nan", "expected a number"),
     ("HOTICH_BCRYPT_ROUNDS", "20", "expected from 4 to 16; default 12"),
     ("HOTICH_AUTO_DEMO", "maybe", "expected 1 or 0"),
     ("HOTICH_LANG", "fr", "expected one of vi, en"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import os
 import re
 import threading
@@ -123,6 +124,8 @@ def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
     elif kind is int or kind is float:
         try:
             value = kind(raw)
+            if not math.isfinite(value):  # "inf" or "nan" would wait forever or compare false
+                raise ValueError(raw)
         except ValueError:
             what = "a whole number" if kind is int else "a number"
             raise SettingsError(f"{name}={raw!r}: expected {what}; default {default:g}") from None
@@ -136,7 +139,7 @@ def _parse(f: dataclasses.Field[Any], raw: str) -> Any:
             raise SettingsError(f"{name}={raw!r}: expected one of {', '.join(meta['choices'])}; "
                                 f"default {default}")
         if meta["pattern"] is not None and not meta["pattern"].match(value):
-            raise SettingsError(f"{name}={raw!r}: expected a size such as 256MB or 1GB; default {f.default}")
+            raise SettingsError(f"{name}={raw!r}: expected a size such as 256MB or 1GB; default {default}")
     return value
 
 
@@ -156,7 +159,9 @@ def current() -> Settings:
     global _cached
     if _override is not None:
         return _override
-    snapshot = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX)))
+    # keys first (an atomic copy), then each value: another thread may set or drop a variable meanwhile
+    snapshot = tuple(sorted((k, v) for k in list(os.environ)
+                            if k.startswith(PREFIX) and (v := os.environ.get(k)) is not None))
     cached = _cached
     if cached is not None and cached[0] == snapshot:
         return cached[1]

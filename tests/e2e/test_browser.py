@@ -20,7 +20,8 @@ from analytics.units import display_code
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.browser
+# one worker runs them all (pytest-xdist --dist loadgroup): one Streamlit server and one browser, not one per worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LATEST = date(2025, 3, 5)      # the demo's last report
 EARLIER = date(2025, 2, 28)
