@@ -35,7 +35,15 @@ def lang() -> str:
     return value if value in LANGS else "vi"
 
 
+def measure() -> str:
+    """The measure the page counts in (the sidebar's, once it has run; else books)."""
+    state = st.session_state.get("view")
+    return getattr(state, "measure", None) or "books"
+
+
 def tr(key: str, **values: Any) -> str:
+    """A text in the page's language, worded for the page's measure ("sổ" or "trường hợp")."""
+    values.setdefault("measure", measure())
     return t(key, lang(), **values)
 
 
@@ -87,26 +95,29 @@ def same_place(path: str, version: int, province: str, structure_key: str) -> st
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def country(path: str, version: int, structure: str | None, as_of: date) -> national.Country:
+def country(path: str, version: int, structure: str | None, as_of: date,
+            measure: str | None = None) -> national.Country:
     """Every province of a structure on D (the national page)."""
     from analytics import national
 
     with store.session(path) as con:
-        return national.country(con, structure, as_of)
+        return national.country(con, structure, as_of, measure=measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def country_map(path: str, version: int, structure: str | None, as_of: date) -> pd.DataFrame:
+def country_map(path: str, version: int, structure: str | None, as_of: date,
+                measure: str | None = None) -> pd.DataFrame:
     from analytics import national
 
     with store.session(path) as con:
-        return national.map_frame(con, national.country(con, structure, as_of))
+        return national.map_frame(con, national.country(con, structure, as_of, measure=measure))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def province_map(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+def province_map(path: str, version: int, province: str, as_of: date, district: str | None,
+                 measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.map_frame(con, metrics.view(con, province, as_of, exact=True), district)
+        return metrics.map_frame(con, metrics.view(con, province, as_of, exact=True, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -137,9 +148,10 @@ def shipped_provinces(structure_key: str) -> dict[str, str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def worst_communes(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+def worst_communes(path: str, version: int, province: str, as_of: date, district: str | None,
+                   measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.worst_communes(con, metrics.view(con, province, as_of, exact=True), district)
+        return metrics.worst_communes(con, metrics.view(con, province, as_of, exact=True, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -195,27 +207,27 @@ def is_demo(path: str, version: int) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def summary(path: str, version: int, province: str, as_of: date) -> dict:
+def summary(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> dict:
     with store.session(path) as con:
-        return metrics.summary(con, province, as_of, exact=True)
+        return metrics.summary(con, province, as_of, exact=True, measure=measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def view(path: str, version: int, province: str, as_of: date) -> metrics.View:
+def view(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> metrics.View:
     with store.session(path) as con:
-        return metrics.view(con, province, as_of, exact=True)
+        return metrics.view(con, province, as_of, exact=True, measure=measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def trend(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+def trend(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.trend(con, metrics.view(con, province, as_of, exact=True))
+        return metrics.trend(con, metrics.view(con, province, as_of, exact=True, measure=measure))
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def underperformers(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+def underperformers(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.underperformers(con, province, as_of, exact=True)
+        return metrics.underperformers(con, province, as_of, exact=True, measure=measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -239,7 +251,7 @@ class Sidebar:
     lang: str
     demo: bool
     district: str | None = None  # the sidebar's district filter (None: the whole province)
-    measure: str = "books"       # "books", or "records" when records are reported
+    measure: str = "books"       # "records" or "books": the campaign's default measure unless another is picked
     structure: str | None = None  # the unit structure the figures are shown in (its key)
     provinces_in_structure: int = 1
 
@@ -248,54 +260,60 @@ class Sidebar:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def overview(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
+def overview(path: str, version: int, province: str, as_of: date, district: str | None,
+             measure: str | None = None) -> dict:
     with store.session(path) as con:
-        return metrics.overview(con, metrics.view(con, province, as_of, exact=True), district)
+        return metrics.overview(con, metrics.view(con, province, as_of, exact=True, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def district_trend(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+def district_trend(path: str, version: int, province: str, as_of: date, district: str | None,
+                   measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.trend(con, metrics.view(con, province, as_of, exact=True), district)
+        return metrics.trend(con, metrics.view(con, province, as_of, exact=True, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_league(path: str, version: int, province: str, as_of: date, district: str | None,
                    measure: str) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.commune_league(con, metrics.view(con, province, as_of, exact=True), district, measure)
+        return metrics.commune_league(
+            con, metrics.view(con, province, as_of, exact=True, measure=measure), district, measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def district_league(path: str, version: int, province: str, as_of: date, measure: str) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.district_league(con, metrics.view(con, province, as_of, exact=True), measure)
+        return metrics.district_league(con, metrics.view(con, province, as_of, exact=True, measure=measure), measure)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def commune_daily(path: str, version: int, province: str, as_of: date, days: int,
-                  district: str | None) -> pd.DataFrame:
+                  district: str | None, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.commune_daily(con, metrics.view(con, province, as_of, exact=True), days, district)
+        return metrics.commune_daily(
+            con, metrics.view(con, province, as_of, exact=True, measure=measure), days, district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def treemap_frame(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+def treemap_frame(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.treemap_frame(con, metrics.view(con, province, as_of, exact=True))
+        return metrics.treemap_frame(con, metrics.view(con, province, as_of, exact=True, measure=measure))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def commune_detail(path: str, version: int, province: str, as_of: date, commune: str) -> dict:
+def commune_detail(path: str, version: int, province: str, as_of: date, commune: str,
+                   measure: str | None = None) -> dict:
     with store.session(path) as con:
-        return metrics.commune_detail(con, metrics.view(con, province, as_of, exact=True), commune)
+        return metrics.commune_detail(con, metrics.view(con, province, as_of, exact=True, measure=measure), commune)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def underperformers_full(path: str, version: int, province: str, as_of: date,
-                         district: str | None) -> pd.DataFrame:
+                         district: str | None, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return metrics.underperformers_full(con, metrics.view(con, province, as_of, exact=True), district)
+        return metrics.underperformers_full(
+            con, metrics.view(con, province, as_of, exact=True, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -311,6 +329,12 @@ def district_options(path: str, version: int, province: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def default_measure(path: str, version: int, province: str) -> str:
+    with store.session(path) as con:
+        return store.default_measure(con, province)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def records_reported(path: str, version: int, province: str) -> bool:
     with store.session(path) as con:
         return metrics.records_reported(con, province)
@@ -323,6 +347,7 @@ def settings_of(path: str, version: int, province: str) -> dict:
         v = metrics.view(con, province, None)
         return {"name": v.campaign_name, "start": v.start, "deadline": v.deadline, "amber": v.amber,
                 "window": v.window, "calendar": metrics.calendar(con, province),
+                "measure": store.default_measure(con, province),
                 "jump": ingest.jump_pct(con, province),
                 "cutoff": closing.cutoff_time(con, province)}
 
@@ -453,15 +478,18 @@ def sidebar() -> Sidebar:
                                   key="district_select")
             district = picked or None
             _sync_url("district", display_code(picked), "")
-        measure = "books"
-        if records_reported(path, version, province):
-            options = ["books", "records"]
-            _seed("measure_select", _url_value("measure", options, "books"), options, "books")
+        # the campaign's measure unless the user (or the link) picks the other; the choice is offered when
+        # the reports give records or the campaign counts in them
+        own_measure = default_measure(path, version, province)
+        measure = own_measure
+        if own_measure == "records" or records_reported(path, version, province):
+            options = ["records", "books"]
+            _seed("measure_select", _url_value("measure", options, own_measure), options, own_measure)
             measure = st.radio(tr("sidebar.measure"), options=options,
                                format_func={m: tr("measure." + m) for m in options}.get, key="measure_select",
                                horizontal=True)
-            _sync_url("measure", measure, "books")
-        v = view(path, version, province, as_of)
+            _sync_url("measure", measure, own_measure)
+        v = view(path, version, province, as_of, measure=measure)
         st.caption(tr("sidebar.campaign", name=md(v.campaign_name), start=fmt_date(v.start),
                       deadline=fmt_date(v.deadline)))
         newer = newer_reports(path, version, province) if len(structs) > 1 else 0
@@ -641,7 +669,7 @@ def brief_button(state: Sidebar) -> None:
     def make(fmt: str) -> Any:
         def run() -> bytes:
             with store.session(state.path) as con:
-                data = brief.gather(con, state.province, state.as_of, exact=True)
+                data = brief.gather(con, state.province, state.as_of, exact=True, measure=state.measure)
             return brief.render(data, fmt, state.lang)
         return run
 
@@ -793,9 +821,10 @@ def num_format(pattern: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cutoff_panel(path: str, version: int, province: str, as_of: date, district: str | None) -> dict:
+def cutoff_panel(path: str, version: int, province: str, as_of: date, district: str | None,
+                 measure: str | None = None) -> dict:
     with store.session(path) as con:
-        return closing.cutoff_panel(con, metrics.view(con, province, as_of), district)
+        return closing.cutoff_panel(con, metrics.view(con, province, as_of, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -806,25 +835,26 @@ def cutoff_label(path: str, version: int, province: str, lang: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def commitments(path: str, version: int, province: str, as_of: date, district: str | None) -> pd.DataFrame:
+def commitments(path: str, version: int, province: str, as_of: date, district: str | None,
+                measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return closing.commitments(con, metrics.view(con, province, as_of), district)
+        return closing.commitments(con, metrics.view(con, province, as_of, measure=measure), district)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def summon(path: str, version: int, province: str, as_of: date, deadline: date,
-           district: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+           district: str | None, measure: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The communes (and their districts) past ``deadline`` on D and not at 100 %."""
     with store.session(path) as con:
-        v = metrics.view(con, province, as_of)
+        v = metrics.view(con, province, as_of, measure=measure)
         communes_ = closing.summon_list(con, v, deadline, district)
         return communes_, closing.summon_districts(con, v, communes_)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def weekly(path: str, version: int, province: str, as_of: date) -> pd.DataFrame:
+def weekly(path: str, version: int, province: str, as_of: date, measure: str | None = None) -> pd.DataFrame:
     with store.session(path) as con:
-        return closing.weekly(con, metrics.view(con, province, as_of))
+        return closing.weekly(con, metrics.view(con, province, as_of, measure=measure))
 
 
 def report_button(state: Sidebar) -> None:
@@ -835,7 +865,7 @@ def report_button(state: Sidebar) -> None:
         from analytics import images
 
         with store.session(state.path) as con:
-            data = report_docx.gather(con, state.province, state.as_of)
+            data = report_docx.gather(con, state.province, state.as_of, measure=state.measure)
         pictures: list[bytes] = []
         if images.renderer_ready():  # charts in the annex when the server can draw them; optional
             try:

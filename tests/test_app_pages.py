@@ -42,24 +42,25 @@ def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def expected_kpis(path: Path, as_of: date | None = None, district: str | None = None, lang: str = "vi"):
+def expected_kpis(path: Path, as_of: date | None = None, district: str | None = None, lang: str = "vi",
+                  measure: str | None = None):
     district = demo_ids(path)[1].get(district, district) if district else None
     with store.session(path) as con:
-        v = metrics.view(con, None, as_of)
+        v = metrics.view(con, None, as_of, measure=measure)
         return present.overview_kpis(metrics.overview(con, v, district), lang)
 
 
-def assert_overview(at: AppTest, k: dict[str, str], lang: str = "vi") -> None:
+def assert_overview(at: AppTest, k: dict[str, str], lang: str = "vi", measure: str = "records") -> None:
     got = metric_values(at)
     assert got[t("kpi.completion", lang)] == k["completion"]
-    assert got[t("kpi.books_short", lang)] == k["books_done"]
+    assert got[t("kpi.books_short", lang, measure=measure)] == k["books_done"]
     assert got[t("kpi.completed", lang)] == k["completed"]
     label = next(x for x in got if x.startswith(("Xã báo cáo", "Communes reporting")))
     assert label != t("kpi.reporting", lang)  # the demo's day is not today: the card says which day
     assert got[label] == k["reporting"]
     assert got[t("kpi.days_left", lang)] == k["days_left"]
-    assert got[t("kpi.required_short", lang)] == k["required_value"]
-    assert got[t("kpi.recent_short", lang)] == k["recent_value"]
+    assert got[t("kpi.required_short", lang, measure=measure)] == k["required_value"]
+    assert got[t("kpi.recent_short", lang, measure=measure)] == k["recent_value"]
     assert got[t("kpi.projected", lang)] == k["projected"]
 
 
@@ -69,7 +70,9 @@ def test_overview_on_demo(monkeypatch, demo_file):
     assert any(w.value == t("app.demo_banner") for w in at.warning)
     k = expected_kpis(demo_file)
     assert_overview(at, k)
-    assert k["completion"] == "71,6 %" and k["books_done"] == "169.397"  # the demo on 05/03/2025
+    # the demo on 05/03/2025, counted in records (the campaign's measure): 1.029.948 of 1.443.893
+    assert k["completion"] == "71,3 %" and k["books_done"] == "1.029.948"
+    assert at.sidebar.radio(key="measure_select").value == "records" and "measure" not in at.query_params
     assert len(at.get("plotly_chart")) == 3  # burn-up, daily progress, district ranking
     assert at.sidebar.date_input(key="as_of_input").value == date(2025, 3, 5)
 
@@ -85,10 +88,14 @@ def test_sidebar_controls_and_url(monkeypatch, demo_file):
     ok(at)
     assert at.query_params["district"] == "503"  # the URL holds the code people write
     assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), "503", "en"), "en")
+    at.sidebar.radio(key="measure_select").set_value("books").run()
+    ok(at)
+    assert at.query_params["measure"] == "books"  # not the campaign's measure: the link says so
+    assert "Books digitized" in metric_values(at) and "Records digitized" not in metric_values(at)
+    assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), "503", "en", "books"), "en", "books")
     at.sidebar.radio(key="measure_select").set_value("records").run()
     ok(at)
-    assert at.query_params["measure"] == "records"
-    assert "Records digitized" in metric_values(at)
+    assert "measure" not in at.query_params and "Records digitized" in metric_values(at)
     # back to the defaults: the URL is clean again; then the language
     at.sidebar.selectbox(key="district_select").set_value("").run()
     assert "district" not in at.query_params
@@ -98,13 +105,14 @@ def test_sidebar_controls_and_url(monkeypatch, demo_file):
     assert at.query_params["as_of"] == "2025-03-01"
 
 
-def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file):
-    at = ok(app(monkeypatch, demo_file, lang="en", as_of="2025-02-27", district="503", measure="records"))
+@pytest.mark.parametrize("measure", ["records", "books"])
+def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file, measure):
+    at = ok(app(monkeypatch, demo_file, lang="en", as_of="2025-02-27", district="503", measure=measure))
     assert at.sidebar.selectbox(key="lang_select").value == "en"
     assert at.sidebar.date_input(key="as_of_input").value == date(2025, 2, 27)
     assert at.sidebar.selectbox(key="district_select").value == demo_ids(demo_file)[1]["503"]
-    assert at.sidebar.radio(key="measure_select").value == "records"
-    assert_overview(at, expected_kpis(demo_file, date(2025, 2, 27), "503", "en"), "en")
+    assert at.sidebar.radio(key="measure_select").value == measure
+    assert_overview(at, expected_kpis(demo_file, date(2025, 2, 27), "503", "en", measure), "en", measure)
 
 
 def test_province_control_when_several(monkeypatch, own_demo, tmp_path):
@@ -248,3 +256,18 @@ def test_deep_link_as_the_first_request_of_a_process(monkeypatch, demo_file, url
     page = at._registered_pages[at._finished_page_script_hash]  # the page that ran
     assert page["url_pathname"] == url_path
     assert not (Path(APP).parent / "pages").exists()
+
+
+def test_settings_choose_the_campaign_measure_and_the_sidebar_follows(monkeypatch, own_demo):
+    at = app(monkeypatch, own_demo)
+    at.switch_page("views/settings.py").run()
+    ok(at)
+    assert at.radio(key="set_measure").value == "records"  # the demo counts in records
+    at.radio(key="set_measure").set_value("books")
+    next(b for b in at.button if b.label == t("settings.save")).click().run()
+    ok(at)
+    with store.session(own_demo) as con:
+        assert store.default_measure(con, metrics.view(con).province) == "books"
+    fresh = ok(app(monkeypatch, own_demo))  # a new visitor: the campaign's measure now
+    assert fresh.sidebar.radio(key="measure_select").value == "books" and "measure" not in fresh.query_params
+    assert t("kpi.books_short") in metric_values(fresh)

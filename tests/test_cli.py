@@ -110,7 +110,7 @@ def test_summary_and_underperformers(run_cli, make_csv):
 def test_campaign_show_and_change(run_cli):
     code, out, _ = run_cli("campaign")
     assert json.loads(out) == {"province": "49", "name": "Đợt cao điểm 20 ngày", "start": "2025-02-21",
-                               "deadline": "2025-03-12", "unit_deadlines": []}
+                               "deadline": "2025-03-12", "default_measure": "books", "unit_deadlines": []}
     code, out, _ = run_cli("campaign", "--name", "Đợt 2", "--deadline", "2025-03-31")
     assert code == 0 and json.loads(out)["deadline"] == "2025-03-31"
     code, out, _ = run_cli("summary")
@@ -146,3 +146,49 @@ def test_python_dash_m_entry_point(tmp_path):
     out = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db)], capture_output=True,
                          text=True, check=True).stdout
     assert json.loads(out)["units_total"] == 241
+
+
+# --- the measure: records or books ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def records_cli(run_cli, make_csv):
+    header = ["report_date", "commune_code", "books_total", "books_digitized", "records_total", "records_digitized"]
+    path = make_csv("r.csv", header, [["2025-02-25", "20335", "100", "40", "5000", "1000"],
+                                      ["2025-02-25", "20338", "100", "10", "", "700"]])
+    code, _, err = run_cli("ingest", str(path))
+    assert code == 0, err
+    return run_cli
+
+
+@pytest.mark.parametrize("measure, completion", [("books", 25.0), ("records", 20.0)])
+def test_summary_in_a_measure(records_cli, measure, completion):
+    code, out, _ = records_cli("summary", "--json", "--measure", measure)
+    s = json.loads(out)
+    assert code == 0 and s["measure"] == measure
+    # books: 50 of 200; records: 1,000 of 5,000 (20338 gives no records to do: left out, and counted)
+    assert s["completion_pct"] == pytest.approx(completion)
+    assert s["units_without_target"] == (1 if measure == "records" else 0)
+    assert (s["books_total"], s["books_digitized"], s["records_total"], s["records_digitized"]) == (200, 50, 5000, 1700)
+
+
+def test_communes_give_records_total_when_known(records_cli):
+    code, out, _ = records_cli("communes", "--json", "--measure", "records")
+    rows = {r["commune_code"]: r for r in json.loads(out)}
+    assert code == 0
+    assert (rows["20335"]["records_total"], rows["20335"]["records_digitized"]) == (5000, 1000)
+    assert rows["20335"]["completion_pct"] == pytest.approx(20.0) and rows["20335"]["books_total"] == 100
+    assert rows["20338"]["records_total"] is None and rows["20338"]["records_digitized"] == 700
+    assert rows["20341"]["records_total"] is None and rows["20341"]["records_digitized"] is None  # no report
+
+
+def test_campaign_measure_is_the_default_of_every_command(records_cli):
+    code, out, _ = records_cli("campaign", "--measure", "records")
+    assert code == 0 and json.loads(out)["default_measure"] == "records"
+    _, out, _ = records_cli("summary", "--json")
+    assert json.loads(out)["measure"] == "records" and json.loads(out)["completion_pct"] == pytest.approx(20.0)
+    _, out, _ = records_cli("underperformers", "--json", "--measure", "books")
+    assert all(r["completion_pct"] in (None, 40.0, 10.0) for r in json.loads(out))
+    with pytest.raises(SystemExit) as exc:  # argparse refuses another word, exit 2
+        records_cli("summary", "--measure", "pages")
+    assert exc.value.code == 2

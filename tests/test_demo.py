@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from analytics import config, demo, ingest, metrics, store, templates
 
 
@@ -56,3 +58,21 @@ def test_filled_template_loads(con):
     frame[templates.HEADERS["books_digitized"]] = [10, 20, 30]
     result = ingest.ingest_file(con, frame.to_csv(index=False).encode("utf-8-sig"), "mau.csv")
     assert result.rows == 3 and result.report_dates == ["2025-02-25"]
+
+
+def test_demo_counts_the_seed_campaign_in_records(demo_con):
+    """Quảng Nam's real orders of magnitude: 642,806 of 1,443,893 records (44.5 %) on the eve of the campaign."""
+    assert store.default_measure(demo_con, metrics.view(demo_con).province) == "records"
+    eve = metrics.summary_json(demo_con, as_of="2025-02-20")
+    assert eve["measure"] == "records" and eve["units_total"] == 233 and len(eve["districts"]) == 17
+    assert (eve["records_total"], eve["records_digitized"]) == (1_443_893, 642_806)
+    assert eve["completion_pct"] == pytest.approx(44.52, abs=0.01) and eve["units_without_target"] == 0
+    # the books are still there, and the demo's books figures as before
+    books = metrics.summary_json(demo_con, measure="books")
+    assert (books["books_total"], books["books_digitized"]) == (236_525, 169_397)
+    assert books["completion_pct"] == pytest.approx(71.62, abs=0.01)
+    # records never go back, never exceed the records to do
+    frame = demo_con.execute("SELECT commune_code, report_date, records_total, records_digitized FROM reports "
+                             "ORDER BY commune_code, report_date").df()
+    assert (frame["records_digitized"] <= frame["records_total"]).all()
+    assert (frame.groupby("commune_code")["records_digitized"].diff().dropna() >= 0).all()

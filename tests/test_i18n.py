@@ -120,3 +120,36 @@ def test_t_falls_back_and_fills():
     assert t("kpi.days_left_value", "en", days=3) == "3 days"
     assert t("no.such.key") == "no.such.key"
     assert i18n.DEFAULT_LANG == "vi"
+
+
+RECORDS_VARIANTS = sorted(k for k in CATALOGUE if k.endswith(".records") and k.count(".") >= 2)  # key + ".records"
+
+
+@pytest.mark.parametrize("key", RECORDS_VARIANTS)
+def test_records_wording_has_a_books_wording_with_the_same_fields(key):
+    base = key[: -len(".records")]
+    assert base in CATALOGUE, key
+    for i in (0, 1):
+        assert fields(CATALOGUE[base][i]) == fields(CATALOGUE[key][i]), key
+    assert "trường hợp" in CATALOGUE[key][0].lower() and "record" in CATALOGUE[key][1].lower()
+
+
+@pytest.mark.parametrize("measure, vi, en", [("records", "Tổng số trường hợp", "Records in total"),
+                                              ("books", "Tổng số sổ", "Books in total"),
+                                              (None, "Tổng số sổ", "Books in total")])
+def test_the_measure_picks_the_wording(measure, vi, en):
+    assert t("col.books_total", "vi", measure=measure) == vi and t("col.books_total", "en", measure=measure) == en
+    # a key without a records wording is the same in both measures
+    assert t("kpi.completion", "en", measure=measure) == "Completion"
+
+
+def test_every_unit_of_count_in_pages_has_a_records_wording():
+    """The texts that show figures counted in the view's measure, and name books: each has a records wording."""
+    counted = ["kpi.completion_help", "kpi.books", "kpi.per_day", "chart.per_day", "chart.books_axis",
+               "col.books_total", "col.books_digitized", "kpi.books_total", "kpi.books_short", "kpi.required_short",
+               "kpi.recent_short", "loc.pace_help", "loc.needed_help", "loc.trend_help", "loc.treemap",
+               "loc.treemap_help", "loc.heatmap", "col.pace7", "col.needed", "summon.col_total", "weekly.col_books",
+               "report.start_figures", "report.end_figures", "report.pace", "report.pace_before_deadline",
+               "report.pace_after_deadline", "report.col_books", "report.col_gain", "report.week_gain_cell",
+               "report.weekly_note"]
+    assert [k for k in counted if k + ".records" not in CATALOGUE] == []

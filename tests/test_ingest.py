@@ -591,3 +591,59 @@ def test_the_shipped_template_filled_in_part(con):
     dated = templates.template_csv(store.all_communes(con)).decode("utf-8-sig").replace("__/__/____", "25/02/2025")
     blank = ingest.prepare(con, dated.encode("utf-8-sig"), "mau.csv", today=date(2025, 3, 1))
     assert [p.problem_key for p in blank.errors] == ["read.no_rows"]
+
+
+# --- records to do (records_total), beside the books ------------------------------------------------------------
+
+RECORDS_HEADER = ["report_date", "commune_code", "books_total", "books_digitized", "records_total",
+                  "records_digitized"]
+
+
+def _prepared(con, data: bytes, path: str) -> ingest.Prepared:
+    """The file read by one path: the column-wise one (bulk) or the row-by-row checks (general)."""
+    from analytics import bulk, readers
+
+    prep = ingest.Prepared(file_name="r.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
+    if path == "bulk":
+        took = bulk.try_prepare_csv(con, prep, data, report_date=None, province=None, sheet=None,
+                                    today=date(2025, 3, 1))
+        if not took:  # the fast path leaves the file to the general one, untouched
+            return prep
+    else:
+        ingest._Checker(con, prep, readers.read_table("r.csv", data), report_date=None, province=None,
+                        today=date(2025, 3, 1)).run()
+    return prep
+
+
+@pytest.mark.parametrize("header", [
+    ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Số sổ đã số hóa", "Tổng số trường hợp", "Số trường hợp đã số hóa"],
+    ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Số sổ đã số hóa", "Tổng số dữ liệu", "Số dữ liệu đã số hóa"],
+    ["Ngày báo cáo", "Mã xã", "Tổng số sổ", "Số sổ đã số hóa", "Tổng số hồ sơ/trường hợp cần số hóa",
+     "Số trường hợp đã số hóa"],
+    RECORDS_HEADER,
+])
+@pytest.mark.parametrize("path", ["bulk", "general"])
+def test_records_total_is_read_and_carried(tiny_con, header, path):
+    data = csv_bytes(header, [["2025-02-25", "90001", "10", "5", "600", "300"],
+                              ["2025-02-25", "90002", "20", "5", "", "100"]])
+    prep = _prepared(tiny_con, data, path)
+    assert not prep.errors, [p.as_dict() for p in prep.errors]
+    got = prep.rows.set_index("commune_code")
+    assert int(got.at["90001", "records_total"]) == 600 and pd.isna(got.at["90002", "records_total"])
+    assert int(got.at["90001", "records_digitized"]) == 300
+    full = ingest.prepare(tiny_con, data, "r.csv", today=date(2025, 3, 1))
+    ingest.commit(tiny_con, full)
+    stored = store.reports_of(tiny_con, ["90001", "90002"]).set_index("commune_code")
+    assert int(stored.at["90001", "records_total"]) == 600 and pd.isna(stored.at["90002", "records_total"])
+
+
+@pytest.mark.parametrize("path", ["bulk", "general"])
+def test_more_records_digitized_than_to_do_is_an_error(tiny_con, path):
+    data = csv_bytes(RECORDS_HEADER, [["2025-02-25", "90001", "10", "5", "600", "601"]])
+    prep = _prepared(tiny_con, data, path)
+    if path == "bulk":  # the fast path does not word errors: it leaves the file to the row checks
+        assert prep.rows.empty and not prep.errors
+        prep = ingest.prepare(tiny_con, data, "r.csv", today=date(2025, 3, 1))
+    assert [(p.row, p.column, p.problem_key) for p in prep.errors] == [
+        (2, "records_digitized", "check.records_over_total")]
+    assert prep.errors[0].params["total"] == 600

@@ -231,3 +231,77 @@ def test_json_is_plain(hand):
 
     text = json.dumps(metrics.summary_json(hand, as_of=D))
     assert "NaN" not in text
+
+
+# --- the measure: records or books ------------------------------------------------------------------------------
+
+
+def load_with_records(con, rows, per_book=10, without_target=()):
+    """The hand-made reports with records beside the books: ``per_book`` records to a book, except the communes in
+    ``without_target``, whose reports give records digitized but no records to do."""
+    frame = pd.DataFrame(rows, columns=["commune_code", "report_date", "books_total", "books_digitized"])
+    frame["records_digitized"] = frame["books_digitized"] * per_book
+    frame["records_total"] = [None if c in without_target else t * per_book
+                              for c, t in zip(frame["commune_code"], frame["books_total"])]
+    frame["row_no"] = range(2, len(frame) + 2)
+    return store.commit_reports(con, file_name="rec.csv", sha256="rec", rows=frame, province_code="99")
+
+
+@pytest.mark.parametrize("measure, scale", [("books", 1), ("records", 10)])
+def test_every_figure_follows_the_measure(tiny_con, measure, scale):
+    load_with_records(tiny_con, ROWS)
+    s = metrics.summary_json(tiny_con, as_of=D, measure=measure)
+    assert s["measure"] == measure and s["units_without_target"] == 0
+    # both measures' counts as reported, whichever is chosen
+    assert (s["books_total"], s["books_digitized"]) == (350, 145)
+    assert (s["records_total"], s["records_digitized"]) == (3500, 1450)
+    # the same shares, the paces and amounts in the measure's unit (the hand answers of test_summary_totals_on_d)
+    assert s["completion_pct"] == pytest.approx(100 * 145 / 350)
+    assert s["required_per_day"] == pytest.approx(scale * 205 / 11)
+    assert s["recent_per_day"] == pytest.approx(scale * 30 / 7)
+    assert s["projected_finish"] == "2025-04-18" and s["behind_schedule"] == 1
+    v = metrics.view(tiny_con, "99", D, measure=measure)
+    league = metrics.district_league(tiny_con, v)
+    assert league["books_total"].sum() == scale * 350  # the target column of the leagues, in the measure
+    tr = metrics.trend(tiny_con, v)
+    assert float(tr[tr["day"] == D]["books_digitized"].iloc[0]) == scale * 145
+    spark = metrics.commune_league(tiny_con, v).set_index("commune_code").at["90001", "trend"]
+    assert spark[-1] == scale * 10  # 90001: 60 -> 70 books on D
+
+
+def test_units_without_a_records_target_are_counted_apart(tiny_con):
+    load_with_records(tiny_con, ROWS, without_target={"90002"})
+    s = metrics.summary_json(tiny_con, as_of=D, measure="records")
+    assert s["units_reporting"] == 4 and s["units_without_target"] == 1
+    # 90001 (700/1000), 90003 (0/0), 90004 (250/500): 90002's 500 records done are not a share of anything
+    assert s["completion_pct"] == pytest.approx(100 * 950 / 1500)
+    assert s["records_total"] == 1500 and s["records_digitized"] == 1450  # as reported
+    rows = {r["commune_code"]: r for r in metrics.communes_json(tiny_con, as_of=D, measure="records")}
+    assert rows["90002"]["records_total"] is None and rows["90002"]["records_digitized"] == 500
+    assert rows["90002"]["completion_pct"] is None and rows["90002"]["status"] == "no_data"
+    assert rows["90001"]["records_total"] == 1000 and rows["90001"]["books_total"] == 100
+    # in books nothing is missing
+    b = metrics.summary_json(tiny_con, as_of=D, measure="books")
+    assert b["units_without_target"] == 0 and b["completion_pct"] == pytest.approx(100 * 145 / 350)
+    o = metrics.overview(tiny_con, metrics.view(tiny_con, "99", D, measure="records"))
+    from analytics import present
+
+    assert present.overview_kpis(o, "en")["no_target"].startswith("1 communes reported without records")
+
+
+@pytest.mark.parametrize("setting, expected", [(None, "books"), ("records", "records"), ("books", "books")])
+def test_the_campaign_measure_is_the_default(tiny_con, setting, expected):
+    load_with_records(tiny_con, ROWS)
+    if setting:
+        store.set_default_measure(tiny_con, "99", setting)
+    assert metrics.view(tiny_con, "99", D).measure == expected
+    assert metrics.summary_json(tiny_con, as_of=D)["measure"] == expected
+    other = "books" if expected == "records" else "records"
+    assert metrics.view(tiny_con, "99", D, measure=other).measure == other  # a choice wins over the setting
+
+
+def test_an_unknown_measure_is_refused(tiny_con):
+    from analytics.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        metrics.view(tiny_con, "99", D, measure="pages")

@@ -27,12 +27,14 @@ def test_country_in_the_list_of_1_january_2025(demo_con):
     assert c.trend["day"].max() == DAY
 
 
-def test_country_in_the_list_of_1_july_2025_rolls_up_into_da_nang(demo_con):
-    c = national.country(demo_con, "2025-07", DAY)
+@pytest.mark.parametrize("measure", [None, "records", "books"])
+def test_country_in_the_list_of_1_july_2025_rolls_up_into_da_nang(demo_con, measure):
+    c = national.country(demo_con, "2025-07", DAY, measure=measure)
     assert len(c.provinces) == 34
+    assert c.view.measure == (measure or "records")  # the demo counts in records, in either structure
     with_figures = c.provinces[c.provinces["status"] != "no_data"]
     assert list(with_figures["province"]) == ["Thành phố Đà Nẵng"]
-    quang_nam = metrics.summary(demo_con, "Quảng Nam", DAY)
+    quang_nam = metrics.summary(demo_con, "Quảng Nam", DAY, measure=measure)
     # every commune of Quảng Nam went into Đà Nẵng; a split one counts once
     assert with_figures.iloc[0]["books_digitized"] == quang_nam["books_digitized"]
     assert with_figures.iloc[0]["books_total"] == quang_nam["books_total"]

@@ -200,4 +200,4 @@ def test_figure_headers_naming_a_date_and_duplicates():
     assert layout.duplicate_columns(header) == {"books_digitized": [2, 3]}
     assert layout.map_columns(header)[0]["books_digitized"] == 2  # the first; ingest decides between them
     records = ["Tổng số trường hợp", "Số trường hợp đã số hóa", "Tổng số trường hợp đã số hóa"]
-    assert [layout.classify_header(h) for h in records] == [None, "records_digitized", "records_digitized"]
+    assert [layout.classify_header(h) for h in records] == ["records_total", "records_digitized", "records_digitized"]

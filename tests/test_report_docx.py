@@ -86,11 +86,13 @@ def test_figures_of_the_summary_at_start_and_end(demo_report):
     start = metrics.summary(con, None, date(2025, 2, 20))  # the eve of the campaign start
     end = metrics.summary(con, None, AS_OF)
     body = "\n".join(texts(d))
+    # the demo campaign counts in records: the province's 642.806 of 1.443.893 before the period
+    assert data.view.measure == "records" and "642.806/1.443.893 trường hợp hộ tịch" in body
     assert f"{fmt_int(start['books_digitized'])}/{fmt_int(start['books_total'])}" in body
     assert fmt_pct(start["completion_pct"]) in body
     assert f"{fmt_int(end['books_digitized'])}/{fmt_int(end['books_total'])}" in body
     assert fmt_pct(end["completion_pct"]) in body
-    assert f"tăng {fmt_int(end['books_digitized'] - start['books_digitized'])} sổ" in body
+    assert f"tăng {fmt_int(end['books_digitized'] - start['books_digitized'])} trường hợp" in body
     assert data.start_day == date(2025, 2, 20)
     # the district table of section I: one row per district and the total
     district_table = d.tables[1]
@@ -265,3 +267,13 @@ def test_control_characters_do_not_break_the_document(demo_report):
     broken = dataclasses.replace(data, unfinished=unfinished)
     body = "\n".join(texts(docx.Document(io.BytesIO(report_docx.render(broken)))))
     assert "Thiếu\nmáy quét" in body
+
+
+def test_the_report_in_books_says_books(demo_report):
+    con, _, _, _ = demo_report
+    data = report_docx.gather(con, None, AS_OF, signed_on=date(2025, 3, 13), measure="books")
+    body = "\n".join(texts(docx.Document(io.BytesIO(report_docx.render(data)))))
+    start = metrics.summary(con, None, date(2025, 2, 20), measure="books")
+    assert data.view.measure == "books"
+    assert f"{fmt_int(start['books_digitized'])}/{fmt_int(start['books_total'])} sổ hộ tịch" in body
+    assert "trường hợp" not in body

@@ -179,3 +179,46 @@ def test_default_province_is_most_reported(tmp_path, con):
     store.commit_reports(con, file_name="t.csv", sha256="t", rows=rows(("90001", "2025-02-25", 5, 1)),
                          province_code="99")
     assert store.default_province(con) == "99"
+
+
+def test_a_database_from_before_records_total_is_migrated(db_path, monkeypatch):
+    # made by the previous schema: reports without the records to do
+    monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION - 1)
+    with store.session(db_path) as con:
+        cols = {r[0] for r in con.execute("DESCRIBE reports").fetchall()}
+        assert "records_total" not in cols
+        con.execute("INSERT INTO reports (commune_code, report_date, books_total, books_digitized, "
+                    "records_digitized, upload_id) VALUES ('20335', DATE '2025-02-25', 10, 5, 300, 1)")
+    monkeypatch.undo()
+    with store.session(db_path) as con:
+        assert store.schema_version(con) == store.SCHEMA_VERSION
+        for table in ("reports", "report_rows"):
+            assert "records_total" in {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
+        assert store.reports_of(con, ["20335"])["records_total"].isna().all()  # unknown, not 0
+
+
+@pytest.mark.parametrize("records_total", [None, 600])
+def test_records_total_is_stored_and_withdrawal_restores_it(con, records_total):
+    first = rows(("20335", "2025-02-25", 10, 5))
+    first["records_digitized"], first["records_total"] = [300], [records_total]
+    commit(con, first)
+    second = rows(("20335", "2025-02-25", 10, 6))
+    second["records_digitized"], second["records_total"] = [350], [700]
+    upload_id, _ = store.commit_reports(con, file_name="b.csv", sha256="b", rows=second, province_code="49")
+    assert int(store.reports_of(con, ["20335"])["records_total"].iloc[0]) == 700
+    store.withdraw_upload(con, upload_id)
+    back = store.reports_of(con, ["20335"])["records_total"].iloc[0]
+    assert (None if pd.isna(back) else int(back)) == records_total
+
+
+@pytest.mark.parametrize("measure", ["records", "books"])
+def test_default_measure_is_a_campaign_setting(con, measure):
+    assert store.default_measure(con, "49") == "books"  # before any choice: as the product always counted
+    store.set_default_measure(con, "49", measure, user="t")
+    assert store.default_measure(con, "49") == measure
+
+
+def test_default_measure_refuses_another_word(con):
+    with pytest.raises(InvalidArgument) as exc:
+        store.set_default_measure(con, "49", "pages")
+    assert exc.value.key == "campaign.bad_measure" and store.default_measure(con, "49") == "books"

@@ -24,7 +24,7 @@ def _filled_csv(communes, day_text: str) -> bytes:
     assert lines[1] == "Ngày báo cáo:,__/__/____"
     lines[1] = f"Ngày báo cáo:,{day_text}"
     head = templates.HEADER_ROW
-    body = [line[:-3] + ",100,40," if line else line for line in lines[head:]]
+    body = [line[:-4] + ",100,40,," if line else line for line in lines[head:]]  # books total, done; records empty
     return "\r\n".join(lines[:head] + body).encode("utf-8-sig")
 
 
@@ -35,7 +35,8 @@ def test_district_template_lists_only_its_communes(con, tam_ky):
     assert ws["A1"].value == "BÁO CÁO TIẾN ĐỘ SỐ HÓA SỔ HỘ TỊCH · Thành phố Tam Kỳ"
     assert (ws["A2"].value, ws["B2"].value) == ("Ngày báo cáo:", "__/__/____")
     header = [c.value for c in ws[templates.HEADER_ROW]]
-    assert header == ["Huyện", "Mã xã", "Xã", "Tổng số sổ", "Số sổ đã số hóa", "Số trường hợp đã số hóa"]
+    assert header == ["Huyện", "Mã xã", "Xã", "Tổng số sổ", "Số sổ đã số hóa", "Tổng số trường hợp",
+                      "Số trường hợp đã số hóa"]
     codes = [ws.cell(r, 2).value for r in range(templates.HEADER_ROW + 1, ws.max_row + 1)]
     assert codes == list(tam_ky["commune_code"]) and len(codes) == 13
 

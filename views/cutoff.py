@@ -9,7 +9,7 @@ from analytics.i18n import fmt_date, fmt_int
 
 state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
-panel = ui.cutoff_panel(state.path, state.version, state.province, state.as_of, state.district)
+panel = ui.cutoff_panel(state.path, state.version, state.province, state.as_of, state.district, measure=state.measure)
 cut = closing.format_cutoff(panel["cutoff"], lang)
 st.title(ui.tr("cutoff.title", time=cut))
 ui.demo_banner(state)
@@ -30,7 +30,7 @@ if pending.empty:
 else:
     ui.table(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
 
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+s = ui.summary(state.path, state.version, state.province, state.as_of, measure=state.measure)
 scope = ui.district_name(state) if state.district else s["province_name"]
 st.markdown("**" + ui.tr("cutoff.copy_title") + "**")
 st.code(closing.cutoff_text(panel, scope, lang), language=None, wrap_lines=True)  # st.code has a copy button

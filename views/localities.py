@@ -10,13 +10,13 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("loc.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+v = ui.view(state.path, state.version, state.province, state.as_of, measure=state.measure)
+s = ui.summary(state.path, state.version, state.province, state.as_of, measure=state.measure)
 FILTERS = ["all", "top", "bottom", "below_average", "behind_plan", "not_reporting"]
 
 
 def column_config(level: str) -> dict:
-    h = present.league_headers(lang, level)
+    h = present.league_headers(lang, level, state.measure)
     return {
         h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                          format=ui.num_format("%.1f %%"), width="medium"),
@@ -39,7 +39,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str) -> None:
     n = c2.number_input(ui.tr("loc.top_n"), min_value=1, max_value=max(len(df), 1), value=min(10, max(len(df), 1)),
                         step=1, key=f"{key}_n", help=ui.tr("loc.top_n_help"))
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
-    table = present.league_table(shown, lang, level, average, v.amber)
+    table = present.league_table(shown, lang, level, average, v.amber, state.measure)
     st.caption(ui.tr("loc.count", shown=len(shown), total=len(df)))
     ui.table(table, hide_index=True, column_config=column_config(level), key=f"{key}_table", placeholder="–")
     st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
@@ -69,7 +69,7 @@ with tab_d:
                 st.session_state.pop("loc_drill", None)
                 st.rerun()
             league(ui.commune_league(state.path, state.version, state.province, state.as_of, drill, state.measure),
-                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill),
+                   "commune", ui.overview(state.path, state.version, state.province, state.as_of, drill, measure=state.measure),
                    "dd", f"xep-hang-xa-{drill}")
 
 options = ui.district_options(state.path, state.version, state.province)
@@ -83,7 +83,7 @@ with tab_c:
                           key="loc_district")
     district = chosen or None
     communes = ui.commune_league(state.path, state.version, state.province, state.as_of, district, state.measure)
-    average = ui.overview(state.path, state.version, state.province, state.as_of, district)
+    average = ui.overview(state.path, state.version, state.province, state.as_of, district, measure=state.measure)
     league(communes, "commune", average, "cl", "xep-hang-xa")
 
     st.subheader(ui.tr("loc.commune_detail"))
@@ -96,7 +96,7 @@ with tab_c:
                           format_func=lambda c: commune_names.get(c, none),
                           key="loc_commune")
     if picked:
-        detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked)
+        detail = ui.commune_detail(state.path, state.version, state.province, state.as_of, picked, measure=state.measure)
         row = detail["status"]
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(ui.tr("kpi.completion"), fmt_pct(row["completion_pct"], lang), border=True)
@@ -116,24 +116,24 @@ with tab_c:
         ui.table(present.commune_uploads_table(detail["uploads"], lang), hide_index=True)
 
 with tab_tree:
-    frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of)
+    frame = ui.treemap_frame(state.path, state.version, state.province, state.as_of, measure=state.measure)
     ui.plot(charts.treemap(frame, v, s["province_name"], lang), key="loc_treemap", name="ban-do-cay")
     st.caption(ui.tr("loc.treemap_help"))
 
 with tab_heat:
     days = st.selectbox(ui.tr("loc.heat_days"), [14, 21, 28], key="loc_heat_days")
     heat_district = state.district
-    daily = ui.commune_daily(state.path, state.version, state.province, state.as_of, int(days), heat_district)
+    daily = ui.commune_daily(state.path, state.version, state.province, state.as_of, int(days), heat_district, measure=state.measure)
     labels = ui.communes(state.path, state.version)
     ui.plot(charts.heatmap(daily, labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
     st.caption(ui.tr("loc.heatmap_help"))
 
 st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
 st.caption(ui.tr("weekly.intro"))
-weeks = ui.weekly(state.path, state.version, state.province, state.as_of)
+weeks = ui.weekly(state.path, state.version, state.province, state.as_of, measure=state.measure)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:
-    ui.table(closing.weekly_table(weeks, lang), hide_index=True, key="weekly_table")
-    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang),
+    ui.table(closing.weekly_table(weeks, lang, state.measure), hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang, state.measure),
                        file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")

@@ -12,7 +12,7 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("national.title"))
 ui.demo_banner(state)
-c = ui.country(state.path, state.version, state.structure, state.as_of)
+c = ui.country(state.path, state.version, state.structure, state.as_of, measure=state.measure)
 place = ui.tr("national.place")
 st.caption(ui.tr("national.scope", structure=ui.md(c.structure.label(lang)), date=fmt_date(c.as_of)))
 tot = c.totals
@@ -28,8 +28,9 @@ k4.metric(present.reporting_label(c.as_of, date.today(), lang),
           f"{fmt_int(tot['units_reported_on_day'], lang)}/{fmt_int(tot['units_total'], lang)}",
           border=True)
 
-h = present.national_headers(lang)
-ui.table(present.national_table(c.provinces, lang), hide_index=True, key="national_table", placeholder="–", column_config={
+h = present.national_headers(lang, c.view.measure)
+ui.table(present.national_table(c.provinces, lang, measure=c.view.measure), hide_index=True, key="national_table",
+         placeholder="–", column_config={
     h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                      format=ui.num_format("%.1f %%"), width="medium"),
     h["planned"]: st.column_config.NumberColumn(h["planned"], format=ui.num_format("%.1f %%")),
@@ -54,5 +55,6 @@ else:
                                     ui.tr("national.ranking")), key="national_ranking", name="xep-hang-tinh",
             place=place)
 st.subheader(ui.tr("map.title"))
-ui.plot(charts.commune_map(ui.country_map(state.path, state.version, state.structure, state.as_of), lang,
-                           title=ui.tr("national.map")), key="national_map", name="ban-do-toan-quoc", place=place)
+ui.plot(charts.commune_map(ui.country_map(state.path, state.version, state.structure, state.as_of, measure=state.measure),
+                           lang, v=c.view, title=ui.tr("national.map")),
+        key="national_map", name="ban-do-toan-quoc", place=place)

@@ -17,9 +17,9 @@ if st.session_state.pop("demo_just_loaded", False):
 ui.brief_button(state)  # Báo cáo nhanh: the day's one-page brief
 ui.report_button(state)  # the report to the Chairman (Word, Nghị định 30/2020 form)
 
-v = ui.view(state.path, state.version, state.province, state.as_of)
-o = ui.overview(state.path, state.version, state.province, state.as_of, state.district)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+v = ui.view(state.path, state.version, state.province, state.as_of, measure=state.measure)
+o = ui.overview(state.path, state.version, state.province, state.as_of, state.district, measure=state.measure)
+s = ui.summary(state.path, state.version, state.province, state.as_of, measure=state.measure)
 if state.district:
     st.caption(ui.tr("overview.scope_district", district=ui.md(ui.district_name(state))))
 if o.get("own_deadline"):
@@ -47,12 +47,12 @@ c7.metric(ui.tr("kpi.recent_short"), k["recent_value"], delta=k["pace_note"] or 
 c8.metric(ui.tr("kpi.projected"), k["projected"], delta=k["projected_note"],
           delta_color="off" if o["beats_deadline"] is None else ("normal" if o["beats_deadline"] else "inverse"),
           delta_arrow="off", border=True)
-if state.measure == "records":
-    st.metric(ui.tr("kpi.records"), k["records"], border=True)
+if k["no_target"]:  # the units left out of a completion in records, said so
+    st.caption(k["no_target"])
 if v.as_of > v.deadline:
     st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 
-trend = ui.district_trend(state.path, state.version, state.province, state.as_of, state.district)
+trend = ui.district_trend(state.path, state.version, state.province, state.as_of, state.district, measure=state.measure)
 burnup_title = ui.tr("overview.trend_district", district=ui.district_name(state)) if state.district else None
 ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name="tien-do-toan-tinh")
 ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")

@@ -39,6 +39,9 @@ with st.form("settings_campaign"):
                             format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.__getitem__, key="set_calendar")
     cutoff = st.time_input(ui.tr("settings.cutoff"), value=cur["cutoff"], step=900, help=ui.tr("settings.cutoff_help"),
                            key="set_cutoff")
+    measure = st.radio(ui.tr("settings.measure"), list(store.MEASURES), index=list(store.MEASURES).index(cur["measure"]),
+                       format_func={m: ui.tr("measure." + m) for m in store.MEASURES}.get, horizontal=True,
+                       help=ui.tr("settings.measure_help"), key="set_measure")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
 if saved:
     try:
@@ -50,6 +53,8 @@ if saved:
             auth.set_setting(con, admin, state.province, "jump_pct", f"{float(jump):g}")
             auth.set_setting(con, admin, state.province, closing.CUTOFF_KEY,
                              closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF))
+            if measure != cur["measure"]:
+                auth.set_default_measure(con, admin, state.province, measure)
         st.session_state["settings_flash"] = ui.tr("settings.saved")
         st.rerun()
     except HotichError as exc:

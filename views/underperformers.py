@@ -14,19 +14,19 @@ state: ui.Sidebar = st.session_state["view"]
 lang = state.lang
 st.title(ui.tr("under.title"))
 ui.demo_banner(state)
-v = ui.view(state.path, state.version, state.province, state.as_of)
+v = ui.view(state.path, state.version, state.province, state.as_of, measure=state.measure)
 intro_key = "under.intro_after" if v.as_of > v.deadline else "under.intro"
 st.caption(ui.tr(intro_key, window=v.window, date=fmt_date(v.as_of)))
 
-df = ui.underperformers_full(state.path, state.version, state.province, state.as_of, state.district)
-s = ui.summary(state.path, state.version, state.province, state.as_of)
+df = ui.underperformers_full(state.path, state.version, state.province, state.as_of, state.district, measure=state.measure)
+s = ui.summary(state.path, state.version, state.province, state.as_of, measure=state.measure)
 if df.empty:
     st.success(ui.tr("under.none"))
 else:
     # first the short list the daily brief shows (the same order), then every flagged commune by district
     st.subheader(ui.tr("under.worst", count=len(df)))
     ui.table(present.underperformers_table(ui.worst_communes(state.path, state.version, state.province,
-                                                             state.as_of, state.district), lang),
+                                                             state.as_of, state.district, measure=state.measure), lang),
              hide_index=True, key="under_worst", column_config={
                  ui.tr("col.completion"): st.column_config.ProgressColumn(
                      ui.tr("col.completion"), min_value=0, max_value=100, format=ui.num_format("%.1f %%")),
@@ -36,7 +36,7 @@ else:
              })
     table = present.underperformers_full_table(df, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
-    h = present.league_headers(lang)
+    h = present.league_headers(lang, measure=state.measure)
     ui.table(table, hide_index=True, key="under_table", column_config={
         ui.tr("col.completion"): st.column_config.ProgressColumn(ui.tr("col.completion"), min_value=0,
                                                                  max_value=100, format=ui.num_format("%.1f %%")),
@@ -62,27 +62,27 @@ if v.as_of <= summon_deadline:
     st.info(ui.tr("summon.not_yet", deadline=fmt_date(summon_deadline)))
 else:
     called, called_districts = ui.summon(state.path, state.version, state.province, state.as_of, summon_deadline,
-                                         state.district)
+                                         state.district, measure=state.measure)
     if called.empty:
         st.success(ui.tr("summon.none"))
     else:
         st.markdown("**" + (ui.tr("summon.count", communes=len(called), districts=len(called_districts))
                             if len(called_districts) else ui.tr("summon.count_two_level", communes=len(called)))
                     + "**")
-        ui.table(closing.summon_table(called, lang), hide_index=True, key="summon_table")
+        ui.table(closing.summon_table(called, lang, state.measure), hide_index=True, key="summon_table")
         d1, d2 = st.columns(2)
         d1.download_button(
             ui.tr("summon.download_xlsx"),
             lambda: exports.summon_xlsx(called, called_districts, as_of=v.as_of, province_name=s["province_name"],
-                                        campaign=v.campaign_name, lang=lang),
+                                        campaign=v.campaign_name, lang=lang, measure=state.measure),
             file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.xlsx", mime=exports.XLSX_MIME, key="summon_xlsx")
-        d2.download_button(ui.tr("summon.download_csv"), lambda: exports.summon_csv(called, lang),
+        d2.download_button(ui.tr("summon.download_csv"), lambda: exports.summon_csv(called, lang, state.measure),
                            file_name=f"don-vi-phai-giai-trinh-{v.as_of.isoformat()}.csv", mime="text/csv",
                            key="summon_csv")
 
 st.subheader(ui.tr("commit.title"))  # each committed completion date: kept, missed or due
 st.caption(ui.tr("commit.intro"))
-promises = ui.commitments(state.path, state.version, state.province, state.as_of, state.district)
+promises = ui.commitments(state.path, state.version, state.province, state.as_of, state.district, measure=state.measure)
 if promises.empty:
     st.caption(ui.tr("commit.none"))
 else:

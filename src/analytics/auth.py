@@ -437,6 +437,12 @@ def set_setting(con: store.Connection, user: User | None, province: str, key: st
     store.set_setting(con, province, key, value, user=user.name, source=_src(user))
 
 
+def set_default_measure(con: store.Connection, user: User | None, province: str, measure: str) -> None:
+    check(con, user, "settings", target=province)
+    assert user is not None
+    store.set_default_measure(con, province, measure, user=user.name, source=_src(user))
+
+
 def set_unit_deadline(con: store.Connection, user: User | None, province: str, level: str, code: str,
                       deadline: date | None) -> None:
     check(con, user, "campaign", target=code)

@@ -44,10 +44,10 @@ class BriefData:
 
 
 def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-           structure: date | str | None = None, *, exact: bool = False) -> BriefData:
-    s = metrics.summary(con, province, as_of, structure, exact=exact)
-    v = metrics.view(con, s["province"], s["as_of"], exact=True)
-    under = metrics.underperformers(con, v.province, v.as_of, exact=True)
+           structure: date | str | None = None, *, exact: bool = False, measure: str | None = None) -> BriefData:
+    s = metrics.summary(con, province, as_of, structure, exact=exact, measure=measure)
+    v = metrics.view(con, s["province"], s["as_of"], exact=True, measure=s["measure"])
+    under = metrics.underperformers(con, v.province, v.as_of, exact=True, measure=v.measure)
     return BriefData(summary=s, view=v, trend=metrics.trend(con, v), districts=metrics.districts_frame(s),
                      worst=under.head(WORST).reset_index(drop=True), behind_total=len(under),
                      demo=store.is_demo(con))
@@ -103,7 +103,7 @@ def _kpis(data: BriefData, lang: str) -> list[tuple[str, str, str]]:
     return [
         (t("kpi.completion", lang), k["completion"], charts.status_label(status, lang, data.view.amber)),
         (t("kpi.planned", lang), k["planned"], ""),
-        (t("kpi.books", lang), k["books"], ""),
+        (t("kpi.books", lang, measure=data.view.measure), k["books"], ""),
         (t("kpi.days_left", lang), k["days_left"], t("chart.deadline", lang) + " " + fmt_date(data.view.deadline)),
         (t("kpi.required", lang), k["required"], ""),
         (t("kpi.recent", lang), k["recent"], ""),

@@ -281,8 +281,13 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
     total = np.asarray(_counts(columns["books_total"], True), dtype=np.int64)
     digitized = np.asarray(_counts(columns["books_digitized"], True), dtype=np.int64)
     records = _counts(columns["records_digitized"], False) if "records_digitized" in columns else None
+    records_total = _counts(columns["records_total"], False) if "records_total" in columns else None
     if np.any(digitized > total):
         raise _NotPlain
+    if records is not None and records_total is not None:  # more records done than to do: the row checks word it
+        done, todo = pd.array(records, dtype="Int64"), pd.array(records_total, dtype="Int64")
+        if bool((done > todo).fillna(False).any()):
+            raise _NotPlain
     # the same commune and date twice (even with equal figures: a warning the general path words)
     canon_of_code = np.array(list(code_values), dtype=object)
     unit_key = pd.factorize(canon_of_code)[0][code_idx]
@@ -297,6 +302,8 @@ def _check(con: store.Connection, prep: Any, header: list[str], columns: dict[st
         "books_digitized": digitized,
         "records_digitized": (pd.array([None] * n, dtype="Int64") if records is None
                               else pd.array(records, dtype="Int64")),
+        "records_total": (pd.array([None] * n, dtype="Int64") if records_total is None
+                          else pd.array(records_total, dtype="Int64")),
     })
 
     if n <= OBJECT_ROWS:

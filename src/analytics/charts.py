@@ -139,18 +139,18 @@ def district_ranking(districts: pd.DataFrame, v: View, lang: str = "vi", title: 
 
 
 def daily_progress(trend: pd.DataFrame, v: View, lang: str = "vi", title: str | None = None) -> go.Figure:
-    """Books digitized per day (bars) with the 7-day average (line)."""
+    """Books (or records: the view's measure) digitized per day (bars) with the 7-day average (line)."""
     df = trend.dropna(subset=["digitized_per_day"])
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=df["day"], y=df["digitized_per_day"], name=t("chart.per_day", lang),
+    fig.add_trace(go.Bar(x=df["day"], y=df["digitized_per_day"], name=t("chart.per_day", lang, measure=v.measure),
                          marker={"color": "#56B4E9"},
                          hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=df["day"], y=df["avg7_per_day"], name=t("chart.avg7", lang), mode="lines",
                              line={"color": "#000000", "width": 2},
                              hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f}<extra></extra>"))
     fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang))
-    fig.update_yaxes(title=t("chart.books_axis", lang), tickformat=",.0f")
-    return _layout(fig, title or t("chart.per_day", lang), lang, v)
+    fig.update_yaxes(title=t("chart.books_axis", lang, measure=v.measure), tickformat=",.0f")
+    return _layout(fig, title or t("chart.per_day", lang, measure=v.measure), lang, v)
 
 
 # --- the dashboard's further charts ---------------------------------------
@@ -205,11 +205,12 @@ def treemap(communes: pd.DataFrame, v: View, province_name: str, lang: str = "vi
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total", text=texts,
         marker={"colors": colors, "line": {"color": "#FFFFFF", "width": 1}},
         texttemplate="%{label}<br>%{text}", maxdepth=2,
-        hovertemplate="%{label}<br>%{text}<br>" + t("col.books_total", lang) + ": %{value:,.0f}<extra></extra>",
+        hovertemplate="%{label}<br>%{text}<br>" + t("col.books_total", lang, measure=v.measure)
+                      + ": %{value:,.0f}<extra></extra>",
     ))
     _status_legend(fig, sorted(set(df["status"])), lang, v.amber)
     fig.update_layout(height=560)
-    return _layout(fig, title or t("loc.treemap", lang), lang, v)
+    return _layout(fig, title or t("loc.treemap", lang, measure=v.measure), lang, v)
 
 
 def classify_local(pct: float | None, planned: float | None, amber: float) -> str:
@@ -247,7 +248,7 @@ def heatmap(daily: pd.DataFrame, names: pd.DataFrame, v: View, lang: str = "vi",
     fig.update_xaxes(tickformat="%d/%m", title=t("chart.date_axis", lang), side="top")
     fig.update_yaxes(autorange="reversed", title=None, tickfont={"size": 10})
     fig.update_layout(height=max(320, 14 * len(ylabels) + 140))
-    return _layout(fig, title or t("loc.heatmap", lang), lang, v)
+    return _layout(fig, title or t("loc.heatmap", lang, measure=measure), lang, v)
 
 
 def commune_trend(trend: pd.DataFrame, v: View, name: str, lang: str = "vi") -> go.Figure:
@@ -272,7 +273,7 @@ def commune_trend(trend: pd.DataFrame, v: View, name: str, lang: str = "vi") -> 
 def daily_progress_measure(trend: pd.DataFrame, v: View, lang: str = "vi", measure: str = "books",
                            title: str | None = None) -> go.Figure:
     """Books (or records) digitized per day with the 7-day average."""
-    if measure == "books":
+    if measure == v.measure or measure == "books":  # the trend is in the view's measure already
         return daily_progress(trend, v, lang, title)
     df = trend.copy()
     df["digitized_per_day"] = df["records_digitized"].astype("float64").diff()
@@ -339,7 +340,7 @@ def commune_map(frame: pd.DataFrame, lang: str = "vi", size: str = "books_total"
     place_col = "district" if "district" in df.columns and df["district"].notna().any() else "province"
     national = len(df) > 500
     df["_px"] = map_sizes(df[size], max_px=10.0 if national else 28.0, min_px=2.5 if national else 5.0)
-    size_label = t(MAP_SIZE_LABELS.get(size, size), lang)
+    size_label = t(MAP_SIZE_LABELS.get(size, size), lang, measure=v.measure if v is not None else None)
     fig = go.Figure()
     for status in STATUS_ORDER:
         part = df[df["status"] == status].sort_values("_px", ascending=False, kind="stable")  # small on top

@@ -89,20 +89,20 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
 
 def cmd_summary(con: store.Connection, args: argparse.Namespace) -> int:
     metrics.check_as_of(con, args.province, args.as_of, args.structure)
-    print(_dump(metrics.summary_json(con, args.province, args.as_of, args.structure)))
+    print(_dump(metrics.summary_json(con, args.province, args.as_of, args.structure, args.measure)))
     return 0
 
 
 def cmd_underperformers(con: store.Connection, args: argparse.Namespace) -> int:
     metrics.check_as_of(con, args.province, args.as_of, args.structure)
-    print(_dump(metrics.underperformers_json(con, args.province, args.as_of, args.structure)))
+    print(_dump(metrics.underperformers_json(con, args.province, args.as_of, args.structure, args.measure)))
     return 0
 
 
 def cmd_communes(con: store.Connection, args: argparse.Namespace) -> int:
     """Every commune of the province's list in the chosen structure, one JSON object each."""
     metrics.check_as_of(con, args.province, args.as_of, args.structure)
-    rows = metrics.communes_json(con, args.province, args.as_of, args.structure)
+    rows = metrics.communes_json(con, args.province, args.as_of, args.structure, args.measure)
     if args.json:
         print(_dump(rows))
     else:
@@ -168,9 +168,11 @@ def cmd_campaign(con: store.Connection, args: argparse.Namespace) -> int:
                                source="cli")
     else:
         c = store.get_campaign(con, province)
+    if args.measure:
+        store.set_default_measure(con, province, args.measure, user=_operator(), source="cli")
     units = store.unit_deadlines(con, province)
     print(_dump({"province": display_code(c.province_code), "name": c.name, "start": c.start.isoformat(),
-                 "deadline": c.deadline.isoformat(),
+                 "deadline": c.deadline.isoformat(), "default_measure": store.default_measure(con, province),
                  "unit_deadlines": [{"level": r["level"], "code": display_code(r["unit_code"]), "name": r["name"],
                                      "deadline": pd.Timestamp(r["deadline"]).date().isoformat()}
                                     for r in units.to_dict("records")]}))
@@ -302,7 +304,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
         metrics.check_as_of(con, args.province, args.as_of, args.structure)
-        data = brief.gather(con, args.province, args.as_of, args.structure)
+        data = brief.gather(con, args.province, args.as_of, args.structure, measure=args.measure)
     payload = brief.render(data, fmt, args.lang)
     out.write_bytes(payload)
     seconds = round(time.perf_counter() - started, 2)
@@ -318,7 +320,7 @@ def cmd_cutoff(con: store.Connection, args: argparse.Namespace) -> int:
     """The day's cut-off: the communes without a report by it, as the text for the chat group (or JSON)."""
     from analytics import closing
 
-    v = metrics.view(con, args.province, args.as_of)
+    v = metrics.view(con, args.province, args.as_of, measure=args.measure)
     panel = closing.cutoff_panel(con, v)
     if args.json:
         from analytics.units import display_code
@@ -346,7 +348,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise InvalidArgument("report.bad_out", file=args.out)
     started = time.perf_counter()
     with store.session(config.db_path(args.db)) as con:
-        data = report_docx.gather(con, args.province, args.as_of)
+        data = report_docx.gather(con, args.province, args.as_of, measure=args.measure)
     images_: list[bytes] = []
     if args.charts:  # optional: the report is complete without them
         try:
@@ -397,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     reading.add_argument("--as-of", type=_date, dest="as_of", help="YYYY-MM-DD (default: latest report)")
     reading.add_argument("--structure", type=_date, metavar="DATE",
                          help="show figures in the unit list in force on DATE (default: the one in force on the as-of date)")
+    reading.add_argument("--measure", choices=list(store.MEASURES),
+                         help="count in records (trường hợp) or books (sổ) (default: the campaign's measure)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", parents=[common], help="validate and load report files")
@@ -426,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--deadline", type=_date)
     p.add_argument("--unit", metavar="CODE", help="with --deadline: a district's or commune's own deadline")
     p.add_argument("--clear", action="store_true", help="with --unit: back to the campaign's deadline")
+    p.add_argument("--measure", choices=list(store.MEASURES),
+                   help="the measure the campaign is counted in by default: records or books")
     sub.add_parser("demo", parents=[common], help="replace the content with demonstration data")
     p = sub.add_parser("users", parents=[common],
                        help="accounts: add, passwd, list, assign, role, disable, enable, unlock")

@@ -317,7 +317,7 @@ def summon_districts(con: store.Connection, v: metrics.View, communes: pd.DataFr
     return table[cols].reset_index(drop=True)
 
 
-def summon_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def summon_table(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> pd.DataFrame:
     """The communes to summon as users read them (the CSV export and the page's table)."""
     def d(x: Any) -> str:
         return "–" if x is None or (not isinstance(x, date) and pd.isna(x)) else fmt_date(pd.Timestamp(x).date(), lang)
@@ -328,7 +328,7 @@ def summon_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.commune_code", lang): [display_code(c) for c in df["commune_code"]],
         t("col.commune", lang): list(df["commune"]),
         t("summon.col_deadline", lang): [d(x) for x in df["deadline"]],
-        t("summon.col_total", lang): [_int(x) for x in df["books_total"]],
+        t("summon.col_total", lang, measure=measure): [_int(x) for x in df["books_total"]],
         t("summon.col_digitized", lang): [_int(x) for x in df["books_digitized"]],
         t("summon.col_remaining", lang): [_int(x) for x in df["remaining"]],
         t("col.completion", lang): [_round(x) for x in df["completion_pct"]],
@@ -368,7 +368,7 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     days = sorted({s[1] - timedelta(days=1) for s in spans} | {s[2] for s in spans})
     # every day read in the structure of D's view, so the province stays the same unit list
-    states = {d: metrics.summary(con, v.province, d, structure=v.as_of) for d in days}
+    states = {d: metrics.summary(con, v.province, d, structure=v.as_of, measure=v.measure) for d in days}
     two_level = not any(states[d]["districts"] for d in days)
     # a two-level province has no districts: its communes are the rows
     communes = ({d: _commune_states(con, v, d) for d in days} if two_level else {})
@@ -398,7 +398,7 @@ def weekly(con: store.Connection, v: metrics.View) -> pd.DataFrame:
 
 def _commune_states(con: store.Connection, v: metrics.View, day: date) -> dict[str, dict[str, Any]]:
     """Each commune's figures on ``day`` in the shape of a summary (for the two-level roll-up)."""
-    df = metrics.commune_status(con, metrics.view(con, v.province, day, structure=v.as_of))
+    df = metrics.commune_status(con, metrics.view(con, v.province, day, structure=v.as_of, measure=v.measure))
     out = {}
     for r in df.to_dict("records"):
         reported = r["last_report"] is not None and not pd.isna(r["last_report"])
@@ -413,7 +413,7 @@ def week_label(n: int, first: date, last: date, lang: str = "vi") -> str:
     return t("weekly.week", lang, n=n, start=first.strftime("%d/%m"), end=last.strftime("%d/%m"))
 
 
-def weekly_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def weekly_table(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> pd.DataFrame:
     """The roll-up in long form as users read it: one row per unit and week."""
     return pd.DataFrame({
         t("weekly.col_week", lang): [week_label(n, a, b, lang) for n, a, b in zip(df["week"], df["from"], df["to"])],
@@ -421,15 +421,15 @@ def weekly_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("weekly.col_start", lang): [_round(x) for x in df["start_pct"]],
         t("weekly.col_end", lang): [_round(x) for x in df["end_pct"]],
         t("weekly.col_points", lang): [_round(x) for x in df["progress_points"]],
-        t("weekly.col_books", lang): [int(x) for x in df["progress_books"]],
+        t("weekly.col_books", lang, measure=measure): [int(x) for x in df["progress_books"]],
         t("weekly.col_completed", lang): [f"{a}/{b}" for a, b in zip(df["units_completed"], df["units_total"])],
     })
 
 
-def weekly_csv(df: pd.DataFrame, lang: str = "vi") -> bytes:
+def weekly_csv(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> bytes:
     from analytics import present
 
-    return present.csv_bytes(weekly_table(df, lang))
+    return present.csv_bytes(weekly_table(df, lang, measure))
 
 
 # --- small helpers -----------------------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def league_csv(table: pd.DataFrame) -> bytes:
 
 
 def summon_xlsx(communes: pd.DataFrame, districts: pd.DataFrame, *, as_of: date, province_name: str,
-                campaign: str, lang: str = "vi") -> bytes:
+                campaign: str, lang: str = "vi", measure: str = "books") -> bytes:
     """The units called to report after their deadline (``closing.summon_list``): one sheet of communes
     (figures, gap, explanation, person responsible, missed commitment) and, with districts, one per district."""
     from analytics import closing
@@ -111,7 +111,7 @@ def summon_xlsx(communes: pd.DataFrame, districts: pd.DataFrame, *, as_of: date,
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([present.neutralize(t("summon.xlsx_subtitle", lang, campaign=campaign, date=fmt_date(as_of)))])
     ws.append([])
-    table = closing.summon_table(communes, lang)
+    table = closing.summon_table(communes, lang, measure)
     _table_block(ws, table, {t("col.completion", lang): PCT_FORMAT, t("summon.col_gap", lang): POINTS_FORMAT},
                  [6, 24, 10, 26, 11, 11, 11, 11, 12, 12, 12, 40, 14, 22, 16])
     if len(districts):
@@ -121,7 +121,7 @@ def summon_xlsx(communes: pd.DataFrame, districts: pd.DataFrame, *, as_of: date,
             t("summon.col_units", lang): [int(x) for x in districts["units_total"]],
             t("summon.col_completed", lang): [int(x) for x in districts["units_completed"]],
             t("summon.col_summoned", lang): [int(x) for x in districts["summoned"]],
-            t("summon.col_total", lang): [int(x) for x in districts["books_total"]],
+            t("summon.col_total", lang, measure=measure): [int(x) for x in districts["books_total"]],
             t("summon.col_digitized", lang): [int(x) for x in districts["books_digitized"]],
             t("summon.col_remaining", lang): [int(x) for x in districts["remaining"]],
             t("col.completion", lang): [None if pd.isna(x) else round(float(x), 1) for x in districts["completion_pct"]],
@@ -154,8 +154,8 @@ def _table_block(ws: Any, table: pd.DataFrame, formats: dict[str, str], widths: 
     ws.page_setup.orientation = "landscape"
 
 
-def summon_csv(communes: pd.DataFrame, lang: str = "vi") -> bytes:
+def summon_csv(communes: pd.DataFrame, lang: str = "vi", measure: str = "books") -> bytes:
     """The units to summon as CSV for Excel (UTF-8 with BOM; text neutralized)."""
     from analytics import closing
 
-    return present.csv_bytes(closing.summon_table(communes, lang))
+    return present.csv_bytes(closing.summon_table(communes, lang, measure))

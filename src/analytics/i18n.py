@@ -1108,11 +1108,90 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "under.worst": ("Các xã chậm nhất (như trong báo cáo nhanh; {count} xã bị nêu tên)",
                     "The communes furthest behind (as in the daily brief; {count} flagged)"),
 
+    # the measure (records or books): the ".records" wording of every text that names the unit of count
+    "kpi.completion_help.records": ("Tổng số trường hợp đã số hóa / tổng số trường hợp của các xã đã báo cáo "
+                                    "(có chỉ tiêu trường hợp)",
+                                    "Records digitized / records in total, over the communes that reported "
+                                    "(with a records target)"),
+    "kpi.books.records": ("Trường hợp đã số hóa / tổng số", "Records digitized / total"),
+    "kpi.per_day.records": ("{value} trường hợp/ngày", "{value} records/day"),
+    "chart.per_day.records": ("Trường hợp số hóa trong ngày", "Records digitized per day"),
+    "chart.books_axis.records": ("Số trường hợp", "Records"),
+    "col.books_total.records": ("Tổng số trường hợp", "Records in total"),
+    "col.books_digitized.records": ("Số trường hợp đã số hóa", "Records digitized"),
+    "kpi.books_total.records": ("trên tổng số {total} trường hợp", "of {total} records"),
+    "kpi.books_short.records": ("Trường hợp đã số hóa", "Records digitized"),
+    "kpi.required_short.records": ("Cần đạt (trường hợp/ngày)", "Needed (records/day)"),
+    "kpi.recent_short.records": ("Tốc độ 7 ngày (trường hợp/ngày)", "7-day pace (records/day)"),
+    "loc.pace_help.records": ("Số trường hợp số hóa bình quân mỗi ngày trong 7 ngày qua",
+                              "Records digitized per day, last 7 days"),
+    "loc.needed_help.records": ("Số trường hợp cần số hóa mỗi ngày để xong đúng hạn",
+                                "Records per day needed to finish on time"),
+    "loc.trend_help.records": ("Số trường hợp số hóa mỗi ngày trong 14 ngày gần nhất",
+                               "Records digitized per day, last 14 days"),
+    "loc.treemap.records": ("Số trường hợp theo huyện và xã, màu theo tình trạng",
+                            "Records by district and commune, coloured by status"),
+    "loc.treemap_help.records": ("Diện tích ô tỷ lệ với tổng số trường hợp; bấm vào một huyện để xem các xã.",
+                                 "Area is proportional to records in total; click a district to see its communes."),
+    "loc.heatmap.records": ("Số trường hợp số hóa mỗi ngày theo xã", "Records digitized per day by commune"),
+    "col.pace7.records": ("Tốc độ 7 ngày (trường hợp/ngày)", "7-day pace (records/day)"),
+    "col.needed.records": ("Cần đạt (trường hợp/ngày)", "Needed (records/day)"),
+    "summon.col_total.records": ("Tổng số trường hợp", "Records"),
+    "weekly.col_books.records": ("Số trường hợp tăng", "Records digitized"),
+    "report.start_figures.records": ("Trước khi bắt đầu đợt (số liệu đến ngày {date}), {whole} đã số hóa "
+                                     "{done}/{total} trường hợp hộ tịch, đạt {pct}; {completed}/{units} đơn vị "
+                                     "cấp xã đã hoàn thành.",
+                                     "Before the period (figures as of {date}), {whole} had digitized {done} of "
+                                     "{total} civil-status records ({pct}); {completed} of {units} communes had "
+                                     "finished."),
+    "report.end_figures.records": ("Đến ngày {date}, {whole} đã số hóa {done}/{total} trường hợp, đạt {pct}, tăng "
+                                   "{gain} trường hợp ({points} điểm phần trăm) so với trước đợt; {completed}/{units} "
+                                   "đơn vị cấp xã đã hoàn thành 100 %.",
+                                   "By {date}, {whole} had digitized {done} of {total} records ({pct}), {gain} "
+                                   "records ({points} percentage points) more than before the period; {completed} "
+                                   "of {units} communes are at 100 %."),
+    "report.pace.records": ("Tốc độ bình quân cả đợt {avg} trường hợp/ngày ({days} ngày); 7 ngày gần nhất {recent} "
+                            "trường hợp/ngày.",
+                            "Average pace over the period: {avg} records a day ({days} days); last 7 days: "
+                            "{recent} a day."),
+    "report.pace_before_deadline.records": ("Còn {remaining} trường hợp chưa số hóa; để hoàn thành đúng hạn ngày "
+                                            "{deadline} cần {required} trường hợp/ngày; với tốc độ hiện nay, dự kiến "
+                                            "hoàn thành: {projected}.",
+                                            "{remaining} records remain; finishing by {deadline} needs {required} a "
+                                            "day; at the current pace the projected finish is {projected}."),
+    "report.pace_after_deadline.records": ("Đã hết hạn ngày {deadline}; còn {remaining} trường hợp chưa được số hóa.",
+                                           "The deadline of {deadline} has passed; {remaining} records remain."),
+    "report.col_books.records": ("Tổng số trường hợp", "Records"),
+    "report.col_gain.records": ("Tăng trong đợt (trường hợp)", "Digitized in the period (records)"),
+    "report.week_gain_cell.records": ("{books} trường hợp ({points} điểm)", "{books} records ({points} pts)"),
+    "report.weekly_note.records": ("Tỷ lệ = số trường hợp đã số hóa / tổng số trường hợp của các xã đã báo cáo "
+                                   "(có chỉ tiêu trường hợp); đầu tuần là số liệu hết ngày trước đó.",
+                                   "Completion = records digitized / records of the communes that reported (with "
+                                   "a records target); a week starts from the figures at the end of the day "
+                                   "before."),
+    "measure.no_target": ("{count} xã đã báo cáo nhưng chưa có tổng số trường hợp: không tính vào tỷ lệ theo "
+                          "trường hợp (xem theo số sổ để thấy các xã này).",
+                          "{count} communes reported without records in total: they are left out of the "
+                          "completion in records (count in books to see them)."),
+    "settings.measure": ("Đơn vị tính mặc định", "Default measure"),
+    "settings.measure_help": ("Số liệu của đợt được tính theo trường hợp hay theo sổ khi người xem chưa chọn",
+                              "Whether the campaign's figures count records or books when the viewer has not "
+                              "chosen"),
+    "campaign.bad_measure": ("Đơn vị tính «{value}» không hợp lệ; chọn một trong: {measures}",
+                             "Unknown measure «{value}»; choose one of: {measures}"),
+    "col.records_total": ("Tổng số trường hợp", "Records in total"),
+    "check.records_over_total": ("Số trường hợp đã số hóa lớn hơn tổng số trường hợp ({total})",
+                                 "Records digitized exceed records in total ({total})"),
 }
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
-    """The text of ``key`` in ``lang`` with ``values`` filled in; the key itself when unknown."""
+    """The text of ``key`` in ``lang`` with ``values`` filled in; the key itself when unknown.
+
+    ``measure="records"`` picks the key's ``.records`` wording when it has one (the texts that name the
+    unit of count: "sổ" / "trường hợp"); any other measure, the key itself."""
+    if values.pop("measure", None) == "records" and key + ".records" in CATALOGUE:
+        key = key + ".records"
     pair = CATALOGUE.get(key)
     if pair is None:
         return key

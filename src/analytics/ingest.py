@@ -26,8 +26,9 @@ from analytics.readers import cell_text as _cell_text
 from analytics.units import Match, UnitIndex, display_code, name_key
 from analytics.values import ValueProblem, date_from_file_name, date_from_lines, parse_count, parse_date, parse_percent
 
-COUNT_COLUMNS = ("books_total", "books_digitized", "records_digitized")
-ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]
+COUNT_COLUMNS = ("books_total", "books_digitized", "records_digitized", "records_total")
+ROW_COLUMNS = ["row_no", "commune_code", "report_date", "books_total", "books_digitized", "records_digitized",
+               "records_total"]
 MAX_PROBLEMS = 500  # a file wrong on every row reports this many, and says how many more
 
 
@@ -268,7 +269,7 @@ def row_has_figures(cells: Any) -> bool:
 def t_kind(kind: str) -> str:
     """The Vietnamese name of a figure column, for messages about its header."""
     return {"books_total": "Tổng số sổ", "books_digitized": "Số sổ đã số hóa",
-            "records_digitized": "Số trường hợp đã số hóa"}.get(kind, kind)
+            "records_digitized": "Số trường hợp đã số hóa", "records_total": "Tổng số trường hợp"}.get(kind, kind)
 
 
 def _column_letter(i: int) -> str:
@@ -515,7 +516,7 @@ class _Checker:
                 after_total = kind == "total" and communes_seen
                 continue
             if _is_empty(raw_code) and _is_empty(raw_name) and all(
-                    _is_empty(self.get(row, c)) for c in ("books_total", "books_digitized", "records_digitized")):
+                    _is_empty(self.get(row, c)) for c in COUNT_COLUMNS):
                 prep.skipped.append({"row": row_no, "kind": "note", "text": cell_text(
                     next((c for c in row if not _is_empty(c)), ""))})
                 continue
@@ -781,6 +782,11 @@ class _Checker:
             _add(prep, row_no, label["books_digitized"], self.get(row, "books_digitized"), "check.over_total",
                  "fix.over_total", total=rec["books_total"])
             return None
+        if rec["records_total"] is not None and rec["records_digitized"] is not None \
+                and rec["records_digitized"] > rec["records_total"]:
+            _add(prep, row_no, label["records_digitized"], self.get(row, "records_digitized"),
+                 "check.records_over_total", "fix.over_total", total=rec["records_total"])
+            return None
         pct = parse_percent(self.extra(row, "percent"))
         if pct is not None and rec["books_total"]:
             actual = 100.0 * rec["books_digitized"] / rec["books_total"]
@@ -873,11 +879,13 @@ def change_preview(con: store.Connection, prep: Prepared) -> dict[str, Any]:
     file_last = max(prep.rows["report_date"])
     as_of = max(d for d in (last, file_last) if d is not None)
     demo = store.is_demo(con)
-    before = metrics.summary(con, province, as_of)
+    # in books whatever the campaign's measure: a file may give no records, and the preview's figures and
+    # the implausible-jump check are books
+    before = metrics.summary(con, province, as_of, measure="books")
     if demo:  # the demo goes away with this file: there is no real "before"
         before = {key: None for key in before}
     with store.what_if(con, prep.rows):
-        after = metrics.summary(con, province, as_of)
+        after = metrics.summary(con, province, as_of, measure="books")
     return {
         "province": province,
         "as_of": as_of,

@@ -27,6 +27,7 @@ CANONICAL = [
     "books_total",
     "books_digitized",
     "records_digitized",
+    "records_total",
 ]
 # Exact header texts (compared as header_key: no accents, case, brackets or punctuation).
 SYNONYMS: dict[str, list[str]] = {
@@ -42,11 +43,14 @@ SYNONYMS: dict[str, list[str]] = {
                         "so so ho tich da so hoa", "da so hoa"],
     "records_digitized": ["records_digitized", "records digitized", "so truong hop da so hoa",
                           "truong hop da so hoa", "so du lieu da so hoa"],
+    "records_total": ["records_total", "records total", "tong so truong hop", "tong so du lieu",
+                      "tong so ho so truong hop can so hoa", "tong so truong hop can so hoa",
+                      "tong so ho so/truong hop can so hoa"],
 }
 # columns recognized but not loaded
 EXTRA_KINDS = ("stt", "percent", "note")
 CORE = {"commune", "commune_code", "books_digitized", "books_total", "report_date", "district", "district_code",
-        "records_digitized"}
+        "records_digitized", "records_total"}
 
 
 def fold(text: object) -> str:
@@ -100,7 +104,7 @@ def _classify(raw: str) -> str | None:
         return "commune_code"
     if has("truong hop", "records", "record", "ban ghi", "du lieu"):
         if has("tong", "total") and not has("so hoa", "digitized", "digitised"):
-            return None  # "Tổng số trường hợp": the records to do, which are not loaded
+            return "records_total"  # "Tổng số trường hợp": the records to do
         return "records_digitized"
     if has("da so hoa", "digitized", "digitised", "so hoa xong", "hoan thanh", "done"):
         return "books_digitized"
@@ -138,7 +142,7 @@ def map_columns(header: list[Any]) -> tuple[dict[str, int], dict[str, int]]:
     return mapped, extras
 
 
-COUNT_KINDS = ("books_total", "books_digitized", "records_digitized")
+COUNT_KINDS = ("books_total", "books_digitized", "records_digitized", "records_total")
 
 
 def duplicate_columns(header: list[Any]) -> dict[str, list[int]]:

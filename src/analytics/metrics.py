@@ -36,10 +36,11 @@ class View:
     amber: float = 10.0  # points behind plan still "slightly behind"
     depth: int = 0  # how many unit structures back the province's figures roll up from
     requested: date | None = None  # the day asked for, when it lay outside ``date_bounds`` and was moved
+    measure: str = "books"  # what the figures count: "books" (sổ) or "records" (trường hợp)
 
     def params(self) -> dict[str, Any]:
         return {"province": self.province, "as_of": self.as_of, "to": self.as_of, "start": self.start,
-                "deadline": self.deadline, "window": self.window}
+                "deadline": self.deadline, "window": self.window, "measure": self.measure}
 
 
 _FAR = date(9999, 12, 31)
@@ -87,14 +88,14 @@ def check_as_of(con: store.Connection, province: str | None, as_of: date | None,
 
 
 def view(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-         structure: date | str | None = None, *, exact: bool = False) -> View:
+         structure: date | str | None = None, *, exact: bool = False, measure: str | None = None) -> View:
     """Resolve the defaults: the province (only one, else most reports), in the structure in force on
     ``structure`` (a date; else on D), and D (its latest report, else today).
 
     ``exact``: ``province`` is a province's id chosen in a structure (the dashboard's sidebar): taken as
     it is, in its own structure. A D outside ``date_bounds`` is moved to the nearest bound (``requested``
     keeps what was asked), so no caller can make the per-day work unbounded; the dashboard and the CLI
-    say so before they get here."""
+    say so before they get here. ``measure``: "books" or "records"; None, the campaign's default measure."""
     day = _day(as_of)
     structure_day = _day(structure)
     if exact and province:
@@ -120,8 +121,14 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
     bounded = clamp_day(day, date_bounds(con, code))
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
+    if measure is None:
+        measure = store.default_measure(con, code)
+    elif measure not in MEASURES:
+        from analytics.errors import InvalidArgument
+
+        raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(store.MEASURES))
     return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
-                requested=day if bounded != day else None)
+                requested=day if bounded != day else None, measure=measure)
 
 
 def _pct(num: float, den: float) -> float:
@@ -173,6 +180,9 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
 
 
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
+    """``books_total``/``books_digitized`` hold the figures in the view's measure (records when it is
+    "records": a commune whose records target or records digitized is unknown has none, and no completion);
+    ``books_count_*`` and ``records_*`` hold both measures as reported."""
     df = con.execute(rollup.COMMUNE_STATUS[v.depth], v.params()).df()
     df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
     df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
@@ -218,7 +228,10 @@ def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
 
 def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
     """Totals of a set of communes on D (province or district), by the definitions."""
-    rep = df[df["last_report"].notna()]
+    reporting = df[df["last_report"].notna()]
+    # in the records measure a unit that reported without a records target counts nowhere in the figures
+    # (no completion of unknown size): the sums are over the units with a known target, and say how many lack one
+    rep = reporting[reporting["books_total"].notna() & reporting["books_digitized"].notna()]
     books_total = int(rep["books_total"].sum()) if len(rep) else 0
     books_digitized = int(rep["books_digitized"].sum()) if len(rep) else 0
     if rep.empty:
@@ -241,9 +254,16 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
         projected = None
     else:
         projected = _project(v.as_of, remaining, recent)
+    known = df["last_report"].notna()
     return {
+        "measure": v.measure,
         "units_total": int(len(df)),
-        "units_reporting": int(len(rep)),
+        "units_reporting": int(len(reporting)),
+        "units_without_target": int(len(reporting) - len(rep)),
+        "books_count_total": int(df["books_count_total"].where(known).sum()) if len(reporting) else 0,
+        "books_count_digitized": int(df["books_count_digitized"].where(known).sum()) if len(reporting) else 0,
+        "records_total": _known_sum(df["records_total"].where(known)),
+        "records_digitized": _known_sum(df["records_digitized"].where(known)),
         "units_reported_on_day": int(df["reported_on_day"].sum()),
         "units_completed": int((rep["completion_pct"] >= 100.0).sum()),
         "books_total": books_total,
@@ -261,15 +281,21 @@ def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
     }
 
 
+def _known_sum(values: pd.Series) -> int | None:
+    """The sum of the known values; None when none is known (a records figure no report gave)."""
+    return int(values.sum()) if values.notna().any() else None
+
+
 def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
     """Whether some of these communes have a deadline other than the campaign's."""
     return "deadline" in df and bool((pd.Series(df["deadline"]) != v.deadline).any())
 
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-            structure: date | str | None = None, *, exact: bool = False) -> dict[str, Any]:
-    """Where the province stands on D, with every district of its unit list (code order)."""
-    v = view(con, province, as_of, structure, exact=exact)
+            structure: date | str | None = None, *, exact: bool = False, measure: str | None = None) -> dict[str, Any]:
+    """Where the province stands on D, with every district of its unit list (code order), in ``measure``
+    (None: the campaign's default measure)."""
+    v = view(con, province, as_of, structure, exact=exact, measure=measure)
     df = commune_status(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
@@ -295,8 +321,9 @@ def _unit_name(con: store.Connection, level: str, code: str) -> str:
 
 def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
     """The totals of ``_aggregate`` for every group of communes at once (one groupby, no loop)."""
-    rep = df["last_report"].notna()
-    has_week = df["digitized_week_ago"].notna()
+    reporting = df["last_report"].notna()
+    rep = reporting & df["books_total"].notna() & df["books_digitized"].notna()  # a known target (see _aggregate)
+    has_week = df["digitized_week_ago"].notna() & df["books_digitized"].notna()
     total = df["books_total"].where(rep, 0).astype("float64")
     work = pd.DataFrame({
         by: df[by],
@@ -305,8 +332,13 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
         "books_digitized": df["books_digitized"].where(rep, 0).astype("float64"),
         "planned_books": (df["planned_pct"] * df["books_total"] / 100.0).where(rep, 0).astype("float64"),
         "week_gain": (df["books_digitized"] - df["digitized_week_ago"]).where(has_week, 0).astype("float64"),
+        "books_count_total": df["books_count_total"].where(reporting).astype("float64"),
+        "books_count_digitized": df["books_count_digitized"].where(reporting).astype("float64"),
+        "records_total": df["records_total"].where(reporting).astype("float64"),
+        "records_digitized": df["records_digitized"].where(reporting).astype("float64"),
         "units_total": 1,
-        "units_reporting": rep.astype(int),
+        "units_reporting": reporting.astype(int),
+        "units_without_target": (reporting & ~rep).astype(int),
         "units_reported_on_day": df["reported_on_day"].astype(int),
         "units_completed": (rep & (df["completion_pct"] >= 100.0)).astype(int),
         "behind_schedule": df["behind_schedule"].astype(int),
@@ -315,11 +347,16 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
     g = work.groupby(by, sort=True).agg(
         name=("name", "first"), books_total=("books_total", "sum"), books_digitized=("books_digitized", "sum"),
         planned_books=("planned_books", "sum"), week_gain=("week_gain", "sum"), units_total=("units_total", "sum"),
-        units_reporting=("units_reporting", "sum"), units_reported_on_day=("units_reported_on_day", "sum"),
+        books_count_total=("books_count_total", lambda x: x.sum(min_count=1)),
+        books_count_digitized=("books_count_digitized", lambda x: x.sum(min_count=1)),
+        records_total=("records_total", lambda x: x.sum(min_count=1)),
+        records_digitized=("records_digitized", lambda x: x.sum(min_count=1)),
+        units_reporting=("units_reporting", "sum"), units_without_target=("units_without_target", "sum"),
+        units_reported_on_day=("units_reported_on_day", "sum"),
         units_completed=("units_completed", "sum"), behind_schedule=("behind_schedule", "sum"),
         not_reporting=("not_reporting", "sum"),
     ).reset_index()
-    some = g["units_reporting"] > 0
+    some = g["units_reporting"] > g["units_without_target"]
     positive = g["books_total"] > 0
     g["completion_pct"] = (100.0 * g["books_digitized"] / g["books_total"]).where(positive)
     g.loc[some & ~positive, "completion_pct"] = 100.0
@@ -335,11 +372,13 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
     g["deadline"] = g[by].map(last) if last is not None else v.deadline
     g["projected_finish"] = [
         _project(v.as_of, rem, pace) if n else None
-        for rem, pace, n in zip(g["remaining"], g["recent_per_day"], g["units_reporting"])
+        for rem, pace, n in zip(g["remaining"], g["recent_per_day"], g["units_reporting"] - g["units_without_target"])
     ]
     g["status"] = [classify(c, p, v.amber) for c, p in zip(g["completion_pct"], g["planned_pct"])]
     for col in ("books_total", "books_digitized", "remaining"):
         g[col] = g[col].astype("int64")
+    for col in ("books_count_total", "books_count_digitized", "records_total", "records_digitized"):
+        g[col] = g[col].astype("Int64")
     return g.drop(columns=["planned_books", "week_gain"])
 
 
@@ -348,7 +387,9 @@ def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None
     df = communes if communes is not None else commune_status(con, v)
     columns = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "planned_pct",
                "behind_schedule", "not_reporting", "units_total", "units_reporting", "units_completed",
-               "recent_per_day", "required_per_day", "projected_finish", "status", "deadline"]
+               "recent_per_day", "required_per_day", "projected_finish", "status", "deadline",
+               "units_without_target", "books_count_total", "books_count_digitized", "records_total",
+               "records_digitized"]
     with_district = df[df["district_code"].notna()]
     if with_district.empty:
         return pd.DataFrame(columns=columns)
@@ -363,9 +404,9 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 
 def underperformers(con: store.Connection, province: str | None = None,
                     as_of: date | str | None = None, structure: date | str | None = None, *,
-                    exact: bool = False) -> pd.DataFrame:
+                    exact: bool = False, measure: str | None = None) -> pd.DataFrame:
     """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
-    v = view(con, province, as_of, structure, exact=exact)
+    v = view(con, province, as_of, structure, exact=exact, measure=measure)
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
@@ -396,7 +437,7 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
     last_deadline = max([v.deadline, *(d for d in _dates(own) if d is not None)])
     end = min(v.as_of, max(last_report or v.start, last_deadline, first) + timedelta(days=1))
     params = {"province": v.province, "district": district, "from": first, "to": end,
-              "start": v.start, "deadline": v.deadline}
+              "start": v.start, "deadline": v.deadline, "measure": v.measure}
     df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
     if end < v.as_of and len(df):
         tail = df.iloc[[-1]].copy()
@@ -431,9 +472,10 @@ def to_jsonable(obj: Any) -> Any:
 
 
 def summary_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-                 structure: date | str | None = None) -> dict:
-    """The CLI's ``summary`` contract."""
-    s = summary(con, province, as_of, structure)
+                 structure: date | str | None = None, measure: str | None = None) -> dict:
+    """The CLI's ``summary`` contract: completion, plan, paces and projection in ``measure`` (named by
+    ``measure``); books_* and records_* are both measures' figures as reported."""
+    s = summary(con, province, as_of, structure, measure=measure)
     keys = ["province", "province_name", "as_of", "start", "deadline", "days_left", "units_total",
             "units_reporting", "units_reported_on_day", "books_total", "books_digitized", "completion_pct",
             "required_per_day", "recent_per_day", "projected_finish", "behind_schedule", "not_reporting"]
@@ -443,9 +485,15 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
     out["units_completed"] = s["units_completed"]
     out["structure"] = s["structure"]
     out["newer_reports"] = s["newer_reports"]
-    dkeys = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "behind_schedule",
-             "not_reporting", "planned_pct", "units_total", "units_reporting"]
-    out["districts"] = [{k: display_code(d[k]) if k == "district_code" else d[k] for k in dkeys}
+    out["measure"] = s["measure"]
+    out["units_without_target"] = s["units_without_target"]
+    out["books_total"], out["books_digitized"] = s["books_count_total"], s["books_count_digitized"]
+    out["records_total"], out["records_digitized"] = s["records_total"], s["records_digitized"]
+    dkeys = ["district_code", "district", "completion_pct", "behind_schedule",
+             "not_reporting", "planned_pct", "units_total", "units_reporting", "units_without_target",
+             "records_total", "records_digitized"]
+    out["districts"] = [{**{k: display_code(d[k]) if k == "district_code" else d[k] for k in dkeys},
+                         "books_total": d["books_count_total"], "books_digitized": d["books_count_digitized"]}
                         for d in s["districts"]]
     out["province"] = display_code(out["province"])
     return to_jsonable(out)
@@ -454,16 +502,17 @@ def summary_json(con: store.Connection, province: str | None = None, as_of: date
 def worst_communes(con: store.Connection, v: View, district: str | None = None, n: int = 10) -> pd.DataFrame:
     """The short list the daily brief shows: worst first (never reported, then the largest gap to plan),
     at most ``n``, of one district when given."""
-    df = underperformers(con, v.province, v.as_of, exact=True)
+    df = underperformers(con, v.province, v.as_of, exact=True, measure=v.measure)
     if district is not None:
         df = df[df["district_code"] == district]
     return df.head(n).reset_index(drop=True)
 
 
 def underperformers_json(con: store.Connection, province: str | None = None,
-                         as_of: date | str | None = None, structure: date | str | None = None) -> list[dict]:
-    """The CLI's ``underperformers`` contract."""
-    df = underperformers(con, province, as_of, structure)
+                         as_of: date | str | None = None, structure: date | str | None = None,
+                         measure: str | None = None) -> list[dict]:
+    """The CLI's ``underperformers`` contract (completion and plan in ``measure``)."""
+    df = underperformers(con, province, as_of, structure, measure=measure)
     keys = ["commune_code", "commune", "district", "completion_pct", "planned_pct", "last_report", "reasons",
             "district_code", "gap_pct"]
     return [to_jsonable({k: display_code(rec[k]) if k.endswith("_code") else rec[k] for k in keys})
@@ -471,9 +520,10 @@ def underperformers_json(con: store.Connection, province: str | None = None,
 
 
 def communes_json(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-                  structure: date | str | None = None) -> list[dict]:
-    """The CLI's ``communes`` contract: every commune of the province's list in the chosen structure."""
-    v = view(con, province, as_of, structure)
+                  structure: date | str | None = None, measure: str | None = None) -> list[dict]:
+    """The CLI's ``communes`` contract: every commune of the province's list in the chosen structure, both
+    measures' figures as reported, completion, plan and status in ``measure``."""
+    v = view(con, province, as_of, structure, measure=measure)
     df = commune_status(con, v)
     two_level = df["district_code"].isna().all()
     out = []
@@ -484,9 +534,9 @@ def communes_json(con: store.Connection, province: str | None = None, as_of: dat
             "commune": rec["commune"],
             "district_code": None if two_level else _ref_of(con, "district", rec["district_code"]),
             "district": None if two_level else rec["district"],
-            "books_total": rec["books_total"],
-            "books_digitized": rec["books_digitized"],
-            "records_total": None,  # reports give records digitized only; no target in records is known
+            "books_total": rec["books_count_total"],
+            "books_digitized": rec["books_count_digitized"],
+            "records_total": rec["records_total"],  # None when no report gave one
             "records_digitized": rec["records_digitized"],
             "completion_pct": rec["completion_pct"],
             "planned_pct": rec["planned_pct"],
@@ -605,7 +655,7 @@ def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str
                    commune: str | None = None) -> pd.DataFrame:
     first = v.as_of - timedelta(days=days - 1)
     df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
-                                            "from": first, "to": v.as_of}).df()
+                                            "from": first, "to": v.as_of, "measure": v.measure}).df()
     df["day"] = _dates(df["day"])
     return df
 
@@ -617,14 +667,14 @@ def _sparklines(daily: pd.DataFrame, key: str, measure: str = "books") -> pd.Ser
 
 
 def commune_league(con: store.Connection, v: View, district: str | None = None,
-                   measure: str = "books", days: int = 14) -> pd.DataFrame:
+                   measure: str | None = None, days: int = 14) -> pd.DataFrame:
     """The communes' league table: ranked by completion (best first; never reported last), with the gap to
     plan, the 7-day pace, the pace needed, the projection, the last report and a ``days``-day sparkline."""
     df = commune_status(con, v)
     if district is not None:
         df = df[df["district_code"] == district]
     daily = commune_daily(con, v, days, district)
-    spark = _sparklines(daily, "commune_code", measure)
+    spark = _sparklines(daily, "commune_code", measure or v.measure)
     df = df.copy()
     df["trend"] = [spark.get(c, [0.0] * days) for c in df["commune_code"]]
     df = df.sort_values(["completion_pct", "gap_pct", "sort_order"], ascending=[False, True, True],
@@ -633,7 +683,7 @@ def commune_league(con: store.Connection, v: View, district: str | None = None,
     return df
 
 
-def district_league(con: store.Connection, v: View, measure: str = "books", days: int = 14) -> pd.DataFrame:
+def district_league(con: store.Connection, v: View, measure: str | None = None, days: int = 14) -> pd.DataFrame:
     """The districts' league table, ranked by completion, with the same columns as the communes'."""
     communes = commune_status(con, v)
     table = district_table(con, v, communes)
@@ -643,7 +693,7 @@ def district_league(con: store.Connection, v: View, measure: str = "books", days
     daily = commune_daily(con, v, days)
     code_to_district = communes.set_index("commune_code")["district_code"]
     daily["district_code"] = daily["commune_code"].map(code_to_district)
-    col = "books_day" if measure == "books" else "records_day"
+    col = "books_day" if (measure or v.measure) == "books" else "records_day"
     per_day = daily.groupby(["district_code", "day"])[col].sum(min_count=1).fillna(0.0).reset_index()
     spark = per_day.groupby("district_code")[col].agg(list)
     table["trend"] = [spark.get(d, [0.0] * days) for d in table["district_code"]]

@@ -66,20 +66,26 @@ def provinces_with_figures(con: store.Connection, s: structures.Structure) -> li
     return sorted(set(out))
 
 
-def country(con: store.Connection, structure: str | date | None = None, as_of: date | str | None = None) -> Country:
+def country(con: store.Connection, structure: str | date | None = None, as_of: date | str | None = None,
+            measure: str | None = None) -> Country:
     """Every province of the structure in force on ``structure`` (a key or a date; default: on D), on D
-    (default: the latest report among the provinces with figures)."""
+    (default: the latest report among the provinces with figures), in one measure for all (sums of records
+    and books would mean nothing): ``measure``, else the default measure all those provinces share, else books."""
     day = metrics._day(as_of)
     s = _structure(con, structure, day)
     with_figures = provinces_with_figures(con, s)
-    views = {p: metrics.view(con, p, day, exact=True) for p in with_figures}
+    if measure is None:
+        defaults = {store.default_measure(con, p) for p in with_figures}
+        measure = defaults.pop() if len(defaults) == 1 else "books"
+    views = {p: metrics.view(con, p, day, exact=True, measure=measure) for p in with_figures}
     if day is None:  # one day for the country: the latest report; only the provinces behind it again
         day = max((v.as_of for v in views.values()), default=date.today())
-        views = {p: v if v.as_of == day else metrics.view(con, p, day, exact=True) for p, v in views.items()}
+        views = {p: v if v.as_of == day else metrics.view(con, p, day, exact=True, measure=measure)
+                 for p, v in views.items()}
     rows = []
     trends = []
     for p, v in views.items():
-        sm = metrics.summary(con, p, day, exact=True)
+        sm = metrics.summary(con, p, day, exact=True, measure=measure)
         gap = None if sm["planned_pct"] is None or sm["completion_pct"] is None \
             else sm["planned_pct"] - sm["completion_pct"]
         rows.append({
@@ -111,7 +117,7 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
     table.insert(0, "rank", range(1, len(table) + 1))
     start = min((v.start for v in views.values()), default=day)
     deadline = max((v.deadline for v in views.values()), default=day)
-    nv = metrics.View(province="", as_of=day, start=start, deadline=deadline, campaign_name="")
+    nv = metrics.View(province="", as_of=day, start=start, deadline=deadline, campaign_name="", measure=measure)
     return Country(s, day, table, _totals(table, nv), _national_trend(trends), nv)
 
 
@@ -159,7 +165,7 @@ def map_frame(con: store.Connection, c: Country) -> pd.DataFrame:
     units = con.execute(queries.COMMUNES_WITH_CENTROIDS, [c.structure.id]).df()
     parts = []
     for p in c.provinces.loc[c.provinces["status"] != "no_data", "province_code"]:
-        v = metrics.view(con, p, c.as_of, exact=True)
+        v = metrics.view(con, p, c.as_of, exact=True, measure=c.view.measure)
         parts.append(metrics.commune_status(con, v)[["commune_code", "books_total", "completion_pct", "status"]])
     status = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["commune_code", "books_total", "completion_pct", "status"])

@@ -47,11 +47,11 @@ def underperformers_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     return out
 
 
-def district_display(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+def district_display(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> pd.DataFrame:
     return pd.DataFrame({
         t("col.district", lang): df["district"],
-        t("col.books_digitized", lang): [fmt_int(x, lang) for x in df["books_digitized"]],
-        t("col.books_total", lang): [fmt_int(x, lang) for x in df["books_total"]],
+        t("col.books_digitized", lang, measure=measure): [fmt_int(x, lang) for x in df["books_digitized"]],
+        t("col.books_total", lang, measure=measure): [fmt_int(x, lang) for x in df["books_total"]],
         t("col.completion", lang): [fmt_pct(x, lang) for x in df["completion_pct"]],
         t("col.planned", lang): [fmt_pct(x, lang) for x in df["planned_pct"]],
     })
@@ -138,8 +138,8 @@ def kpis(s: dict[str, Any], lang: str = "vi") -> dict[str, str]:
         "planned": fmt_pct(s["planned_pct"], lang),
         "books": f"{fmt_int(s['books_digitized'], lang)} / {fmt_int(s['books_total'], lang)}",
         "days_left": t("kpi.days_left_value", lang, days=days) if days >= 0 else t("kpi.overdue", lang, days=-days),
-        "required": t("kpi.per_day", lang, value=fmt_int(s["required_per_day"], lang)),
-        "recent": t("kpi.per_day", lang, value=fmt_int(s["recent_per_day"], lang)),
+        "required": t("kpi.per_day", lang, value=fmt_int(s["required_per_day"], lang), measure=s.get("measure")),
+        "recent": t("kpi.per_day", lang, value=fmt_int(s["recent_per_day"], lang), measure=s.get("measure")),
         "projected": fmt_date(pf) if pf else "–",
         "projected_note": projected_note,
         "reporting": t("kpi.reporting_value", lang, done=fmt_int(s["units_reported_on_day"], lang),
@@ -188,6 +188,8 @@ def preview_table(prep: Any, communes: pd.DataFrame, lang: str = "vi") -> pd.Dat
         t("col.books_total", lang): rows["books_total"].astype("Int64"),
         t("col.books_digitized", lang): rows["books_digitized"].astype("Int64"),
         t("col.records_digitized", lang): rows["records_digitized"].astype("Int64"),
+        t("col.records_total", lang): (rows["records_total"] if "records_total" in rows
+                                       else pd.Series([None] * len(rows))).astype("Int64"),
     })
 
 
@@ -240,7 +242,9 @@ def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, Any]:
         base["pace_note"] = ""
     base["records"] = fmt_int(o["records_digitized"], lang) if o.get("records_digitized") is not None else "–"
     base["books_done"] = fmt_int(o["books_digitized"], lang)
-    base["books_total"] = t("kpi.books_total", lang, total=fmt_int(o["books_total"], lang))
+    base["books_total"] = t("kpi.books_total", lang, total=fmt_int(o["books_total"], lang), measure=o.get("measure"))
+    base["no_target"] = (t("measure.no_target", lang, count=fmt_int(o["units_without_target"], lang))
+                         if o.get("units_without_target") else "")
     base["required_value"] = fmt_int(o["required_per_day"], lang)
     base["recent_value"] = fmt_int(o["recent_per_day"], lang)
     return base
@@ -253,7 +257,7 @@ def _date_or_dash(x: Any) -> str:
 
 
 def league_table(df: pd.DataFrame, lang: str = "vi", level: str = "commune",
-                 average: dict[str, Any] | None = None, amber: float = 10.0) -> pd.DataFrame:
+                 average: dict[str, Any] | None = None, amber: float = 10.0, measure: str = "books") -> pd.DataFrame:
     """A league table (from ``metrics.commune_league``/``district_league``) with localized headers.
 
     Numbers stay numeric (completion 0–100 for a progress bar, sortable); ``average`` (a summary dict)
@@ -289,10 +293,10 @@ def league_table(df: pd.DataFrame, lang: str = "vi", level: str = "commune",
         out.insert(out.columns.get_loc("projected"), "deadline",
                    ([_date_or_dash(average.get("deadline"))] if average is not None else [])
                    + [_date_or_dash(d) for d in df["deadline"]])
-    return out.rename(columns=league_headers(lang, level))
+    return out.rename(columns=league_headers(lang, level, measure))
 
 
-def league_headers(lang: str = "vi", level: str = "commune") -> dict[str, str]:
+def league_headers(lang: str = "vi", level: str = "commune", measure: str = "books") -> dict[str, str]:
     return {
         "rank": t("col.rank", lang),
         "name": t("col.commune" if level == "commune" else "col.district", lang),
@@ -301,8 +305,8 @@ def league_headers(lang: str = "vi", level: str = "commune") -> dict[str, str]:
         "completion": t("col.completion", lang),
         "planned": t("col.planned", lang),
         "gap": t("col.gap", lang),
-        "pace": t("col.pace7", lang),
-        "needed": t("col.needed", lang),
+        "pace": t("col.pace7", lang, measure=measure),
+        "needed": t("col.needed", lang, measure=measure),
         "projected": t("col.projected", lang),
         "last_report": t("col.last_report", lang),
         "trend": t("col.trend14", lang),
@@ -388,6 +392,8 @@ def report_history_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.completion", lang): [fmt_pct(100.0 * d / tot if tot else 100.0, lang)
                                     for d, tot in zip(df["books_digitized"], df["books_total"])],
         t("col.records_digitized", lang): [fmt_int(x, lang) if pd.notna(x) else "–" for x in df["records_digitized"]],
+        t("col.records_total", lang): [fmt_int(x, lang) if pd.notna(x) else "–"
+                                       for x in (df["records_total"] if "records_total" in df else [None] * len(df))],
         t("col.upload_id", lang): df["upload_id"],
         t("col.file", lang): df["file_name"].fillna("–"),
     })
@@ -437,16 +443,16 @@ def underperformers_by_district(df: pd.DataFrame, lang: str = "vi") -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def national_headers(lang: str = "vi") -> dict[str, str]:
+def national_headers(lang: str = "vi", measure: str = "books") -> dict[str, str]:
     keys = {"rank": "col.rank", "province": "col.province", "status": "col.status", "completion": "col.completion",
             "planned": "col.planned", "gap": "col.gap", "pace": "col.pace7", "needed": "col.needed",
             "projected": "col.projected", "reporting": "col.reporting_rate", "communes": "col.communes_reporting"}
-    return {k: t(v, lang) for k, v in keys.items()}
+    return {k: t(v, lang, measure=measure) for k, v in keys.items()}
 
 
-def national_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0) -> pd.DataFrame:
+def national_table(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0, measure: str = "books") -> pd.DataFrame:
     """The provinces ranked (``national.country``), with localized headers; numbers stay numeric."""
-    h = national_headers(lang)
+    h = national_headers(lang, measure)
     rows = df.to_dict("records")
     return pd.DataFrame({
         h["rank"]: [r["rank"] for r in rows],

@@ -79,13 +79,17 @@ UPLOADS_LIST = """SELECT id AS upload_id, uploaded_at, user_name, source, file_n
 MARK_WITHDRAWN = "UPDATE uploads SET outcome = 'withdrawn', withdrawn_at = ?, withdrawn_by = ? WHERE id = ?"
 
 INSERT_REPORT_ROWS_FROM_INCOMING = """
-INSERT INTO report_rows (upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized)
-SELECT upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized FROM _incoming
+INSERT INTO report_rows (upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized,
+                         records_total)
+SELECT upload_id, row_no, commune_code, report_date, books_total, books_digitized, records_digitized, records_total
+FROM _incoming
 ORDER BY commune_code, report_date  -- a backfill lands clustered by commune: per-province reads skip row groups
 """
 UPSERT_REPORTS_FROM_INCOMING = """
-INSERT OR REPLACE INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
-SELECT commune_code, report_date, books_total, books_digitized, records_digitized, upload_id FROM _incoming
+INSERT OR REPLACE INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized,
+                                records_total, upload_id)
+SELECT commune_code, report_date, books_total, books_digitized, records_digitized, records_total, upload_id
+FROM _incoming
 ORDER BY commune_code, report_date
 """
 KEYS_OF_UPLOAD = "SELECT DISTINCT commune_code, report_date FROM report_rows WHERE upload_id = ?"
@@ -95,15 +99,18 @@ DELETE FROM reports WHERE (commune_code, report_date) IN
 """
 # after a withdrawal, the latest loaded upload still in force for each key wins again
 RESTORE_REPORTS_FOR_UPLOAD_KEYS = """
-INSERT INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, upload_id)
+INSERT INTO reports (commune_code, report_date, books_total, books_digitized, records_digitized, records_total,
+                     upload_id)
 SELECT rr.commune_code, rr.report_date,
        arg_max(rr.books_total, rr.upload_id), arg_max(rr.books_digitized, rr.upload_id),
-       arg_max_null(rr.records_digitized, rr.upload_id), max(rr.upload_id)
+       arg_max_null(rr.records_digitized, rr.upload_id), arg_max_null(rr.records_total, rr.upload_id),
+       max(rr.upload_id)
 FROM report_rows rr JOIN uploads u ON u.id = rr.upload_id AND u.outcome = 'loaded'
 WHERE (rr.commune_code, rr.report_date) IN (SELECT commune_code, report_date FROM report_rows WHERE upload_id = ?)
 GROUP BY rr.commune_code, rr.report_date
 """
-REPORTS_OF_CODES = """SELECT commune_code, report_date, books_total, books_digitized, records_digitized, upload_id
+REPORTS_OF_CODES = """SELECT commune_code, report_date, books_total, books_digitized, records_digitized, records_total,
+                             upload_id
                       FROM reports WHERE list_contains(?, commune_code) ORDER BY commune_code, report_date"""
 REPORT_COUNT = "SELECT count(*) FROM reports"
 CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uploads"]
@@ -118,25 +125,37 @@ WITH u AS (
     WHERE c.level = 'commune' AND c.province_code = $province
 ),
 {ROLLED},
-r AS (
-    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
-           CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
+m AS (  -- the figures in the view's measure ($measure): records only where both records figures are known
+    SELECT r.commune_code, r.report_date, r.books_total AS books_count_total,
+           r.books_digitized AS books_count_digitized, r.records_digitized, r.records_total,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
     FROM rolled r
+),
+r AS (
+    SELECT m.*,
+           CASE WHEN m.books_total = 0 THEN 100.0 ELSE 100.0 * m.books_digitized / m.books_total END AS pct
+    FROM m
 ),
 latest AS (
     SELECT commune_code,
            max(report_date) AS last_report,
-           arg_max(books_total, report_date) AS books_total,
-           arg_max(books_digitized, report_date) AS books_digitized,
+           arg_max_null(books_total, report_date) AS books_total,
+           arg_max_null(books_digitized, report_date) AS books_digitized,
+           arg_max(books_count_total, report_date) AS books_count_total,
+           arg_max(books_count_digitized, report_date) AS books_count_digitized,
            arg_max_null(records_digitized, report_date) AS records_digitized,
+           arg_max_null(records_total, report_date) AS records_total,
            max(report_date) FILTER (WHERE report_date <= $start) AS pre_date,
            arg_max(pct, report_date) FILTER (WHERE report_date <= $start) AS pre_pct,
            min(report_date) AS first_date,
            arg_min(pct, report_date) AS first_pct,
-           arg_max(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS digitized_week_ago,
+           arg_max_null(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS digitized_week_ago,
            arg_max_null(records_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS records_week_ago,
            max(report_date) FILTER (WHERE report_date <= $as_of - 7) AS week_ago_date,
-           arg_max(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 1) AS digitized_day_before,
+           arg_max_null(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 1) AS digitized_day_before,
            max(report_date) FILTER (WHERE report_date <= $as_of - 1) AS day_before_date
     FROM r GROUP BY commune_code
 ),
@@ -156,8 +175,9 @@ dl AS (  -- each commune's deadline: its own, else its district's, else the camp
                                 AND dd.province_code = $province
 )
 SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
-       p.last_report, p.books_total, p.books_digitized, p.records_digitized,
-       CASE WHEN p.books_total IS NULL THEN NULL
+       p.last_report, p.books_total, p.books_digitized, p.records_digitized, p.records_total,
+       p.books_count_total, p.books_count_digitized,
+       CASE WHEN p.books_total IS NULL OR p.books_digitized IS NULL THEN NULL
             WHEN p.books_total = 0 THEN 100.0
             ELSE 100.0 * p.books_digitized / p.books_total END AS completion_pct,
        CASE WHEN p.last_report IS NULL THEN NULL
@@ -186,10 +206,18 @@ WITH u AS (
       AND ($district IS NULL OR c.district_code = $district)
 ),
 {ROLLED},
-r AS (
-    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized,
-           CASE WHEN r.books_total = 0 THEN 100.0 ELSE 100.0 * r.books_digitized / r.books_total END AS pct
+m AS (  -- the figures in the view's measure, as in COMMUNE_STATUS
+    SELECT r.commune_code, r.report_date, r.records_digitized,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
     FROM rolled r
+),
+r AS (
+    SELECT m.*,
+           CASE WHEN m.books_total = 0 THEN 100.0 ELSE 100.0 * m.books_digitized / m.books_total END AS pct
+    FROM m
 ),
 base AS (
     SELECT commune_code,
@@ -290,8 +318,12 @@ WITH u AS (
       AND ($commune IS NULL OR c.code = $commune)
 ),
 {ROLLED},
-r AS (
-    SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, r.records_digitized
+r AS (  -- books_* in the view's measure, as in COMMUNE_STATUS; records_digitized as reported
+    SELECT r.commune_code, r.report_date, r.records_digitized,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
+           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
+                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
     FROM rolled r
 ),
 days AS (
@@ -316,8 +348,8 @@ FROM diffed WHERE day >= $from ORDER BY commune_code, day
 
 # One commune's figures in force, all dates (its report history), with the upload each came from.
 COMMUNE_REPORTS = """
-SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.upload_id, u.file_name,
-       u.uploaded_at, u.user_name
+SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.records_total, r.upload_id,
+       u.file_name, u.uploaded_at, u.user_name
 FROM reports r LEFT JOIN uploads u ON u.id = r.upload_id
 WHERE r.commune_code = ? AND r.report_date <= ? ORDER BY r.report_date DESC
 """

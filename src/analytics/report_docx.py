@@ -56,19 +56,19 @@ class ReportData:
 
 
 def gather(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
-           signed_on: date | None = None) -> ReportData:
+           signed_on: date | None = None, measure: str | None = None) -> ReportData:
     """Read the figures of the report. The start of the period is the eve of the campaign start (the figures
     before the period began), or the start day itself when nothing was reported before it."""
-    v = metrics.view(con, province, as_of)
+    v = metrics.view(con, province, as_of, measure=measure)
     pin = v.as_of  # every day read in the structure of D's view: the same province and unit list
     eve = v.start - timedelta(days=1)
-    start = metrics.summary(con, v.province, eve, structure=pin)
+    start = metrics.summary(con, v.province, eve, structure=pin, measure=v.measure)
     if start["units_reporting"] == 0:
         eve = v.start
-        start = metrics.summary(con, v.province, eve, structure=pin)
-    end = metrics.summary(con, v.province, v.as_of, structure=pin)
+        start = metrics.summary(con, v.province, eve, structure=pin, measure=v.measure)
+    end = metrics.summary(con, v.province, v.as_of, structure=pin, measure=v.measure)
     communes_end = metrics.commune_status(con, v)
-    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve, structure=pin))
+    communes_start = metrics.commune_status(con, metrics.view(con, v.province, eve, structure=pin, measure=v.measure))
     return ReportData(
         view=v, province_name=end["province_name"], start_day=eve, start=start, end=end,
         communes_start=communes_start, communes_end=communes_end, unfinished=closing.unfinished(con, v),
@@ -424,16 +424,17 @@ def _heading(doc: Any, text: str) -> None:
 
 
 def _section_results(doc: Any, data: ReportData, lang: str, whole: str, k: str) -> None:
+    m = data.view.measure  # the figures' measure: "sổ" or "trường hợp" in the text
     s0, s1, v = data.start, data.end, data.view
     _heading(doc, t("report.sec1", lang))
     _para(doc, t("report.sec1_1", lang, whole=whole), bold=True, keep=True)
-    _para(doc, t("report.start_figures", lang, date=fmt_date(data.start_day), whole=whole,
+    _para(doc, t("report.start_figures", lang, measure=m, date=fmt_date(data.start_day), whole=whole,
                  done=fmt_int(s0["books_digitized"], lang), total=fmt_int(s0["books_total"], lang),
                  pct=_pct(s0["completion_pct"], lang), completed=s0["units_completed"], units=s0["units_total"]))
     gain = s1["books_digitized"] - s0["books_digitized"]
     points = (None if s0["completion_pct"] is None or s1["completion_pct"] is None
               else s1["completion_pct"] - s0["completion_pct"])
-    _para(doc, t("report.end_figures", lang, date=fmt_date(v.as_of), whole=whole,
+    _para(doc, t("report.end_figures", lang, measure=m, date=fmt_date(v.as_of), whole=whole,
                  done=fmt_int(s1["books_digitized"], lang), total=fmt_int(s1["books_total"], lang),
                  pct=_pct(s1["completion_pct"], lang), gain=fmt_int(gain, lang), points=_points(points, lang),
                  completed=s1["units_completed"], units=s1["units_total"]))
@@ -441,15 +442,15 @@ def _section_results(doc: Any, data: ReportData, lang: str, whole: str, k: str) 
         done_d = sum(1 for d in s1["districts"] if (d["completion_pct"] or 0) >= 100.0)
         _para(doc, t("report.districts_completed", lang, completed=done_d, units=len(s1["districts"])))
     days = max((v.as_of - data.start_day).days, 1)
-    pace = t("report.pace", lang, avg=fmt_int(gain / days, lang), days=days,
+    pace = t("report.pace", lang, measure=m, avg=fmt_int(gain / days, lang), days=days,
              recent=fmt_int(s1["recent_per_day"], lang))
     if v.as_of <= v.deadline:
         proj = s1["projected_finish"]
-        pace += " " + t("report.pace_before_deadline", lang, remaining=fmt_int(s1["remaining"], lang),
+        pace += " " + t("report.pace_before_deadline", lang, measure=m, remaining=fmt_int(s1["remaining"], lang),
                         required=fmt_int(s1["required_per_day"], lang), deadline=fmt_date(v.deadline),
                         projected=fmt_date(proj) if proj else t("report.no_projection", lang))
     else:
-        pace += " " + t("report.pace_after_deadline", lang, deadline=fmt_date(v.deadline),
+        pace += " " + t("report.pace_after_deadline", lang, measure=m, deadline=fmt_date(v.deadline),
                         remaining=fmt_int(s1["remaining"], lang))
     _para(doc, pace)
     if data.two_level:
@@ -470,7 +471,7 @@ def _section_results(doc: Any, data: ReportData, lang: str, whole: str, k: str) 
                   f"{s1['units_completed']}/{s1['units_total']}", fmt_int(s1["books_total"], lang),
                   _pct(s0["completion_pct"], lang), _pct(s1["completion_pct"], lang), _points(points, lang)], True))
     header = [t("report.col_no", lang), t("report.col_district", lang), t("report.col_communes_done", lang),
-              t("report.col_books", lang), t("report.col_start_pct", lang, date=data.start_day.strftime("%d/%m")),
+              t("report.col_books", lang, measure=m), t("report.col_start_pct", lang, date=data.start_day.strftime("%d/%m")),
               t("report.col_end_pct", lang, date=v.as_of.strftime("%d/%m")), t("report.col_points", lang)]
     _grid(doc, header, rows, [1.2, 4.6, 2.0, 2.2, 2.0, 2.0, 2.0], size=11)
     _para(doc, t("report.see_annex", lang), before=6)
@@ -566,6 +567,7 @@ def _signature(doc: Any, lang: str) -> None:
 
 
 def _annex(doc: Any, data: ReportData, lang: str) -> None:
+    m = data.view.measure  # the figures' measure: "sổ" or "trường hợp" in the text
     sec = doc.add_section(WD_SECTION.NEW_PAGE)
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Mm(297), Mm(210)
@@ -577,11 +579,11 @@ def _annex(doc: Any, data: ReportData, lang: str) -> None:
     _center(doc, t("report.annex_title", lang, start=fmt_date(v.start), end=fmt_date(v.as_of)), size=13, bold=True)
     _center(doc, t("report.annex_ref", lang, date=fmt_date(data.signed_on)), size=13, italic=True, after=10)
     start_by = data.communes_start.set_index("commune_code")
-    header = [t("report.col_no", lang), t("report.col_unit", lang), t("report.col_books", lang),
+    header = [t("report.col_no", lang), t("report.col_unit", lang), t("report.col_books", lang, measure=m),
               t("report.col_start_done", lang, date=data.start_day.strftime("%d/%m")),
               t("report.col_start_pct", lang, date=data.start_day.strftime("%d/%m")),
               t("report.col_end_done", lang, date=v.as_of.strftime("%d/%m")),
-              t("report.col_end_pct", lang, date=v.as_of.strftime("%d/%m")), t("report.col_gain", lang),
+              t("report.col_end_pct", lang, date=v.as_of.strftime("%d/%m")), t("report.col_gain", lang, measure=m),
               t("report.col_last_report", lang), t("report.col_status", lang)]
     rows: list[tuple[list[str], bool]] = []
     end = data.communes_end
@@ -633,6 +635,7 @@ def _annex(doc: Any, data: ReportData, lang: str) -> None:
 
 
 def _weekly_annex(doc: Any, data: ReportData, lang: str) -> None:
+    m = data.view.measure  # the figures' measure: "sổ" or "trường hợp" in the text
     wk = data.weekly
     if wk.empty:
         return
@@ -651,11 +654,11 @@ def _weekly_annex(doc: Any, data: ReportData, lang: str) -> None:
         first = part.iloc[0]
         cells = ["" if u["level"] == "province" else str(i), str(u["name"]), _pct(first["start_pct"], lang)]
         for r in part.to_dict("records"):
-            cells += [_pct(r["end_pct"], lang), t("report.week_gain_cell", lang, books=fmt_int(r["progress_books"], lang),
+            cells += [_pct(r["end_pct"], lang), t("report.week_gain_cell", lang, measure=m, books=fmt_int(r["progress_books"], lang),
                                                    points=_points(r["progress_points"], lang))]
         rows.append((cells, u["level"] == "province"))
     n = len(weeks)
     rest = (25.7 - 1.1 - 5.0 - 2.0) / max(n, 1)
     widths = [1.1, 5.0, 2.0] + [rest * 0.5, rest * 0.5] * n
     _grid(doc, header, rows, widths, size=10)
-    _para(doc, t("report.weekly_note", lang), size=11, italic=True, indent=False, before=4)
+    _para(doc, t("report.weekly_note", lang, measure=m), size=11, italic=True, indent=False, before=4)

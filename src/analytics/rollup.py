@@ -22,7 +22,7 @@ def _rolled(depth: int) -> str:
              % (i, "commune_code FROM u" if i == 1 else "from_id FROM lin%d" % (i - 1))
              for i in range(1, depth + 1)]
     own = ("{g}_own AS (SELECT r.commune_code, r.report_date, r.books_total, r.books_digitized, "
-           "r.records_digitized FROM reports r WHERE r.commune_code IN (SELECT {units}) AND r.report_date <= $to)")
+           "r.records_digitized, r.records_total FROM reports r WHERE r.commune_code IN (SELECT {units}) AND r.report_date <= $to)")
     steps: list[str] = []
     deepest = "g%d" % depth
     steps.append(own.format(g=deepest, units=("from_id FROM lin%d" % depth) if depth else "commune_code FROM u"))
@@ -39,12 +39,13 @@ def _rolled(depth: int) -> str:
     FROM {g}_days d JOIN {lin} l ON l.to_id = d.commune_code)""")
         steps.append(f"""{g}_synth AS (
     SELECT g.commune_code, g.day AS report_date, sum(p.books_total) AS books_total,
-           sum(p.books_digitized) AS books_digitized, sum(p.records_digitized) AS records_digitized
+           sum(p.books_digitized) AS books_digitized, sum(p.records_digitized) AS records_digitized,
+           sum(p.records_total) AS records_total
     FROM {g}_grid g ASOF LEFT JOIN {prev} p ON p.commune_code = g.from_id AND g.day >= p.report_date
     GROUP BY g.commune_code, g.day)""")
         steps.append(f"""{g} AS (SELECT * FROM {g}_own UNION ALL
     SELECT commune_code, report_date, CAST(books_total AS BIGINT), CAST(books_digitized AS BIGINT),
-           CAST(records_digitized AS BIGINT) FROM {g}_synth)""")
+           CAST(records_digitized AS BIGINT), CAST(records_total AS BIGINT) FROM {g}_synth)""")
     steps.append("rolled AS (SELECT * FROM g0)")
     return ",\n".join(links + steps)
 

@@ -218,6 +218,11 @@ MIGRATIONS: list[list[str]] = [
             created_by VARCHAR,
             PRIMARY KEY (province_code, alias_key))""",
     ],
+    # the records to do (the count a province may keep in records, beside its books)
+    [
+        "ALTER TABLE report_rows ADD COLUMN records_total BIGINT",
+        "ALTER TABLE reports ADD COLUMN records_total BIGINT",
+    ],
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -826,6 +831,24 @@ def set_setting(con: Connection, province: str, key: str, value: str, *, user: s
         record_audit(con, user, "settings", province, {"key": key, "value": value}, source=source)
 
 
+MEASURES = ("records", "books")  # what figures count: records (trường hợp) or books (sổ)
+
+
+def default_measure(con: Connection, province: str) -> str:
+    """The measure a province's figures are counted in when none is chosen (a campaign setting; books
+    until one is set, as before the setting existed)."""
+    value = get_setting(con, province, "default_measure", "books")
+    return value if value in MEASURES else "books"
+
+
+def set_default_measure(con: Connection, province: str, measure: str, *, user: str | None = None,
+                        source: str | None = None) -> None:
+    """Choose the measure the province's campaign is counted in by default."""
+    if measure not in MEASURES:
+        raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(MEASURES))
+    set_setting(con, province, "default_measure", measure, user=user, source=source)
+
+
 # --- uploads and reports ------------------------------------------------
 
 
@@ -913,13 +936,20 @@ def replace_with_demo(con: Connection, rows: pd.DataFrame, province_code: str, f
     return upload_id
 
 
+def _with_records_total(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with a records_total column (unknown when the file has none), so every writer stores one."""
+    if "records_total" in rows:
+        return rows
+    return rows.assign(records_total=pd.array([None] * len(rows), dtype="Int64"))
+
+
 def _write_upload(con: Connection, *, file_name: str, sha256: str, rows: pd.DataFrame, province_code: str | None,
                   warnings: list[dict[str, Any]] | None, user: str | None, source: str) -> tuple[int, bool]:
-    frame = rows[["row_no", "commune_code", "report_date", "books_total", "books_digitized",
-                  "records_digitized"]].copy()
+    frame = _with_records_total(rows)[["row_no", "commune_code", "report_date", "books_total", "books_digitized",
+                                       "records_digitized", "records_total"]].copy()
     # each distinct date converted once (millions of rows in a backfill); DuckDB casts to DATE on insert
     frame["report_date"] = _as_timestamps(frame["report_date"]).to_numpy()
-    for col in ("books_total", "books_digitized", "records_digitized", "row_no"):
+    for col in ("books_total", "books_digitized", "records_digitized", "records_total", "row_no"):
         frame[col] = pd.array(frame[col], dtype="Int64")
     frame["commune_code"] = frame["commune_code"].astype(object)
     dates = sorted({pd.Timestamp(d).date().isoformat() for d in pd.unique(frame["report_date"])})
@@ -982,9 +1012,10 @@ def what_if(con: Connection, rows: pd.DataFrame) -> Iterator[Connection]:
     first real upload into a demo database replaces the demo, so the overlay
     does too.
     """
-    frame = rows[["commune_code", "report_date", "books_total", "books_digitized", "records_digitized"]].copy()
+    frame = _with_records_total(rows)[["commune_code", "report_date", "books_total", "books_digitized",
+                                       "records_digitized", "records_total"]].copy()
     frame["report_date"] = pd.to_datetime(frame["report_date"]).dt.date
-    for col in ("books_total", "books_digitized", "records_digitized"):
+    for col in ("books_total", "books_digitized", "records_digitized", "records_total"):
         frame[col] = pd.array(frame[col], dtype="Int64")
     frame["commune_code"] = frame["commune_code"].astype(object)
     frame["upload_id"] = -1

@@ -24,6 +24,7 @@ HEADERS = {
     "commune": "Xã",
     "books_total": "Tổng số sổ",
     "books_digitized": "Số sổ đã số hóa",
+    "records_total": "Tổng số trường hợp",
     "records_digitized": "Số trường hợp đã số hóa",
 }
 TITLE = "BÁO CÁO TIẾN ĐỘ SỐ HÓA SỔ HỘ TỊCH"
@@ -43,6 +44,7 @@ def template_frame(communes: pd.DataFrame) -> pd.DataFrame:
         HEADERS["commune"]: communes["commune"].astype(str),
         HEADERS["books_total"]: "",
         HEADERS["books_digitized"]: "",
+        HEADERS["records_total"]: "",
         HEADERS["records_digitized"]: "",
     })
     return frame.map(neutralize)
