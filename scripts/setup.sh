@@ -26,3 +26,23 @@ if [ "${HOTICH_NO_BROWSER:-0}" != "1" ] && [ -z "${BROWSER_PATH:-}" ] \
     echo "note: install chromium (sudo apt-get install chromium) for PNG/PDF images and the daily brief" >&2
   fi
 fi
+# PostgreSQL (README "PostgreSQL"): the test suite starts a throw-away server with initdb/pg_ctl, so CI and
+# developers need the Debian packages; installed here when missing and we may (root + apt). The DuckDB
+# default needs none of it: for a runtime-only setup a missing PostgreSQL is only a note.
+have_pg() {
+  command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1 && return 0
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+if ! have_pg; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) \
+      || echo "warning: postgresql could not be installed" >&2
+  fi
+  if ! have_pg; then
+    if [ "$REQ" = "requirements-dev.txt" ]; then
+      echo "error: PostgreSQL (initdb, pg_ctl) is missing and the tests need it: sudo apt-get install postgresql" >&2
+      exit 1
+    fi
+    echo "note: install postgresql (sudo apt-get install postgresql) to run on PostgreSQL (HOTICH_DB=postgresql://…)" >&2
+  fi
+fi

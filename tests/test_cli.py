@@ -19,6 +19,7 @@ GOOD = [
 ]
 
 
+@pytest.mark.both_backends
 def test_ingest_json_contract(run_cli, make_csv):
     path = make_csv("day.csv", HEADER, GOOD)
     code, out, err = run_cli("ingest", str(path), "--json")
@@ -79,6 +80,7 @@ def test_missing_file(run_cli, tmp_path):
     assert json_lines(out)[0]["ok"] is False
 
 
+@pytest.mark.both_backends
 def test_summary_and_underperformers(run_cli, make_csv):
     run_cli("ingest", str(make_csv("good.csv", HEADER, GOOD)))
     code, out, _ = run_cli("summary", "--as-of", "2025-02-25")
@@ -107,6 +109,7 @@ def test_summary_and_underperformers(run_cli, make_csv):
     assert rows[0]["last_report"] is None
 
 
+@pytest.mark.both_backends
 def test_campaign_show_and_change(run_cli):
     code, out, _ = run_cli("campaign")
     assert json.loads(out) == {"province": "49", "name": "Đợt cao điểm 20 ngày", "start": "2025-02-21",
@@ -130,6 +133,7 @@ def test_units_command(run_cli, tmp_path):
     assert code == 1 and "77" in err
 
 
+@pytest.mark.both_backends
 def test_demo_command(run_cli):
     code, out, _ = run_cli("demo", "--json")
     assert code == 0

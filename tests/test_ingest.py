@@ -184,6 +184,7 @@ def test_names_ambiguous_without_accents_are_not_guessed(con):
     assert prep.unmatched[0]["codes"] == ["20374", "20392"]
 
 
+@pytest.mark.both_backends
 def test_unknown_name_lists_candidates_and_alias_is_remembered(con):
     rows = [["2025-02-25", "Thành phố Tam Kỳ", "", "Phường Tân Thanh Mới", "10", "5"]]
     data = csv_bytes(TINY_HEADER, rows)
@@ -212,6 +213,7 @@ def test_district_required_only_for_names_found_in_several(con, name, code):
         assert prep.errors == [] and list(prep.rows["commune_code"]) == [code, "20389"]
 
 
+@pytest.mark.both_backends
 def test_books_total_from_target_and_report_wins(tiny_con, tmp_path):
     from support import TINY_UNITS, write_units_csv
 
@@ -291,6 +293,7 @@ def test_too_large(tiny_con, use_settings):
 H = ["report_date", "commune_code", "books_total", "books_digitized"]
 
 
+@pytest.mark.both_backends
 def test_lower_than_before_is_a_warning(tiny_con):
     ingest.ingest_file(tiny_con, csv_bytes(H, [["2025-02-24", "90001", "100", "50"]]), "a.csv")
     prep = ingest.prepare(tiny_con, csv_bytes(H, [["2025-02-25", "90001", "100", "40"],
@@ -305,6 +308,7 @@ def test_lower_than_before_is_a_warning(tiny_con):
     assert [w.problem_key for w in result.warnings] == ["check.lower_than_before"]
 
 
+@pytest.mark.both_backends
 def test_same_file_twice_changes_nothing(tiny_con):
     data = csv_bytes(H, [["2025-02-25", "90001", "100", "50"]])
     first = ingest.ingest_file(tiny_con, data, "a.csv")
@@ -314,6 +318,7 @@ def test_same_file_twice_changes_nothing(tiny_con):
     assert store.data_version(tiny_con) == version and len(store.uploads(tiny_con)) == 1
 
 
+@pytest.mark.both_backends
 def test_withdraw_restores_previous_figures(tiny_con):
     first = ingest.ingest_file(tiny_con, csv_bytes(H, [["2025-02-25", "90001", "100", "50"],
                                                        ["2025-02-25", "90002", "100", "10"]]), "a.csv")
@@ -335,6 +340,7 @@ def test_withdraw_restores_previous_figures(tiny_con):
     assert rows == [("90001", date(2025, 2, 25), 60), ("90001", date(2025, 2, 26), 70)]
 
 
+@pytest.mark.both_backends
 def test_change_preview_writes_nothing(tiny_con):
     ingest.ingest_file(tiny_con, csv_bytes(H, [["2025-02-25", "90001", "100", "50"],
                                                ["2025-02-25", "90002", "300", "100"]]), "a.csv")
@@ -351,6 +357,7 @@ def test_change_preview_writes_nothing(tiny_con):
     assert _state(tiny_con) == before
 
 
+@pytest.mark.both_backends
 def test_change_preview_on_demo_replaces_the_demo(demo_con):
     prep = ingest.prepare(demo_con, csv_bytes(H, [["2025-03-05", "20335", "100", "25"]]), "r.csv")
     change = ingest.change_preview(demo_con, prep)

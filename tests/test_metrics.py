@@ -32,6 +32,9 @@ ROWS = [
     ("90004", "2025-03-01", 50, 25),
 ]
 
+# the metrics read the DuckDB mirror of PostgreSQL exactly as they read the file (conftest: backend)
+BOTH_BACKENDS = True
+
 
 def load(con, rows, name="hand.csv", sha="x"):
     frame = pd.DataFrame(rows, columns=["commune_code", "report_date", "books_total", "books_digitized"])

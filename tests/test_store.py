@@ -11,6 +11,9 @@ from analytics import config, store
 from analytics.errors import InvalidArgument, NotFoundError
 from support import write_units_csv
 
+# every test that takes a database runs on the DuckDB file and on PostgreSQL (conftest: backend)
+BOTH_BACKENDS = True
+
 
 def rows(*items):
     frame = pd.DataFrame(items, columns=["commune_code", "report_date", "books_total", "books_digitized"])

@@ -457,7 +457,7 @@ def setup_province(con: store.Connection, user: User | None, province: str,
 
     check(con, user, "units", target=province)
     result = structures.setup(con, province, structure_day)
-    with store.transaction(con):
+    with store.transaction(con) as con:
         store.record_audit(con, user.name if user else None, "setup", result["province_id"],
                            {"structure": result["structure"]}, source=_src(user) if user else None)
     return result

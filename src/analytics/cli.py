@@ -282,6 +282,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Move a DuckDB file into PostgreSQL; the same summary is printed of both sides (exit 1 if they differ)."""
+    from analytics.store import migrate
+
+    result = migrate.move(getattr(args, "from"), args.to)
+    print(_dump(result))
+    return 0 if result["same"] else 1
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     from analytics import auth
 
@@ -368,7 +377,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 # commands that open the database themselves (a backup/restore must not sit inside another session)
 STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {"backup": cmd_backup, "restore": cmd_restore,
-                                                               "brief": cmd_brief, "report": cmd_report}
+                                                               "brief": cmd_brief, "report": cmd_report,
+                                                               "migrate": cmd_migrate}
 
 
 COMMANDS: dict[str, Callable[[store.Connection, argparse.Namespace], int]] = {
@@ -446,6 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="unlock: lift the sign-in waits of every account and client")
     p = sub.add_parser("backup", parents=[common], help="consistent copy of the database into a folder")
     p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("migrate", parents=[common], help="move a DuckDB database file into PostgreSQL")
+    p.add_argument("--from", required=True, metavar="FILE.duckdb", help="the DuckDB database file to move")
+    p.add_argument("--to", required=True, metavar="postgresql://…", help="the PostgreSQL database (content replaced)")
     p = sub.add_parser("restore", parents=[common], help="replace the database content with a backup")
     p.add_argument("--from", required=True, metavar="DIR_OR_FILE", help="a backup file, or a folder (newest)")
     p = sub.add_parser("brief", parents=[common, reading],

@@ -25,11 +25,20 @@ def max_upload_bytes() -> int:
     return settings.current().max_upload_bytes
 
 
+def _place(value: str | os.PathLike[str]) -> Path:
+    text = str(value)
+    if text.startswith(("postgresql://", "postgres://")):
+        return text  # type: ignore[return-value]  # a URL, not a file
+    return Path(value)
+
+
 def db_path(override: str | os.PathLike[str] | None = None) -> Path:
-    """The database file: the explicit override, else ``HOTICH_DB``, else ``data/hotich.duckdb``."""
+    """The database file: the explicit override, else ``HOTICH_DB``, else ``data/hotich.duckdb``.
+
+    A ``postgresql://`` URL is returned as it is (a str: a Path would fold its ``//``); the store routes it."""
     if override:
-        return Path(override)
+        return _place(override)
     env = settings.current().db
     if env:
-        return Path(env)
+        return _place(env)
     return DATA_DIR / "hotich.duckdb"

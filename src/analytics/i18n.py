@@ -1182,6 +1182,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.records_total": ("Tổng số trường hợp", "Records in total"),
     "check.records_over_total": ("Số trường hợp đã số hóa lớn hơn tổng số trường hợp ({total})",
                                  "Records digitized exceed records in total ({total})"),
+    # PostgreSQL backend and migrate
+    "db.unreachable": ("Không kết nối được PostgreSQL {url} sau {seconds} giây: kiểm tra máy chủ, địa chỉ và mật khẩu",
+                       "Could not reach PostgreSQL {url} within {seconds} s: check the server, the URL and the password"),
+    "migrate.target": ("Đích chuyển dữ liệu phải là địa chỉ PostgreSQL (postgresql://…), không phải «{target}»",
+                       "The target of migrate must be a PostgreSQL URL (postgresql://…), not «{target}»"),
+    "migrate.source": ("Nguồn chuyển dữ liệu phải là một tệp DuckDB có sẵn, không phải «{source}»",
+                       "The source of migrate must be an existing DuckDB file, not «{source}»"),
+    "backup.postgresql": ("Cơ sở dữ liệu PostgreSQL được sao lưu bằng pg_dump và khôi phục bằng pg_restore "
+                          "(xem README, mục PostgreSQL)",
+                          "A PostgreSQL database is backed up with pg_dump and restored with pg_restore "
+                          "(see the README, PostgreSQL section)"),
 }
 
 

@@ -46,7 +46,7 @@ class SettingsError(ValueError):
 class Settings:
     """The settings of one process. Each field is read from ``HOTICH_<FIELD NAME IN CAPITALS>``."""
 
-    db: str = _setting("", "database: a DuckDB file path (empty: data/hotich.duckdb)")
+    db: str = _setting("", "database: a DuckDB file path or a postgresql:// URL (empty: data/hotich.duckdb)")
     lang: str = _setting("vi", "language of the command line's messages (vi or en)", choices=("vi", "en"))
     auto_demo: bool = _setting(True, "load the demo into an empty database on first start (0: start empty)")
     open_mode: bool = _setting(True, "until the first account exists everyone may act, with a warning "
@@ -76,6 +76,8 @@ class Settings:
                                                  "(empty: DuckDB's default, 80 % of RAM)", pattern=MEMORY_LIMIT,
                                         blank=True)
     render_timeout: float = _setting(90.0, "seconds one chart image may take to render", low=0)
+    pg_pool: int = _setting(4, "connections each process keeps open to PostgreSQL (with a postgresql:// HOTICH_DB)",
+                            low=1)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

@@ -211,7 +211,7 @@ def add_version(con: store.Connection, rows: list[dict[str, Any]], effective_fro
     continue those of the list in force the day before (by the mapping, else by the same code)."""
     if not rows:
         raise InvalidArgument("units.empty", file=file_name or "")
-    with store.transaction(con):
+    with store.transaction(con) as con:
         previous = in_force(con, effective_from - timedelta(days=1))
         key = effective_from.isoformat()
         sid = ensure_structure(con, key, effective_from, f"Danh mục từ {effective_from:%d/%m/%Y}",
@@ -235,7 +235,7 @@ def load_shipped(con: store.Connection, keys: tuple[str, ...] = SHIPPED_ORDER) -
     from analytics import gazetteer
 
     out: dict[str, Any] = {"structures": {}, "links": {}}
-    with store.transaction(con):
+    with store.transaction(con) as con:
         loaded: list[tuple[str, int]] = []
         for key in keys:
             meta = gazetteer.structure(key)
