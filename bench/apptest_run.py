@@ -1,13 +1,14 @@
 """One dashboard process: every page rerun after an as-of change, warm and cold (run as a subprocess).
 
-Usage: python -m bench.apptest_run DB DATE1,DATE2,... REPEATS [PAGE,PAGE]  -> one JSON line on stdout.
+Usage: python -m bench.apptest_run DB DATE1,DATE2,... REPEATS [PAGE,PAGE] [PROVINCE]  -> one JSON line on stdout.
 
 * first: the first run of the app (the process starts cold: imports, caches empty);
 * warm: the as-of date changes to a day not seen before; the process, DuckDB's
   files and the caches of everything that does not depend on the day are warm;
 * cached: back to a day already seen (every answer comes from ``st.cache_data``);
 * cold: ``st.cache_data`` cleared, then a new day (what the first viewer sees
-  after an upload bumps the data version).
+  after an upload bumps the data version);
+* district: another district chosen in the sidebar, same day (none in a list without districts).
 The peak RSS of this process is the dashboard's peak memory with the data loaded.
 """
 
@@ -48,6 +49,10 @@ def main(argv: list[str]) -> dict:
     t = time.perf_counter()
     at.run()
     first = time.perf_counter() - t
+    province = argv[4] if len(argv) > 4 and argv[4] else None
+    if province and any(s.key == "province_select" for s in at.selectbox):
+        at.selectbox(key="province_select").set_value(province)
+        at.run()
     out: dict = {"first_run_s": first, "pages": {}, "exceptions": []}
     day_iter = iter(days * 50)
     used: list[date] = []
@@ -64,9 +69,12 @@ def main(argv: list[str]) -> dict:
         return elapsed
 
     for page in pages:
-        at.switch_page(f"views/{page}")
+        try:
+            at.switch_page(f"views/{page}")
+        except ValueError:  # not a page of this data (the country page needs several provinces)
+            continue
         at.run()
-        warm, cached, cold = [], [], []
+        warm, cached, cold, district = [], [], [], []
         for _ in range(repeats):
             day = next(day_iter)
             warm.append(rerun(page, day))
@@ -76,7 +84,19 @@ def main(argv: list[str]) -> dict:
             day = next(day_iter)
             cold.append(rerun(page, day))
             used.append(day)
-        out["pages"][page] = {"warm": warm, "cached": cached, "cold": cold}
+        boxes = [b for b in at.selectbox if b.key == "district_select"]
+        count = len(boxes[0].options) if boxes else 0
+        for i in range(repeats if count > 2 else 0):  # a district, then the whole province again, then the next
+            for index in (1 + (2 * i) % (count - 1), 0):
+                t0 = time.perf_counter()
+                at.selectbox(key="district_select").select_index(index)
+                at.switch_page(f"views/{page}")
+                at.run()
+                if index:
+                    district.append(time.perf_counter() - t0)
+                for exc in at.exception:
+                    out["exceptions"].append(f"{page} (district): {exc.message[:200]}")
+        out["pages"][page] = {"warm": warm, "cached": cached, "cold": cold, "district": district}
         out.setdefault("peak_rss_after_page_mb", {})[page] = peak_rss_mb()
     out["peak_rss_mb"] = peak_rss_mb()
     out["median_warm_s"] = statistics.median(x for p in out["pages"].values() for x in p["warm"])

@@ -54,6 +54,7 @@ SYLLABLES = [
 DISTRICT_KINDS = [("Huyện", 0.78), ("Thị xã", 0.08), ("Thành phố", 0.08), ("Quận", 0.06)]
 COMMUNE_KINDS = [("xã", "Xã", 0.85), ("phường", "Phường", 0.12), ("thị trấn", "Thị trấn", 0.03)]
 QUANG_NAM = "49"
+DA_NANG = "48"  # Quảng Nam's province from 1 Jul 2025
 
 
 def _pick(rng: np.random.Generator, items: list[tuple]) -> tuple:
@@ -131,6 +132,14 @@ def _name(rng: np.random.Generator, used: set[str]) -> str:
         if name not in used:
             used.add(name)
             return name
+
+
+def structure_units(key: str) -> list[dict[str, Any]]:
+    """Every commune of an official list (``gazetteer``: "2025-01" has 10,035, "2025-07" 3,321 in 34
+    provinces, no districts), loaded as the only structure: the country-wide data the pages must serve."""
+    from analytics import gazetteer
+
+    return gazetteer.store_rows(key)
 
 
 def province_units(province: str = QUANG_NAM) -> list[dict[str, Any]]:

@@ -34,7 +34,8 @@ OUT = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "results"
 
 TARGETS = {
-    "query_ms": 50.0, "query_vs_pandas": 10.0, "page_warm_s": 0.5, "page_cold_s": 2.0,
+    "query_ms": 50.0, "query_ms_province": 20.0, "query_vs_pandas": 10.0, "page_warm_s": 0.3, "page_cold_s": 1.0,
+    "cli_summary_s": 0.5,
     "ingest_csv_s": 0.5, "ingest_xlsx_s": 2.0, "ingest_vs_rows": 20.0, "backfill_s": 30.0, "rss_mb": 600.0,
 }
 
@@ -57,9 +58,15 @@ SCALES = {
                    pages=("overview.py",)),
     "province": Scale("province", "1 province (Quảng Nam, 241 communes, 1 year)", generate.DAYS, 7,
                       generate.province_units),
-    "national": Scale("national", "national (63 provinces, 10,600 communes, 1 year)", generate.DAYS, 7,
+    "national": Scale("national", "national, synthetic (63 provinces, 10,600 communes, 1 year)", generate.DAYS, 7,
                       generate.national_units),
+    # the official lists (``gazetteer``): the country before and after the July 2025 reform
+    "national-2025-01": Scale("national-2025-01", "national, 1 Jan 2025 list (63 provinces, 10,035 communes, 1 year)",
+                              generate.DAYS, 7, lambda: generate.structure_units("2025-01")),
+    "national-2025-07": Scale("national-2025-07", "national, 1 Jul 2025 list (34 provinces, 3,321 communes, 1 year)",
+                              generate.DAYS, 7, lambda: generate.structure_units("2025-07")),
 }
+DEFAULT_SCALES = ["province", "national-2025-01", "national-2025-07"]
 
 
 def timed(fn: Callable[[], Any], repeats: int, warmup: int = 1) -> tuple[dict[str, float], Any]:
@@ -266,9 +273,18 @@ def analytics_calls(v: metrics.View, sample_commune: str | None) -> dict[str, Ca
 
 
 def bench_analytics(scale: Scale, folder: Path, provinces: list[str], db_name: str) -> dict[str, Any]:
+    """Every page function, as the dashboard runs it (the memo on, ``ui``'s default size):
+
+    * warm: the view's tables exist (the page's first function computed them): what every other call of
+      the page costs;
+    * new day: an as-of date not asked before (a new commune table; what depends only on the data
+      version, such as the trend's history, is kept): the page's first function after a date change.
+    """
     db = folder / db_name
     out: dict[str, Any] = {}
     con = store.connect(db)
+    metrics.MEMO_SIZE = 32
+    metrics._MEMO.clear()
     try:
         for province in provinces:
             v = metrics.view(con, province, generate.END)
@@ -280,6 +296,22 @@ def bench_analytics(scale: Scale, folder: Path, provinces: list[str], db_name: s
                     res[name], _ = timed(lambda fn=fn: fn(con), scale.repeats)
                 except Exception as exc:  # a function another engineer is changing: report, go on
                     res[name] = {"error": f"{type(exc).__name__}: {str(exc)[:160]}"}
+            days = iter(generate.END - timedelta(days=k) for k in range(1, 400))
+            for name in analytics_calls(v, sample):
+                if name == "view":
+                    continue
+                times = []
+                for _ in range(scale.repeats):
+                    dv = metrics.view(con, province, next(days))
+                    fn = analytics_calls(dv, sample)[name]
+                    t = time.perf_counter()
+                    try:
+                        fn(con)
+                    except Exception:
+                        break
+                    times.append(time.perf_counter() - t)
+                if times:
+                    res["new_day:" + name] = stats(times)
             # the naive baselines: pandas over the whole history, loaded at every question
             first = naive.first_day(v.as_of, scale.days)
             res["pandas_load_all"], _ = timed(lambda: naive.load_all(con), max(scale.repeats // 2, 1), 0)
@@ -294,22 +326,62 @@ def bench_analytics(scale: Scale, folder: Path, provinces: list[str], db_name: s
             res["check_totals_agree"] = (int(s["books_total"]) == ps["books_total"]
                                          and int(s["books_digitized"]) == ps["books_digitized"])
             out[province] = res
+        if len(store.provinces(con)) > 1:  # the country page: every province of the structure on one day
+            from analytics import national
+
+            res = {"communes": int(len(store.all_communes(con)))}
+            c = national.country(con, None, generate.END)
+            for name, fn in {"country": lambda: national.country(con, None, generate.END),
+                             "country_map": lambda: national.map_frame(con, c)}.items():
+                res[name], _ = timed(fn, max(scale.repeats // 2, 1))
+            days = iter(generate.END - timedelta(days=k) for k in range(200, 400))
+            res["new_day:country"], _ = timed(lambda: national.country(con, None, next(days)),
+                                              max(scale.repeats // 3, 1), 0)
+            out["country"] = res
     finally:
         con.close()
+        metrics.MEMO_SIZE = 0
+        metrics._MEMO.clear()
     out["session_open"], _ = timed(lambda: _open_close(db), scale.repeats)
     return out
+
+
+# --- 5. the summary command as a whole process -------------------------------------------------------
+
+
+def bench_cli_summary(scale: Scale, folder: Path, province: str) -> dict[str, Any]:
+    """``python -m analytics summary`` from process start to exit (imports included): what a script pays."""
+    db = folder / "cli.duckdb"
+    shutil.copy(folder / "year_daily.duckdb", db)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    cmd = [sys.executable, "-m", "analytics", "summary", "--db", str(db), "--province", province]
+    try:
+        def once() -> None:
+            subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+        out, _ = timed(once, scale.repeats)
+        imports = subprocess.run([sys.executable, "-c", "import sys, runpy; sys.argv = " + repr(cmd[2:]) + "\n"
+                                  "try:\n    runpy.run_module('analytics', run_name='__main__')\n"
+                                  "except SystemExit:\n    pass\n"
+                                  "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow', 'plotly', 'streamlit', "
+                                  "'kaleido', 'docx', 'rapidfuzz', 'python_calamine', 'openpyxl') if m in sys.modules))"],
+                                 capture_output=True, text=True, env=env, cwd=ROOT)
+        out["heavy_modules"] = imports.stdout.strip().splitlines()[-1] if imports.stdout.strip() else "?"
+        return out
+    finally:
+        db.unlink(missing_ok=True)
+        Path(str(db) + ".wal").unlink(missing_ok=True)
 
 
 # --- 4. pages (AppTest) in a dashboard process ------------------------------------------------------
 
 
-def bench_pages(scale: Scale, folder: Path) -> dict[str, Any]:
+def bench_pages(scale: Scale, folder: Path, province: str | None = None) -> dict[str, Any]:
     db = folder / "app.duckdb"
     shutil.copy(folder / "year_daily.duckdb", db)
     days = [(generate.END - timedelta(days=3 * i + 1)).isoformat() for i in range(40)]
     env = dict(os.environ, STREAMLIT_LOGGER_LEVEL="error", PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]))
     cmd = [sys.executable, "-m", "bench.apptest_run", str(db), ",".join(days), str(min(scale.repeats, 3)),
-           ",".join(scale.pages)]
+           ",".join(scale.pages), province or ""]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, env=env, cwd=ROOT)
     finally:
@@ -319,7 +391,7 @@ def bench_pages(scale: Scale, folder: Path) -> dict[str, Any]:
         tail = [line for line in proc.stderr.strip().splitlines() if "ScriptRunContext" not in line][-3:]
         return {"error": " | ".join(tail) or "failed"}
     raw = json.loads(proc.stdout.strip().splitlines()[-1])
-    pages = {page: {k: stats(v) for k, v in runs.items()} for page, runs in raw["pages"].items()}
+    pages = {page: {k: stats(v) for k, v in runs.items() if v} for page, runs in raw["pages"].items()}
     return {"first_run_s": raw["first_run_s"], "pages": pages, "peak_rss_mb": raw["peak_rss_mb"],
             "peak_rss_after_page_mb": raw.get("peak_rss_after_page_mb"), "rss_steps": raw.get("rss_steps"),
             "exceptions": raw["exceptions"][:10]}
@@ -342,11 +414,16 @@ def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
     biggest = str(provinces.sort_values(["communes", "province_code"], ascending=[False, True]).iloc[0]
                   ["province_code"])
     chosen = list(dict.fromkeys([p for p in (generate.QUANG_NAM, biggest) if p in set(provinces["province_code"])]))
+    if generate.QUANG_NAM not in chosen and generate.DA_NANG in set(provinces["province_code"]):
+        chosen.insert(0, generate.DA_NANG)  # the July 2025 list: Quảng Nam is part of Đà Nẵng
     if not args.skip_analytics:
         log(f"{scale.title}: analytics ({', '.join(chosen)}), rows in date order (as uploaded day by day)")
         res["analytics"] = bench_analytics(scale, folder, chosen, "year_daily.duckdb")
         log(f"{scale.title}: analytics ({', '.join(chosen)}), rows clustered by commune (as after a backfill)")
         res["analytics_clustered"] = bench_analytics(scale, folder, chosen, "year.duckdb")
+    if not args.skip_cli:
+        log(f"{scale.title}: the summary command as a whole process")
+        res["cli_summary"] = bench_cli_summary(scale, folder, chosen[0])
     if not args.skip_ingest:
         log(f"{scale.title}: ingest of a day's file")
         reuse = None
@@ -360,7 +437,7 @@ def run_scale(scale: Scale, args: argparse.Namespace) -> dict[str, Any]:
         res["backfill"] = bench_backfill(scale, folder)
     if scale.apptest and not args.skip_pages:
         log(f"{scale.title}: pages (AppTest)")
-        res["pages"] = bench_pages(scale, folder)
+        res["pages"] = bench_pages(scale, folder, chosen[0])
     return res
 
 
@@ -380,9 +457,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--update", action="store_true",
                    help="keep the figures of results.json that this run does not measure (merge by section)")
     p.add_argument("--skip-backfill", action="store_true")
+    p.add_argument("--skip-cli", action="store_true")
     p.add_argument("--skip-pages", action="store_true")
     args = p.parse_args(argv)
-    names = ["quick"] if args.quick else (args.scale or ["province", "national"])
+    names = ["quick"] if args.quick else (args.scale or DEFAULT_SCALES)
     results_dir = Path(args.results) if args.results else (Path(args.out) / "quick" if args.quick else RESULTS)
     started = time.perf_counter()
     doc: dict[str, Any] = {

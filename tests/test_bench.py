@@ -6,7 +6,11 @@ No time is asserted here: the figures depend on the machine (see bench/results/r
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -110,7 +114,8 @@ def test_quick_mode_runs_end_to_end(tmp_path):
     assert "error" not in quick["pages"], quick["pages"]
     assert quick["pages"]["pages"]["overview.py"]["warm"]["n"] == 1
     assert not quick["pages"]["exceptions"]
-    assert "## Targets" in md and "slowest analytics query" in md
+    assert "## Targets" in md and "slowest analytics function" in md
+    assert "cli_summary" in quick and "median" in quick["cli_summary"]
 
 
 # --- the column-wise fast path of ingest (analytics/bulk.py) gives the general path's outcome ----------
@@ -173,9 +178,9 @@ def test_fast_path_matches_the_general_path(con, case):
 def test_commune_table_memo_follows_the_data_version(demo_con, monkeypatch):
     monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
     metrics._MEMO.clear()
-    v = metrics.view(demo_con, "49", date(2025, 3, 1))
+    v = metrics.view(demo_con, "49", date(2025, 3, 1), measure="books")  # the figures written below are books
     first = metrics.commune_status(demo_con, v)
-    assert len(metrics._MEMO) == 1
+    assert sum(1 for key in metrics._MEMO if "commune_status" in key) == 1
     first.loc[0, "books_digitized"] = -1  # a caller changing its copy does not change the memo
     again = metrics.commune_status(demo_con, v)
     assert again["books_digitized"].iloc[0] != -1
@@ -195,6 +200,101 @@ def test_commune_table_memo_follows_the_data_version(demo_con, monkeypatch):
         assert int(inside.loc[inside["commune_code"] == code, "books_digitized"].iloc[0]) == 10
     assert metrics._MEMO.keys() == kept.keys()
     metrics._MEMO.clear()
+
+
+@pytest.mark.parametrize("day", [date(2025, 2, 1), date(2025, 2, 21), date(2025, 3, 1), date(2025, 3, 5),
+                                 date(2025, 12, 31)])
+@pytest.mark.parametrize("district", [None, "FIRST"])
+def test_trend_sliced_from_the_memo_equals_the_trend_computed_for_the_day(demo_con, monkeypatch, day, district):
+    """The whole history is computed once and each D takes its rows: the same frame as the query up to D."""
+    v = metrics.view(demo_con, "49", day)
+    if district == "FIRST":
+        district = str(metrics.district_options(demo_con, "49")["district_code"].iloc[0])
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
+    plain = metrics.trend(demo_con, v, district)
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
+    metrics._MEMO.clear()
+    metrics.trend(demo_con, metrics.view(demo_con, "49", date(2025, 3, 5)), district)  # the memo holds the history
+    memo = metrics.trend(demo_con, v, district)
+    assert any("trend" in key for key in metrics._MEMO)
+    pd.testing.assert_frame_equal(memo, plain)
+    metrics._MEMO.clear()
+
+
+@pytest.mark.parametrize("day", [date(2025, 2, 10), date(2025, 2, 21), date(2025, 3, 5), date(2025, 12, 31)])
+@pytest.mark.parametrize("days", [1, 14, 60])
+@pytest.mark.parametrize("scope", ["province", "district", "commune"])
+def test_commune_daily_sliced_from_the_history_equals_the_query(demo_con, monkeypatch, day, days, scope):
+    v = metrics.view(demo_con, "49", day)
+    units = store.units_frame(demo_con, "49")
+    district = str(units["district_code"].iloc[-1]) if scope == "district" else None
+    commune = str(units["commune_code"].iloc[3]) if scope == "commune" else None
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
+    plain = metrics.commune_daily(demo_con, v, days, district, commune)
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
+    metrics._MEMO.clear()
+    memo = metrics.commune_daily(demo_con, v, days, district, commune)
+    if plain.empty:  # an empty result has no string column type to compare
+        assert memo.empty and list(memo.columns) == list(plain.columns)
+    else:
+        pd.testing.assert_frame_equal(memo, plain)
+    metrics._MEMO.clear()
+
+
+@pytest.mark.parametrize("name", ["overview", "commune_league", "district_league", "underperformers_full",
+                                  "district_table", "summary_json", "commune_detail"])
+def test_page_answers_are_the_same_with_the_memo(demo_con, monkeypatch, name):
+    """Each page answer is memoized per view (and the tables under it): a second call, and a call for
+    another day after the first, give what the plain computation gives."""
+    calls = {
+        "overview": lambda v: metrics.overview(demo_con, v),
+        "commune_league": lambda v: metrics.commune_league(demo_con, v),
+        "district_league": lambda v: metrics.district_league(demo_con, v),
+        "underperformers_full": lambda v: metrics.underperformers_full(demo_con, v),
+        "district_table": lambda v: metrics.district_table(demo_con, v),
+        "summary_json": lambda v: metrics.summary_json(demo_con, v.province, v.as_of),
+        "commune_detail": lambda v: metrics.commune_detail(
+            demo_con, v, str(metrics.commune_status(demo_con, v)["commune_code"].iloc[2])),
+    }
+    days = [date(2025, 3, 5), date(2025, 2, 27), date(2025, 3, 5)]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
+    plain = [calls[name](metrics.view(demo_con, "49", d)) for d in days]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 32)
+    metrics._MEMO.clear()
+    memo = [calls[name](metrics.view(demo_con, "49", d)) for d in days]
+    for a, b in zip(memo, plain):
+        for x, y in zip(*((list(d.values()) if isinstance(d, dict) else [d]) for d in (a, b))):
+            if isinstance(x, pd.DataFrame):
+                pd.testing.assert_frame_equal(x, y)
+            else:
+                assert x == y
+    metrics._MEMO.clear()
+
+
+def test_view_memo_gives_the_same_view_and_follows_the_version(demo_con, monkeypatch):
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 8)
+    metrics._MEMO.clear()
+    first = metrics.view(demo_con, "49", date(2025, 3, 1))
+    assert metrics.view(demo_con, "49", date(2025, 3, 1)) is first
+    store.set_setting(demo_con, first.province, "amber_points", "3")  # a write bumps the data version
+    assert metrics.view(demo_con, "49", date(2025, 3, 1)).amber == 3.0
+    metrics._MEMO.clear()
+
+
+def test_summary_command_loads_no_dashboard_library(demo_file):
+    """``python -m analytics summary`` is a script's call: it must not pay for the charts, the dashboard,
+    the Word report or the Excel readers (the import alone took most of its second)."""
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['analytics', 'summary', '--db', {str(demo_file)!r}]\n"
+            "try:\n    runpy.run_module('analytics', run_name='__main__')\nexcept SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\n"
+            "heavy = ('plotly', 'streamlit', 'kaleido', 'docx', 'rapidfuzz', 'python_calamine', 'openpyxl', 'odf')\n"
+            "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent / "src"),
+                                                       os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "LOADED []"
 
 
 def test_keep_open_lets_another_process_in(tmp_path):

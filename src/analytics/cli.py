@@ -14,9 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from analytics import config, demo, ingest, metrics, queries, settings, store
+from analytics import config, metrics, queries, settings, store
 from analytics.errors import HotichError, IngestRejected, InvalidArgument
 from analytics.i18n import t
 from analytics.units import display_code
@@ -34,6 +32,11 @@ def _operator() -> str:
     from analytics import auth
 
     return auth.operator().name
+
+
+def _iso_day(value: Any) -> str:
+    """A stored date (a date, or a timestamp from a frame) as YYYY-MM-DD."""
+    return (value.date() if hasattr(value, "date") and callable(value.date) else value).isoformat()
 
 
 def _dump(obj: Any) -> str:
@@ -62,6 +65,9 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
             status = 2
             continue
         try:
+            # the readers (Excel, ODS, fuzzy names): loaded only for an import
+            from analytics import ingest
+
             result = ingest.ingest_file(con, data, path.name, report_date=args.date, province=args.province,
                                         sheet=args.sheet, strict=args.strict, user=args.user, source="cli",
                                         size=size)
@@ -174,7 +180,7 @@ def cmd_campaign(con: store.Connection, args: argparse.Namespace) -> int:
     print(_dump({"province": display_code(c.province_code), "name": c.name, "start": c.start.isoformat(),
                  "deadline": c.deadline.isoformat(), "default_measure": store.default_measure(con, province),
                  "unit_deadlines": [{"level": r["level"], "code": display_code(r["unit_code"]), "name": r["name"],
-                                     "deadline": pd.Timestamp(r["deadline"]).date().isoformat()}
+                                     "deadline": _iso_day(r["deadline"])}
                                     for r in units.to_dict("records")]}))
     return 0
 
@@ -190,6 +196,8 @@ def _unit_of(con: store.Connection, province: str, text: str) -> tuple[str, str]
 
 
 def cmd_demo(con: store.Connection, args: argparse.Namespace) -> int:
+    from analytics import demo
+
     result = demo.load_demo(con, args.province)
     if args.json:
         print(_dump(result))

@@ -8,17 +8,22 @@ results here are small frames (one row per commune or per day).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analytics import config, queries, rollup, store, structures
+from analytics import config, lazy, queries, rollup, store, structures
 from analytics.errors import NotFoundError
 from analytics.units import display_code
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 STATUS_ORDER = ["done", "on_track", "slightly_behind", "behind", "no_data"]
 
@@ -47,8 +52,13 @@ _FAR = date(9999, 12, 31)
 
 
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
-    """First and last report dates among the province's communes (with the reports they roll up from)."""
+    """First and last report dates among the province's communes (with the reports they roll up from).
+    Memoized per data version: a national database scans millions of rows for it, and every view needs it."""
     depth = structures.depth(con, province) if depth is None else depth
+    return _memo(con, "report_span", (province, depth), lambda: _report_span(con, province, depth))
+
+
+def _report_span(con: store.Connection, province: str, depth: int) -> tuple[date | None, date | None]:
     first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()  # type: ignore[misc]  # one row
     return first, last
 
@@ -95,9 +105,17 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
     ``exact``: ``province`` is a province's id chosen in a structure (the dashboard's sidebar): taken as
     it is, in its own structure. A D outside ``date_bounds`` is moved to the nearest bound (``requested``
     keeps what was asked), so no caller can make the per-day work unbounded; the dashboard and the CLI
-    say so before they get here. ``measure``: "books" or "records"; None, the campaign's default measure."""
+    say so before they get here. ``measure``: "books" or "records"; None, the campaign's default measure.
+
+    Memoized per data version (the question and today are the key): every answer of a page starts here."""
     day = _day(as_of)
     structure_day = _day(structure)
+    return _memo(con, "view", (province, day, structure_day, exact, measure, date.today()),
+                 lambda: _view(con, province, day, structure_day, exact, measure))
+
+
+def _view(con: store.Connection, province: str | None, day: date | None, structure_day: date | None,
+          exact: bool, measure: str | None) -> View:
     if exact and province:
         structures.of_province(con, province)  # NotFoundError when it is not a province
         code = province
@@ -150,11 +168,16 @@ def classify(completion: float | None, planned: float | None, amber: float = 10.
 # With MEMO_SIZE > 0 (the dashboard sets it, see ui.py) the last few are kept in the process, keyed on the
 # database file, its data version (every write bumps it) and the question, so a page computes each once.
 MEMO_SIZE = 0
+# each commune table comes with small answers of the same view (the view itself, report span, trend), and
+# the country page asks for every province's: the memo holds this many entries per table it may keep
+MEMO_ENTRIES_PER_TABLE = 8
 _MEMO: dict[tuple, pd.DataFrame] = {}
 _MEMO_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 
 
-def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> pd.DataFrame:
+def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
+    """``compute()``, or the answer kept for this database file, data version and question. A frame is
+    handed out as a copy (callers add columns); other answers must be immutable (tuples, frozen views)."""
     if MEMO_SIZE <= 0:
         return compute()
     key = store.cache_key(con)
@@ -169,9 +192,10 @@ def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> pd.Dat
         hit = compute()
         with _MEMO_LOCK:
             _MEMO[full] = hit
-            while len(_MEMO) > MEMO_SIZE:
+            while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
                 _MEMO.pop(next(iter(_MEMO)), None)
-    return hit.copy()
+    copy = getattr(hit, "copy", None)
+    return copy() if copy is not None else hit
 
 
 def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
@@ -294,8 +318,15 @@ def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
             structure: date | str | None = None, *, exact: bool = False, measure: str | None = None) -> dict[str, Any]:
     """Where the province stands on D, with every district of its unit list (code order), in ``measure``
-    (None: the campaign's default measure)."""
+    (None: the campaign's default measure).
+
+    Memoized per data version and view (the weekly table asks for the eve and the end of every week);
+    each caller gets its own copy."""
     v = view(con, province, as_of, structure, exact=exact, measure=measure)
+    return copy.deepcopy(_memo(con, "summary", (v,), lambda: _summary(con, v)))
+
+
+def _summary(con: store.Connection, v: View) -> dict[str, Any]:
     df = commune_status(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
@@ -311,6 +342,14 @@ def summary(con: store.Connection, province: str | None = None, as_of: date | st
     }
     out.update(_aggregate(df, v))
     out["districts"] = district_table(con, v, df).to_dict("records")
+    return out
+
+
+def province_totals(con: store.Connection, v: View) -> dict[str, Any]:
+    """The summary's totals of a province without its districts: the country page needs one row per
+    province, and the district tables of 63 provinces cost it more than their totals."""
+    out: dict[str, Any] = {"province": v.province, "province_name": _unit_name(con, "province", v.province)}
+    out.update(_aggregate(commune_status(con, v), v))
     return out
 
 
@@ -383,7 +422,14 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
 
 
 def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per district (code order) with its totals, completion, plan and counts on D."""
+    """One row per district (code order) with its totals, completion, plan and counts on D.
+
+    ``communes``: the view's commune table when the caller has it already (it must be that table: the
+    answer is memoized per view, as the summary, the league and the closing page all ask for it)."""
+    return _memo(con, "district_table", (v,), lambda: _district_table(con, v, communes))
+
+
+def _district_table(con: store.Connection, v: View, communes: pd.DataFrame | None) -> pd.DataFrame:
     df = communes if communes is not None else commune_status(con, v)
     columns = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "planned_pct",
                "behind_schedule", "not_reporting", "units_total", "units_reporting", "units_completed",
@@ -423,34 +469,50 @@ def underperformers(con: store.Connection, province: str | None = None,
 
 
 def trend(con: store.Connection, v: View, district: str | None = None, first: date | None = None) -> pd.DataFrame:
-    """Province (or district) totals for each day up to D: completion, planned, books per day, 7-day average."""
+    """Province (or district) totals for each day up to D: completion, planned, books per day, 7-day average.
+
+    A day's totals do not depend on D (only reports on or before the day count), so the whole history is
+    computed once per data version and campaign, and each D takes its first rows: a new as-of date costs
+    no query."""
+    first_report, last_report, last_deadline = _trend_bounds(con, v)
     if first is None:
-        first_report, _ = report_span(con, v.province, v.depth)
         first = min(first_report or v.start, v.start)
     if first > v.as_of:
         first = v.as_of
     # after the last report and the last deadline (the campaign's or a unit's own) nothing changes: figures
     # stay, every plan is at 100 %. The days computed stop there and D gets that day's row, so the work is
     # bounded by the data, not by D
-    _, last_report = report_span(con, v.province, v.depth)
-    own = store.unit_deadlines(con, v.province)["deadline"]
-    last_deadline = max([v.deadline, *(d for d in _dates(own) if d is not None)])
-    end = min(v.as_of, max(last_report or v.start, last_deadline, first) + timedelta(days=1))
-    params = {"province": v.province, "district": district, "from": first, "to": end,
-              "start": v.start, "deadline": v.deadline, "measure": v.measure}
-    df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
+    full_end = max(last_report or v.start, last_deadline, first) + timedelta(days=1)
+    end = min(v.as_of, full_end)
+    whole = _memo(con, "trend", (v.province, v.depth, v.measure, district, first, full_end, v.start, v.deadline),
+                  lambda: _trend_days(con, v, district, first, full_end))
+    df = whole[whole["day"] <= end].reset_index(drop=True) if end < full_end else whole
     if end < v.as_of and len(df):
         tail = df.iloc[[-1]].copy()
-        tail["day"] = pd.Timestamp(v.as_of)
+        tail["day"] = v.as_of
         tail["units_reported_on_day"] = 0
         df = pd.concat([df, tail], ignore_index=True)
-    df["day"] = _dates(df["day"])
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)
     df.loc[(total == 0) & (df["units_reporting"] > 0), "completion_pct"] = 100.0
     df["planned_pct"] = (100.0 * df["planned_books"] / total).where(total > 0)
     df["digitized_per_day"] = df["books_digitized"].diff()
     df["avg7_per_day"] = df["digitized_per_day"].rolling(7, min_periods=1).mean()
+    return df
+
+
+def _trend_bounds(con: store.Connection, v: View) -> tuple[date | None, date | None, date]:
+    """First and last report of the province, and its last deadline (the campaign's or a unit's own)."""
+    first_report, last_report = report_span(con, v.province, v.depth)
+    own = store.unit_deadlines(con, v.province)["deadline"]
+    return first_report, last_report, max([v.deadline, *(d for d in _dates(own) if d is not None)])
+
+
+def _trend_days(con: store.Connection, v: View, district: str | None, first: date, to: date) -> pd.DataFrame:
+    params = {"province": v.province, "district": district, "from": first, "to": to,
+              "start": v.start, "deadline": v.deadline, "measure": v.measure}
+    df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
+    df["day"] = _dates(df["day"])
     return df
 
 
@@ -604,6 +666,11 @@ def previous_change(trend_: pd.DataFrame, as_of: date) -> dict[str, Any]:
 
 
 def overview(con: store.Connection, v: View, district: str | None = None) -> dict[str, Any]:
+    """The overview's figures for the province (or one district) on D (memoized per view: see ``_overview``)."""
+    return _memo(con, "overview", (v, district), lambda: _overview(con, v, district))
+
+
+def _overview(con: store.Connection, v: View, district: str | None = None) -> dict[str, Any]:
     """The overview's figures for the province (or one district) on D.
 
     The summary's figures (same definitions), plus: the change since the previous report day, the reports
@@ -644,11 +711,67 @@ def overview(con: store.Connection, v: View, district: str | None = None) -> dic
     return out
 
 
+DAILY_BLOCK_DAYS = 64  # the per-commune days are computed in blocks of this many days, kept per data version
+
+
 def commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                   commune: str | None = None) -> pd.DataFrame:
-    """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form)."""
-    return _memo(con, "commune_daily", (v, days, district, commune),
-                 lambda: _commune_daily(con, v, days, district, commune))
+    """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form).
+
+    A commune's figures on a day do not depend on D, so with the memo on, the province's days are computed
+    in fixed blocks (every commune, ``DAILY_BLOCK_DAYS`` days) kept per data version, and a question takes
+    its days, district or commune from one or two blocks: the next as-of date costs no query. A longer span
+    is asked of the database directly."""
+    first = v.as_of - timedelta(days=days - 1)
+    low, high = first.toordinal() // DAILY_BLOCK_DAYS, v.as_of.toordinal() // DAILY_BLOCK_DAYS
+    if MEMO_SIZE <= 0 or high - low > 1:
+        return _memo(con, "commune_daily", (v, days, district, commune),
+                     lambda: _commune_daily(con, v, days, district, commune))
+    parts = []
+    for block in range(low, high + 1):
+        frame, ordinal, codes = _memo_shared(con, "commune_daily_block", (v.province, v.depth, v.measure, block),
+                                             lambda block=block: _daily_block(con, v, block))
+        keep = (ordinal >= first.toordinal()) & (ordinal <= v.as_of.toordinal())
+        if commune is not None:
+            keep &= (frame["commune_code"] == commune).to_numpy()
+        elif district is not None:
+            keep &= frame["commune_code"].isin(codes.get(district, ())).to_numpy()
+        parts.append(frame[keep])
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    both = pd.concat(parts, ignore_index=True)
+    return both.sort_values("commune_code", kind="stable").reset_index(drop=True)  # the query's order
+
+
+def _daily_block(con: store.Connection, v: View, block: int) -> tuple[pd.DataFrame, Any, dict]:
+    to = date.fromordinal((block + 1) * DAILY_BLOCK_DAYS - 1)
+    whole = dataclasses.replace(v, as_of=to, requested=None)
+    frame = _commune_daily(con, whole, DAILY_BLOCK_DAYS)
+    ordinal = frame["day"].map(date.toordinal).to_numpy()
+    units = store.units_frame(con, v.province)
+    codes = {d: set(g) for d, g in units.dropna(subset=["district_code"]).groupby("district_code")["commune_code"]}
+    return frame, ordinal, codes
+
+
+def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
+    """As ``_memo``, but the kept answer itself is handed out: callers only read it (and slice copies)."""
+    if MEMO_SIZE <= 0:
+        return compute()
+    key = store.cache_key(con)
+    if key is None:
+        return compute()
+    full = (*key, what, args)
+    with _MEMO_LOCK:
+        hit = _MEMO.pop(full, None)
+        if hit is not None:
+            _MEMO[full] = hit
+    if hit is None:
+        hit = compute()
+        with _MEMO_LOCK:
+            _MEMO[full] = hit
+            while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
+                _MEMO.pop(next(iter(_MEMO)), None)
+    return hit
 
 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
@@ -657,6 +780,8 @@ def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str
     df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
                                             "from": first, "to": v.as_of, "measure": v.measure}).df()
     df["day"] = _dates(df["day"])
+    # no report yet is "not reported", whatever the span asked (a slice of a longer span has the same type)
+    df["reported"] = df["reported"].fillna(False).astype(bool)
     return df
 
 
@@ -668,6 +793,13 @@ def _sparklines(daily: pd.DataFrame, key: str, measure: str = "books") -> pd.Ser
 
 def commune_league(con: store.Connection, v: View, district: str | None = None,
                    measure: str | None = None, days: int = 14) -> pd.DataFrame:
+    """The communes' league table (memoized per view: see ``_commune_league``)."""
+    return _memo(con, "commune_league", (v, district, measure, days),
+                 lambda: _commune_league(con, v, district, measure, days))
+
+
+def _commune_league(con: store.Connection, v: View, district: str | None = None,
+                    measure: str | None = None, days: int = 14) -> pd.DataFrame:
     """The communes' league table: ranked by completion (best first; never reported last), with the gap to
     plan, the 7-day pace, the pace needed, the projection, the last report and a ``days``-day sparkline."""
     df = commune_status(con, v)
@@ -684,6 +816,11 @@ def commune_league(con: store.Connection, v: View, district: str | None = None,
 
 
 def district_league(con: store.Connection, v: View, measure: str | None = None, days: int = 14) -> pd.DataFrame:
+    """The districts' league table (memoized per view: see ``_district_league``)."""
+    return _memo(con, "district_league", (v, measure, days), lambda: _district_league(con, v, measure, days))
+
+
+def _district_league(con: store.Connection, v: View, measure: str | None = None, days: int = 14) -> pd.DataFrame:
     """The districts' league table, ranked by completion, with the same columns as the communes'."""
     communes = commune_status(con, v)
     table = district_table(con, v, communes)
@@ -724,6 +861,11 @@ def league_filter(df: pd.DataFrame, how: str = "all", n: int = 10, average: floa
 
 
 def underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
+    """The Underperformers page's list (memoized per view: see ``_underperformers_full``)."""
+    return _memo(con, "underperformers_full", (v, district), lambda: _underperformers_full(con, v, district))
+
+
+def _underperformers_full(con: store.Connection, v: View, district: str | None = None) -> pd.DataFrame:
     """The Underperformers page's list: behind schedule, not reporting, or (after the deadline) not completed.
 
     A completed commune is never listed (it has nothing left to report), unlike the CLI's list.
@@ -779,7 +921,12 @@ def _none(x: Any) -> Any:
 
 def commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[str, Any]:
     """One commune on D: its status row, its daily trend against its own plan, its report history,
-    the uploads that named it, and its explanations."""
+    the uploads that named it, and its explanations (memoized per data version and view; copies out)."""
+    return copy.deepcopy(_memo(con, "commune_detail", (v, commune_code),
+                               lambda: _commune_detail(con, v, commune_code)))
+
+
+def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[str, Any]:
     status = commune_status(con, v)
     row = status[status["commune_code"] == commune_code]
     if row.empty:

@@ -12,11 +12,15 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from rapidfuzz import fuzz, process
-
+from analytics import lazy
 from analytics.store import canonical_code
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 TONE_MARKS = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
 # longest first, so "thị trấn" is removed before "thị"
@@ -186,6 +190,9 @@ class UnitIndex:
     def _suggest(self, name: str, pool: list[str], limit: int = 3) -> list[str]:
         """Codes of the closest names (fuzzy, accent-free), best first."""
         choices = {code: plain_key(self.by_code[code]["commune"]) for code in pool}
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz, process
+
         found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=limit, score_cutoff=50)
         return [code for _, _, code in found]
 
@@ -205,6 +212,9 @@ class UnitIndex:
         if hits:
             return Match(None, [f"{self.district_names[c]} ({c})" for c in sorted(hits)], "ambiguous")
         choices = {c: plain_key(n) for c, n in self.district_names.items()}
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz, process
+
         found = process.extract(plain_key(name), choices, scorer=fuzz.ratio, limit=3, score_cutoff=50)
         return Match(None, [f"{self.district_names[c]} ({c})" for _, _, c in found], "unknown")
 
@@ -294,4 +304,7 @@ class UnitIndex:
         a, b = plain_key(given), plain_key(official)
         if not a or a == b:
             return True
+        # loaded when a name must be matched, not by every command
+        from rapidfuzz import fuzz
+
         return fuzz.ratio(a, b) >= 80

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analytics import queries
+from analytics import lazy, queries
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def get_user(con: Connection, name: str) -> dict[str, Any] | None:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from analytics import queries, safetext
+from analytics import lazy, queries, safetext
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now, canonical_code
 from analytics.store.database import transaction
 from analytics.store.meta import bump_version
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def add_explanation(con: Connection, province: str, commune_code: str, explained_on: date, reason: str,

@@ -31,14 +31,18 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from analytics import queries, settings
+from analytics import lazy, queries, settings
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 15  # seconds to reach the server before saying it cannot be reached

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import csv
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from analytics import queries, safetext
+from analytics import lazy, queries, safetext
 from analytics.errors import InvalidArgument
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _float, _now, canonical_code
 from analytics.store.campaigns import _ensure_campaign
 from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version, set_meta
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 UNIT_COLUMNS = [
     "province_code",

@@ -5,17 +5,26 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
-from analytics import queries
+from analytics import lazy, queries
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _as_timestamps, _now
-from analytics.store.database import _OVERLAYS, _WRITE_LOCK, retry_conflicts, transaction
+from analytics.store.database import (
+    _OVERLAYS,
+    _WRITE_LOCK,
+    retry_conflicts,
+    transaction,
+)
 from analytics.store.meta import bump_version, is_demo, set_demo, set_meta
+
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) -> int | None:
