@@ -118,32 +118,39 @@ def test_quick_mode_runs_end_to_end(tmp_path):
     assert "cli_summary" in quick and "median" in quick["cli_summary"]
 
 
-# --- the column-wise fast path of ingest (analytics/bulk.py) gives the general path's outcome ----------
+# --- the column-wise fast path of ingest (analytics/ingest/bulk.py) gives the walk's outcome -------------
 
 FAST_HEADER = ["STT", "Ngày báo cáo", "Mã xã", "Xã", "Tổng số sổ", "Số sổ đã số hóa", "Ghi chú"]
 TAN_THANH = ["20335", "Phường Tân Thạnh"]
 PHUOC_HOA = ["20338", "Phường Phước Hòa"]
 FAST_CASES = {
-    # name: (rows, whether the fast path takes the file)
+    # name: (rows, whether the fast path builds the table); the same rules then check either table
     "plain": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, "x"], [2, "06/03/2025", *PHUOC_HOA, 900, 501, ""]], True),
     "thousands_and_iso": ([[1, "2025-03-06", *TAN_THANH, "1.000", "400", ""]], True),
     "lower_than_before": ([[1, "06/03/2025", *TAN_THANH, 1000, 100, ""]], True),
     "before_campaign": ([[1, "01/02/2025", *TAN_THANH, 1000, 400, ""]], True),
     "duplicate": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, ""], [2, "06/03/2025", *TAN_THANH, 1000, 400, ""]],
-                  False),
+                  True),
+    "duplicate_differs": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, ""],
+                           [2, "06/03/2025", *TAN_THANH, 1000, 450, ""]], True),
+    "over_total": ([[1, "06/03/2025", *TAN_THANH, 100, 400, ""]], True),
+    "bad_date": ([[1, "32/03/2025", *TAN_THANH, 1000, 400, ""]], True),
+    "future_date": ([[1, "06/03/2030", *TAN_THANH, 1000, 400, ""]], True),
+    "not_a_number": ([[1, "06/03/2025", *TAN_THANH, "nhiều", "-4", ""]], True),
+    "total_from_plan": ([[1, "06/03/2025", *TAN_THANH, "", 400, ""]], True),
     "name_mismatch": ([[1, "06/03/2025", "20335", "Xã Không Có", 1000, 400, ""]], False),
     "total_row": ([[1, "06/03/2025", *TAN_THANH, 1000, 400, ""], ["", "06/03/2025", "", "Tổng cộng", 1000, 400, ""]],
                   False),
-    "over_total": ([[1, "06/03/2025", *TAN_THANH, 100, 400, ""]], False),
-    "bad_date": ([[1, "32/03/2025", *TAN_THANH, 1000, 400, ""]], False),
-    "future_date": ([[1, "06/03/2030", *TAN_THANH, 1000, 400, ""]], False),
     "unknown_code": ([[1, "06/03/2025", "99999", "Xã Mới", 1000, 400, ""]], False),
+    "blank_template_row": ([[1, "06/03/2025", *TAN_THANH, "", "", ""]], False),
 }
 
 
 @pytest.mark.parametrize("case", list(FAST_CASES))
 def test_fast_path_matches_the_general_path(con, case):
-    from analytics import bulk, readers
+    from analytics import readers
+    from analytics.ingest import bulk, layout
+    from analytics.ingest.prepare import check_table, units_of
     from support import csv_bytes
 
     store.commit_reports(con, file_name="earlier.csv", sha256="e", province_code="49", rows=pd.DataFrame({
@@ -152,16 +159,18 @@ def test_fast_path_matches_the_general_path(con, case):
     rows, plain = FAST_CASES[case]
     data = csv_bytes(FAST_HEADER, rows)
     today = date(2025, 3, 20)
+    units = units_of(con, None)
     fast = ingest.Prepared(file_name="f.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
-    took = bulk.try_prepare_csv(con, fast, data, report_date=None, province=None, sheet=None, today=today)
-    assert took is plain
+    built = bulk.plain_csv(fast, data, units)
+    assert (built is not None) is plain
     general = ingest.Prepared(file_name="f.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
-    ingest._Checker(con, general, readers.read_table("f.csv", data), report_date=None, province=None,
-                    today=today).run()
+    walked = layout.Walk(con, general, readers.read_table("f.csv", data), units, report_date=None).run()
+    check_table(con, general, walked, units, today)
     if not plain:
-        assert fast.rows.empty and not fast.warnings and not fast.errors  # untouched: the general path decides
+        assert fast.rows.empty and not fast.warnings and not fast.errors  # untouched: the walk decides
         return
-    assert not general.errors
+    check_table(con, fast, built, units, today)
+    assert [p.as_dict("en") for p in fast.errors] == [p.as_dict("en") for p in general.errors]
     assert fast.rows.equals(general.rows.reset_index(drop=True))  # same values, same (Python) types
     assert [w.as_dict("en") for w in fast.warnings] == [w.as_dict("en") for w in general.warnings]
     assert (fast.new_reports, fast.replaced_reports, fast.province_code, fast.columns, fast.ignored_columns) == \
@@ -170,6 +179,8 @@ def test_fast_path_matches_the_general_path(con, case):
     if case == "lower_than_before":
         assert [w.problem_key for w in fast.warnings] == ["check.lower_than_before"]
         assert fast.warnings[0].params == {"previous": 300, "date": "01/03/2025"}
+    if case in ("over_total", "bad_date", "future_date", "duplicate_differs"):
+        assert fast.errors and fast.rows.empty
 
 
 # --- the dashboard's speed-ups keep answers exact ------------------------------------------------------

@@ -15,7 +15,7 @@ from analytics.i18n import CATALOGUE, fmt_date, fmt_int, fmt_pct, t
 
 ROOT = Path(__file__).resolve().parent.parent
 UI_FILES = sorted((ROOT / "views").glob("*.py")) + [ROOT / "ui.py", ROOT / "app.py"]
-CODE_FILES = UI_FILES + sorted((ROOT / "src" / "analytics").glob("*.py"))
+CODE_FILES = UI_FILES + sorted((ROOT / "src" / "analytics").rglob("*.py"))
 
 
 def fields(text: str) -> set[str]:

@@ -12,6 +12,7 @@ import pytest
 
 from analytics import config, ingest, store
 from analytics.errors import IngestRejected
+from analytics.ingest import layout
 from support import csv_bytes, json_lines
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -545,7 +546,7 @@ def test_district_column_filled_down_in_csv(con):
     (["Đã số hóa đến 18/02", "Đã số hóa"], None, None),
 ])
 def test_pick_one_of_two_columns(headers, report, expected):
-    assert ingest._pick_column(headers, report) == expected
+    assert layout.pick_column(headers, report) == expected
 
 
 def test_two_digitized_columns(con):
@@ -572,7 +573,9 @@ def test_the_shipped_template_filled_in_part(con):
     """The template lists every commune; a clerk writes the day on its date line, fills in a few communes and
     leaves the rest: those are skipped and counted (one note), and the plain-file fast path leaves the file
     to the row checks."""
-    from analytics import bulk, templates
+    from analytics import templates
+    from analytics.ingest import bulk
+    from analytics.ingest.prepare import units_of
 
     text = templates.template_csv(store.all_communes(con)).decode("utf-8-sig")
     lines = text.split("\r\n")
@@ -588,8 +591,8 @@ def test_the_shipped_template_filled_in_part(con):
             lines[i] = ",".join(cells)
             filled.append(cells[1])
     data = "\r\n".join(lines).encode("utf-8-sig")
-    assert not bulk.try_prepare_csv(con, ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
-                                    report_date=None, province=None, sheet=None, today=date(2025, 3, 1))
+    assert bulk.plain_csv(ingest.Prepared("t.csv", "", ingest.EMPTY_ROWS.copy()), data,
+                          units_of(con, None)) is None
     prep = ingest.prepare(con, data, "mau_bao_cao.csv", today=date(2025, 3, 1))
     assert prep.errors == [] and sorted(prep.rows["commune_code"]) == sorted(filled)
     assert prep.report_dates == ["2025-02-25"] and prep.date_source == "title"
@@ -607,18 +610,19 @@ RECORDS_HEADER = ["report_date", "commune_code", "books_total", "books_digitized
 
 
 def _prepared(con, data: bytes, path: str) -> ingest.Prepared:
-    """The file read by one path: the column-wise one (bulk) or the row-by-row checks (general)."""
-    from analytics import bulk, readers
+    """The file read by one path: built column-wise (bulk) or walked row by row (layout); the same rules then."""
+    from analytics import readers
+    from analytics.ingest import bulk
+    from analytics.ingest.prepare import check_table, units_of
 
     prep = ingest.Prepared(file_name="r.csv", sha256="", rows=ingest.EMPTY_ROWS.copy())
+    units = units_of(con, None)
     if path == "bulk":
-        took = bulk.try_prepare_csv(con, prep, data, report_date=None, province=None, sheet=None,
-                                    today=date(2025, 3, 1))
-        if not took:  # the fast path leaves the file to the general one, untouched
-            return prep
+        built = bulk.plain_csv(prep, data, units)
+        assert built is not None  # a plain file: the fast path builds its table
     else:
-        ingest._Checker(con, prep, readers.read_table("r.csv", data), report_date=None, province=None,
-                        today=date(2025, 3, 1)).run()
+        built = layout.Walk(con, prep, readers.read_table("r.csv", data), units, report_date=None).run()
+    check_table(con, prep, built, units, date(2025, 3, 1))
     return prep
 
 
@@ -647,10 +651,8 @@ def test_records_total_is_read_and_carried(tiny_con, header, path):
 @pytest.mark.parametrize("path", ["bulk", "general"])
 def test_more_records_digitized_than_to_do_is_an_error(tiny_con, path):
     data = csv_bytes(RECORDS_HEADER, [["2025-02-25", "90001", "10", "5", "600", "601"]])
-    prep = _prepared(tiny_con, data, path)
-    if path == "bulk":  # the fast path does not word errors: it leaves the file to the row checks
-        assert prep.rows.empty and not prep.errors
-        prep = ingest.prepare(tiny_con, data, "r.csv", today=date(2025, 3, 1))
+    prep = _prepared(tiny_con, data, path)  # one rule, whichever way the table was built
+    assert prep.rows.empty
     assert [(p.row, p.column, p.problem_key) for p in prep.errors] == [
         (2, "records_digitized", "check.records_over_total")]
     assert prep.errors[0].params["total"] == 600

@@ -207,8 +207,8 @@ def _functions(tree: ast.AST):
 
 def test_no_sql_built_with_string_formatting():
     offenders = []
-    files = sorted((ROOT / "src" / "analytics").glob("*.py")) + sorted((ROOT / "src" / "analytics" / "store").glob("*.py")) \
-        + [ROOT / "ui.py", ROOT / "app.py", *sorted((ROOT / "views").glob("*.py"))]
+    files = sorted((ROOT / "src" / "analytics").rglob("*.py")) + [ROOT / "ui.py", ROOT / "app.py",
+                                                                 *sorted((ROOT / "views").glob("*.py"))]
     for path in files:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         # names bound to dynamic strings anywhere in the module

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics import layout, readers, settings, tcvn3
+from analytics import readers, settings, tcvn3
+from analytics.ingest import layout
 from analytics.readers import ReadError, read_table
 
 CORPUS = Path(__file__).parent / "data" / "corpus"

@@ -29,8 +29,9 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
-from analytics import extent, layout, settings, tcvn3
+from analytics import extent, settings, tcvn3
 from analytics.errors import Problem
+from analytics.ingest import layout
 
 Cell = Any
 
@@ -125,7 +126,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), enc
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
+    """Decoded bytes that are no text (control characters, replacement marks): no table to look for."""
     sample = text[:4096]
     if not sample:
         return False
@@ -133,7 +135,7 @@ def _looks_binary(text: str) -> bool:
     return bad / len(sample) > 0.02
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most rows of one width (> 1)."""
     lines = [ln for ln in text.splitlines()[:40] if ln.strip()]
     best, best_score = ",", -1
@@ -161,9 +163,9 @@ def read_csv(name: str, data: bytes) -> RawTable:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ReadError(_problem(name, "read.empty", "fix.send_table"))
-    if _looks_binary(text):
+    if looks_binary(text):
         raise ReadError(_problem(name, "read.not_table", "fix.send_table"))
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines: list[list[Cell]] = []
     try:
