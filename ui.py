@@ -12,16 +12,19 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 import streamlit as st
 
 import urlstate
-from analytics import closing, config, demo, ingest, metrics, present, store, structures
+from analytics import closing, config, demo, ingest, metrics, present, settings, store, structures
 from analytics.errors import HotichError
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
+
+if TYPE_CHECKING:  # imported where used, at run time: pages that never need them do not pay for them
+    from analytics import auth, images, national
 
 
 def db_path() -> str:
@@ -50,27 +53,15 @@ def keep_open_seconds() -> float:
 
     ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off: the test suite sets 0, so tests that hand
     the file to another process are not slowed down)."""
-    try:
-        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", "10"))
-    except ValueError:
-        return 0.0
-
-
-def _memo_size() -> int:
-    """How many commune tables the dashboard memoizes per data version (see metrics._memo):
-    ``HOTICH_MEMO_SIZE`` (default 32; the test suite sets 0, since its tests change databases behind the
-    version's back)."""
-    try:
-        return max(int(os.environ.get("HOTICH_MEMO_SIZE", "32")), 0)
-    except ValueError:
-        return 32
-
-
-metrics.MEMO_SIZE = _memo_size()
+    return settings.current().keep_open_seconds
 
 
 def current_version() -> int:
     path = db_path()
+    # how many commune tables the dashboard memoizes per data version (see metrics._memo): HOTICH_MEMO_SIZE
+    # (the test suite sets 0, since its tests change databases behind the version's back); set at each run,
+    # since every page asks for the version first
+    metrics.MEMO_SIZE = settings.current().memo_size
     store.keep_open(path, keep_open_seconds())
     with store.session(path) as con:
         return store.data_version(con)
@@ -106,7 +97,7 @@ def same_place(path: str, version: int, province: str, structure_key: str) -> st
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def country(path: str, version: int, structure: str | None, as_of: date,
-            measure: str | None = None) -> "national.Country":
+            measure: str | None = None) -> national.Country:
     """Every province of a structure on D (the national page)."""
     from analytics import national
 
@@ -404,14 +395,14 @@ def _seed(key: str, value: Any, options: list | None = None, fallback: Any = Non
         st.session_state[key] = fallback if fallback in options else options[0]
 
 
-def _sync_url(name: str, value: str | None, default: str | None) -> None:
+def _sync_url(name: str, value: object, default: object) -> None:
     """Mirror a control in the URL; a default value leaves the URL clean. Writes only on change."""
     urlstate.mirror(name, value, default)
 
 
 def ensure_demo_on_first_start() -> None:
     """A newcomer sees a working dashboard: an empty database (never uploaded to) gets the demo."""
-    if os.environ.get("HOTICH_AUTO_DEMO", "1") == "0" or st.session_state.get("_demo_checked"):
+    if not settings.current().auto_demo or st.session_state.get("_demo_checked"):
         return
     st.session_state["_demo_checked"] = True  # once per session, not at every rerun
     with store.session(db_path()) as con:
@@ -491,8 +482,8 @@ def sidebar() -> Sidebar:
             by_ref = {display_code(c): c for c in codes}  # the URL holds the code people write
             wanted = st.query_params.get("district") or ""
             _seed("district_select", by_ref.get(wanted, wanted if wanted in codes else ""), codes, "", url="district")
-            picked = st.selectbox(tr("sidebar.district"), options=codes,
-                                  format_func=lambda c, whole=tr("sidebar.all_districts"): names.get(c, whole),
+            whole = tr("sidebar.all_districts")
+            picked = st.selectbox(tr("sidebar.district"), options=codes, format_func=lambda c: names.get(c, whole),
                                   key="district_select")
             district = picked or None
             _sync_url("district", display_code(picked), "")
@@ -610,7 +601,7 @@ def table(data: pd.DataFrame, **kwargs: Any) -> Any:
     return st.dataframe(present.shown_table(data), **kwargs)
 
 
-def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
+def image_meta(state: Sidebar, title: str | None = None) -> images.ImageMeta:
     """What a chart image says about itself: title, province (and district), as-of date, demo or not."""
     from analytics import images
 
@@ -623,7 +614,7 @@ def image_meta(state: Sidebar, title: str | None = None) -> "images.ImageMeta":
 
 
 def plot(fig: Any, key: str, name: str, *, title: str | None = None, state: Sidebar | None = None,
-         download: bool = True, on_select: str = "ignore", place: str | None = None) -> Any:
+         download: bool = True, on_select: Literal["ignore", "rerun"] = "ignore", place: str | None = None) -> Any:
     """Draw a chart. Every page draws charts through here, so image export is added in one place.
 
     ``name`` is the chart's file-name stem for downloads (e.g. "tien-do-toan-tinh"); ``title``
@@ -678,7 +669,7 @@ def selected_labels(event: Any) -> list[str]:
     from analytics import safetext
 
     try:
-        points = event.selection.points  # type: ignore[union-attr]
+        points = event.selection.points
     except AttributeError:
         return []
     return [safetext.unmarkup(str(p["y"])) for p in points if isinstance(p, dict) and p.get("y") is not None]
@@ -736,15 +727,16 @@ def oidc_configured() -> bool:
 
 def open_mode_allowed() -> bool:
     """No account exists yet (first start, demo): everyone may act, with a warning. HOTICH_OPEN_MODE=0 forbids."""
-    return os.environ.get("HOTICH_OPEN_MODE", "1") != "0" and not oidc_configured()
+    return settings.current().open_mode and not oidc_configured()
 
 
-def _resolve_user() -> "auth.User | None":
+def _resolve_user() -> auth.User | None:
     from analytics import auth
 
     with store.session(db_path()) as con:
         if oidc_configured() and getattr(st.user, "is_logged_in", False):
-            return auth.oidc_user(con, st.user.get("email"))
+            email = st.user.get("email")
+            return auth.oidc_user(con, email if isinstance(email, str) else None)
         name = st.session_state.get("auth_user")
         if name:
             user = auth.load_user(con, str(name))
@@ -756,14 +748,14 @@ def _resolve_user() -> "auth.User | None":
     return None
 
 
-def current_user() -> "auth.User | None":
+def current_user() -> auth.User | None:
     """The acting account of this run (resolved once per run by ``sign_in_state``)."""
     if "_auth_current" not in st.session_state:
         st.session_state["_auth_current"] = _resolve_user()
     return st.session_state["_auth_current"]
 
 
-def sign_in_state() -> "auth.User | None":
+def sign_in_state() -> auth.User | None:
     """Resolve the account for this run and show who is signed in (with a sign-out button) in the sidebar."""
     from analytics import auth
 
@@ -805,13 +797,13 @@ def upload_communes(path: str, version: int) -> dict[int, frozenset[str]]:
         return store.upload_communes_all(con)
 
 
-def can_view(user: "auth.User | None") -> bool:
+def can_view(user: auth.User | None) -> bool:
     from analytics import auth
 
     return user is not None or not auth.view_requires_login()
 
 
-def require_role(action: str) -> "auth.User":
+def require_role(action: str) -> auth.User:
     """At the top of a page that writes: stop with a message unless the account may ``action``."""
     from analytics import auth
 
