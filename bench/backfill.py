@@ -11,9 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from bench.memory import peak_rss_mb
-
 from analytics import ingest, store
+from bench.memory import peak_rss_mb
 
 
 def main(db: str, history: str) -> dict:

@@ -143,7 +143,7 @@ def markdown(doc: dict[str, Any]) -> str:
             lines += [f"| {a} | {b} | {c} | {ok(d)} |" for a, b, c, d in rows]
             lines.append("")
     lines += browser_section(doc)
-    for name, s in doc["scales"].items():
+    for s in doc["scales"].values():
         lines += [f"## {s['title']}", "",
                   f"{s['communes']:,} communes, {s['report_rows']:,} report rows in force; database "
                   f"{s['db_mb']:,.0f} MB; history file {s['history_csv_mb']:,.0f} MB.", ""]

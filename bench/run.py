@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,7 @@ def bench_ingest(scale: Scale, folder: Path, info: dict[str, Any],
     day = generate.END
     for kind in ("csv", "xlsx"):
         times, prep_times, commit_times, rows, warnings = [], [], [], 0, 0
-        for i in range(scale.repeats):
+        for _ in range(scale.repeats):
             day = day + timedelta(days=1)
             frame = generate.day_reports(units, year, day)
             data = generate.daily_csv(frame) if kind == "csv" else generate.daily_xlsx(frame)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable
@@ -14,8 +16,20 @@ os.environ.setdefault("HOTICH_MEMO_SIZE", "0")
 
 import pytest
 
-from analytics import cli, demo, store
+from analytics import cli, demo, settings, store
 from support import csv_bytes, write_units_csv
+
+
+@pytest.fixture
+def use_settings():
+    """Give a test its own settings explicitly: ``use_settings(max_rows=50)`` changes those fields of the
+    settings in force until the test ends (calls add up)."""
+    with contextlib.ExitStack() as stack:
+
+        def apply(**changes) -> settings.Settings:
+            return stack.enter_context(settings.use(dataclasses.replace(settings.current(), **changes)))
+
+        yield apply
 
 
 @pytest.fixture

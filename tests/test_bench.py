@@ -319,7 +319,7 @@ def test_keep_open_lets_another_process_in(tmp_path):
         assert store.keep_open(db, 30.0)
         with store.session(db) as con:
             assert store.data_version(con) >= 0
-        code = "from analytics import store\nwith store.session(%r) as c: print(store.data_version(c))" % str(db)
+        code = f"from analytics import store\nwith store.session({str(db)!r}) as c: print(store.data_version(c))"
         started = time.monotonic()
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                               env={**__import__("os").environ, "HOTICH_LOCK_TIMEOUT": "20"})

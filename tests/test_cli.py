@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from analytics import store
-
 from support import json_lines, write_units_csv
 
 HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]

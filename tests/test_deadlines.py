@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from analytics import metrics, store
-
 from support import json_lines
 
 D = date(2025, 2, 28)  # start 21/02, campaign deadline 12/03; district 901 given until 04/03

@@ -38,7 +38,7 @@ def test_load_demo_marks_database(con):
 
 def test_first_real_upload_replaces_demo(con):
     demo.load_demo(con)
-    data = "commune_code,report_date,books_total,books_digitized\n20335,2025-02-25,100,50\n".encode()
+    data = b"commune_code,report_date,books_total,books_digitized\n20335,2025-02-25,100,50\n"
     ingest.ingest_file(con, data, "real.csv")
     assert not store.is_demo(con)
     assert store.report_count(con) == 1

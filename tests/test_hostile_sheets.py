@@ -21,7 +21,6 @@ import analytics
 from analytics import extent, ingest, readers, store
 from analytics.errors import IngestRejected
 from analytics.i18n import t
-
 from support import SHEET_TABLE, sparse_ods, sparse_xls, sparse_xlsx
 
 LIMIT_MB = 1024

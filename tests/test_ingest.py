@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from analytics import config, ingest, store
-from analytics.ingest import layout
 from analytics.errors import IngestRejected
-
+from analytics.ingest import layout
 from support import csv_bytes, json_lines
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -284,8 +283,8 @@ def test_future_is_error_before_campaign_is_warning(tiny_con):
     assert prep.errors == [] and [w.problem_key for w in prep.warnings] == ["check.date_before_campaign"]
 
 
-def test_too_large(tiny_con, monkeypatch):
-    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 100)
+def test_too_large(tiny_con, use_settings):
+    use_settings(max_upload_mb=100 / 1024 / 1024)
     prep = ingest.prepare(tiny_con, b"a," * 100, "big.csv")
     assert [p.problem_key for p in prep.errors] == ["read.too_large"]
 
@@ -417,8 +416,8 @@ def test_cli_and_page_share_one_path(fresh_db, run_cli, db_path):
     assert isinstance(frame, pd.DataFrame)
 
 
-def test_cli_refuses_a_file_over_the_limit_unread(fresh_db, run_cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(config, "MAX_UPLOAD_BYTES", 1024 * 1024)
+def test_cli_refuses_a_file_over_the_limit_unread(fresh_db, run_cli, tmp_path, use_settings):
+    use_settings(max_upload_mb=1)
     path = tmp_path / "huge.csv"
     path.write_bytes(b"Ma xa,So so da so hoa\n" + b"20335,1\n" * 400_000)  # 3.2 MB
     code, out, err = run_cli("ingest", str(path), "--json")
@@ -431,9 +430,9 @@ def test_upload_limit_matches_streamlit_setting():
     import os
     import tomllib
 
-    settings = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
+    streamlit = tomllib.loads((Path(__file__).parent.parent / ".streamlit" / "config.toml").read_text())
     if "HOTICH_MAX_UPLOAD_MB" not in os.environ:
-        assert settings["server"]["maxUploadSize"] * 1024 * 1024 == config.MAX_UPLOAD_BYTES
+        assert streamlit["server"]["maxUploadSize"] * 1024 * 1024 == config.max_upload_bytes()
 
 
 def test_cli_withdraw(fresh_db, run_cli, tmp_path, db_path):

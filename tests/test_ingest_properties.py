@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from analytics import extent, ingest, readers, store
 from analytics.errors import IngestRejected, Problem
-
+from analytics.settings import current as current_settings
 from support import sparse_ods, sparse_xls, sparse_xlsx
 
 EXAMPLES = int(os.environ.get("HOTICH_FUZZ_EXAMPLES", "200"))
@@ -192,17 +192,18 @@ def test_sparse_and_oversized_sheets(db, workbook):
     """Whatever a sheet's extent, the import loads it or refuses it with a message, within bounded memory;
     one reaching past the limits is always refused, and the attempt logged."""
     fmt, data = workbook
+    lim = current_settings()
     with bounded_address_space():
         _check(db, data, f"f.{fmt}")
         try:
-            found = extent.xls_extents(data) if fmt == "xls" else extent.zip_extents(data, readers.MAX_CELLS)
+            found = extent.xls_extents(data) if fmt == "xls" else extent.zip_extents(data, lim.max_cells)
         except extent.Unreadable:
             return
         if fmt == "xlsx":  # the quick bound is never below the real extent
-            quick = extent.zip_extents(data, readers.MAX_CELLS, exact=False)
+            quick = extent.zip_extents(data, lim.max_cells, exact=False)
             assert all(q.rows >= e.rows and q.cols >= e.cols for q, e in zip(quick, found, strict=True))
-        if any(e.rows > readers.MAX_ROWS or e.cols > readers.MAX_COLS for e in found) or \
-                sum(e.area for e in found) > readers.MAX_CELLS:
+        if any(e.rows > lim.max_rows or e.cols > lim.max_cols for e in found) or \
+                sum(e.area for e in found) > lim.max_cells:
             with pytest.raises(readers.ReadError):
                 readers.read_table(f"f.{fmt}", data)
 

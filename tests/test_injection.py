@@ -5,9 +5,9 @@ with f-strings, ``.format`` or ``%`` in the analytics package."""
 from __future__ import annotations
 
 import ast
-import re
 import json
 import pathlib
+import re
 from datetime import date
 
 import pytest
@@ -267,7 +267,7 @@ def test_rolled_up_queries_hold_only_constant_text():
             # 'records': the measure's name $measure is compared with (a constant, never a value)
             assert "{" not in sql and literals <= {"commune", "district", "day", "records"}, literals
             assert sql == template.replace("{ROLLED}", rollup.ROLLED_REPORTS[depth])
-    assert "lin%d" % rollup.MAX_DEPTH in rollup.ROLLED_REPORTS[rollup.MAX_DEPTH]
+    assert f"lin{rollup.MAX_DEPTH}" in rollup.ROLLED_REPORTS[rollup.MAX_DEPTH]
 
 
 def test_pages_hold_no_sql():

@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import ingest, metrics, national, store, structures
-
 from support import csv_bytes
 
 DAY = date(2025, 3, 5)

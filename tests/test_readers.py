@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analytics import readers, tcvn3
+from analytics import readers, settings, tcvn3
 from analytics.ingest import layout
 from analytics.readers import ReadError, read_table
 
@@ -97,31 +97,30 @@ def test_not_tables():
     assert exc.value.problem.problem_key == "read.empty"
 
 
-def test_decompression_bomb_refused_before_parsing(monkeypatch):
+def test_decompression_bomb_refused_before_parsing(use_settings):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<x/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 5_000_000 + b"</a>")
     data = buf.getvalue()
     assert len(data) < 20_000
-    monkeypatch.setattr(readers, "MAX_XLSX_UNCOMPRESSED", 1024 * 1024)
+    use_settings(max_xlsx_mb=1)
     with pytest.raises(ReadError) as exc:
         read_table("bomb.xlsx", data)
     assert exc.value.problem.problem_key == "read.bomb"
 
 
-def test_rows_and_columns_capped(monkeypatch):
-    monkeypatch.setattr(readers, "MAX_ROWS", 50)
+def test_rows_and_columns_capped(use_settings):
+    use_settings(max_rows=50)
     text = "Mã xã,Số sổ đã số hóa\n" + "20335,1\n" * 100
     with pytest.raises(ReadError) as exc:
         read_table("many.csv", text.encode())
     assert exc.value.problem.problem_key == "read.too_many_rows"
-    monkeypatch.setattr(readers, "MAX_ROWS", 100000)
-    monkeypatch.setattr(readers, "MAX_COLS", 3)
+    use_settings(max_rows=100000, max_cols=3)
     table = read_table("wide.csv", ("Mã xã,Số sổ đã số hóa,a,b,c,d\n20335,1,2,3,4,5\n").encode())
     assert len(table.rows[0]) == 3
     many = (CORPUS / "bao_cao_chinh_thuc.xlsx").read_bytes()
-    monkeypatch.setattr(readers, "MAX_ROWS", 10)
+    use_settings(max_rows=10)
     with pytest.raises(ReadError) as exc:
         read_table("b.xlsx", many)
     assert exc.value.problem.problem_key == "read.too_many_rows"
@@ -169,7 +168,7 @@ def test_ods_merges_counted_not_expanded():
             '<table:table-cell table:number-rows-spanned="999999999999"/></table:table-row></table:table-header-rows>'
             '</table:table>')
     assert readers.ods_merged_ranges(_ods(huge)) == {"S": [], "T": [((0, 0), (0, 2)),
-                                                                    ((0, 3), (readers.MAX_ROWS - 1, 3))]}
+                                                                    ((0, 3), (settings.current().max_rows - 1, 3))]}
     damaged = _ods('<table:table table:name="S"><table:table-row><table:table-cell table:number-columns-spanned="2"/>'
                    '</table:table-row><table:table-row><broken')
     assert readers.ods_merged_ranges(damaged) == {"S": [((0, 0), (0, 1))]}

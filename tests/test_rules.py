@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import csv_bytes
 
 from analytics import ingest, readers
 from analytics.ingest import bulk, layout, model, rules
 from analytics.ingest.prepare import check_table, units_of
+from support import csv_bytes
 
 TODAY = date(2025, 3, 20)
 LABEL = {"report_date": "Ngày báo cáo", "commune_code": "Mã xã", "books_total": "Tổng số sổ",

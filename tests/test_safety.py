@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from analytics import auth, exports, ingest, metrics, present, store, templates
+from analytics import exports, ingest, metrics, present, store, templates
 from support import TINY_UNITS, csv_bytes, write_units_csv
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -9,7 +9,6 @@ import pytest
 
 from analytics import config, store
 from analytics.errors import InvalidArgument, NotFoundError
-
 from support import write_units_csv
 
 # every test that takes a database runs on the DuckDB file and on PostgreSQL (conftest: backend)

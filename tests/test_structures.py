@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from analytics import ingest, metrics, store, structures
-
 from support import csv_bytes, json_lines, write_units_csv
 
 # the old list (base structure): province 97 with three communes in one district

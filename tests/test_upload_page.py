@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from analytics import store
 from analytics.i18n import t
-
 from support import csv_bytes, sparse_xlsx
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -6,8 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from analytics.values import (ValueProblem, date_from_file_name, date_from_lines, dates_in_text, parse_count,
-                              parse_date, parse_percent)
+from analytics.values import ValueProblem, date_from_file_name, date_from_lines, dates_in_text, parse_count, parse_date, parse_percent
 
 
 @pytest.mark.parametrize("cell,expected", [

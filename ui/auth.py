@@ -8,11 +8,9 @@ database at every run: a disabled account or a changed role takes effect at once
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from analytics import auth, store
+from analytics import auth, settings, store
 from ui.data import db_path
 from ui.text import lang, md, show_error, tr
 
@@ -27,7 +25,7 @@ def oidc_configured() -> bool:
 
 def open_mode_allowed() -> bool:
     """No account exists yet (first start, demo): everyone may act, with a warning. HOTICH_OPEN_MODE=0 forbids."""
-    return os.environ.get("HOTICH_OPEN_MODE", "1") != "0" and not oidc_configured()
+    return settings.current().open_mode and not oidc_configured()
 
 
 def _resolve_user() -> auth.User | None:

@@ -9,7 +9,6 @@ the same session. Streamlit's caches are used here only; analytics knows nothing
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from typing import Any, Protocol
 import pandas as pd
 import streamlit as st
 
-from analytics import closing, config, ingest, metrics, store, structures
+from analytics import closing, config, ingest, metrics, settings, store, structures
 from analytics.errors import HotichError
 
 
@@ -62,28 +61,16 @@ def keep_open_seconds() -> float:
 
     ``HOTICH_KEEP_OPEN_SECONDS`` (default 10; 0 turns it off: the test suite sets 0, so tests that hand
     the file to another process are not slowed down)."""
-    try:
-        return float(os.environ.get("HOTICH_KEEP_OPEN_SECONDS", "10"))
-    except ValueError:
-        return 0.0
-
-
-def _memo_size() -> int:
-    """How many commune tables the dashboard memoizes per data version (see metrics._memo):
-    ``HOTICH_MEMO_SIZE`` (default 32; the test suite sets 0, since its tests change databases behind the
-    version's back)."""
-    try:
-        return max(int(os.environ.get("HOTICH_MEMO_SIZE", "32")), 0)
-    except ValueError:
-        return 32
-
-
-metrics.MEMO_SIZE = _memo_size()
+    return settings.current().keep_open_seconds
 
 
 def current() -> At:
     """The database of this run and its data version (read at every run: another process may have written)."""
     path = db_path()
+    # how many commune tables the dashboard memoizes per data version (see metrics._memo): HOTICH_MEMO_SIZE
+    # (the test suite sets 0, since its tests change databases behind the version's back); set at each run,
+    # since every run asks for the version first
+    metrics.MEMO_SIZE = settings.current().memo_size
     store.keep_open(path, keep_open_seconds())
     with store.session(path) as con:
         return At(path, store.data_version(con))

@@ -7,16 +7,15 @@ session, then the controls own them.
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import streamlit as st
-import urlstate
 
-from analytics import demo, metrics, store, structures
+import urlstate
+from analytics import demo, metrics, settings, store, structures
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
 from ui.data import Scope, current, data, db_path, demo_removed, same_place, structure_list, view
@@ -101,7 +100,7 @@ def language_changed() -> None:
 
 def ensure_demo_on_first_start() -> None:
     """A newcomer sees a working dashboard: an empty database (never uploaded to) gets the demo."""
-    if os.environ.get("HOTICH_AUTO_DEMO", "1") == "0" or st.session_state.get("_demo_checked"):
+    if not settings.current().auto_demo or st.session_state.get("_demo_checked"):
         return
     st.session_state["_demo_checked"] = True  # once per session, not at every rerun
     with store.session(db_path()) as con:

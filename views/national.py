@@ -29,7 +29,8 @@ k4.metric(present.reporting_label(c.as_of, date.today(), lang),
           border=True)
 
 h = present.national_headers(lang, c.view.measure)
-ui.table(present.national_table(c.provinces, lang, measure=c.view.measure), hide_index=True, key="national_table", placeholder="–", column_config={
+ui.table(present.national_table(c.provinces, lang, measure=c.view.measure), hide_index=True, key="national_table",
+         placeholder="–", column_config={
     h["completion"]: st.column_config.ProgressColumn(h["completion"], min_value=0, max_value=100,
                                                      format=ui.num_format("%.1f %%"), width="medium"),
     h["planned"]: st.column_config.NumberColumn(h["planned"], format=ui.num_format("%.1f %%")),
@@ -45,7 +46,7 @@ if with_figures.empty:
 else:
     names = dict(zip(with_figures["province_code"], with_figures["province"]))
     col1, col2 = st.columns([3, 1])
-    picked = col1.selectbox(ui.tr("national.pick"), list(names), format_func=names.get, key="national_pick")
+    picked = col1.selectbox(ui.tr("national.pick"), list(names), format_func=names.__getitem__, key="national_pick")
     if col2.button(ui.tr("national.open"), key="national_open", icon=":material/arrow_forward:"):
         ui.open_province(picked)
     ui.plot(charts.burnup(c.trend, c.view, tot, lang, ui.tr("national.trend")), key="national_trend",

@@ -36,7 +36,7 @@ with st.form("settings_campaign"):
                            step=1.0, help=ui.tr("settings.jump_help"), key="set_jump")
     calendar = st.selectbox(ui.tr("settings.calendar"), list(workdays.CALENDARS),
                             index=list(workdays.CALENDARS).index(cur["calendar"]),
-                            format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.get, key="set_calendar")
+                            format_func={c: ui.tr("calendar." + c) for c in workdays.CALENDARS}.__getitem__, key="set_calendar")
     cutoff = st.time_input(ui.tr("settings.cutoff"), value=cur["cutoff"], step=900, help=ui.tr("settings.cutoff_help"),
                            key="set_cutoff")
     measure = st.radio(ui.tr("settings.measure"), list(ui.MEASURES), index=list(ui.MEASURES).index(cur["measure"]),
@@ -91,7 +91,7 @@ else:
 units = ui.data(ui.deadline_units, state.province)
 with st.form("settings_unit_deadline"):
     c1, c2 = st.columns([3, 1])
-    picked = c1.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.get, key="set_unit")
+    picked = c1.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.__getitem__, key="set_unit")
     day = c2.date_input(ui.tr("settings.unit_deadline"), value=cur["deadline"], format="DD/MM/YYYY",
                         key="set_unit_day")
     b1, b2 = st.columns(2)
@@ -108,9 +108,9 @@ st.caption(ui.tr("settings.setup_help"))
 with st.form("settings_setup"):
     lists = {"2025-07": "01/07/2025", "2025-01": "01/01/2025"}
     c1, c2 = st.columns([1, 2])
-    key = c1.selectbox(ui.tr("settings.setup_structure"), list(lists), format_func=lists.get, key="set_setup_list")
+    key = c1.selectbox(ui.tr("settings.setup_structure"), list(lists), format_func=lists.__getitem__, key="set_setup_list")
     names = ui.data(ui.shipped_provinces, key)
-    province = c2.selectbox(ui.tr("settings.setup_province"), sorted(names, key=names.get), format_func=names.get,
+    province = c2.selectbox(ui.tr("settings.setup_province"), sorted(names, key=names.__getitem__), format_func=names.__getitem__,
                             key="set_setup_province")
     go = st.form_submit_button(ui.tr("settings.setup_apply"))
 if go and (done := ui.act("units", auth.setup_province, names[province], date.fromisoformat(key + "-01"))):

@@ -50,7 +50,7 @@ with st.expander(ui.tr("upload.templates")):
 # language (the widget's own type refusal is English); the widget's English texts are hidden (ui.uploader_texts,
 # sent at the top of the page so the stylesheet is there before the widget is drawn)
 files = st.file_uploader(ui.tr("upload.drop_label"), type=None, accept_multiple_files=True, key="upload_files")
-st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.MAX_UPLOAD_BYTES / 1024 / 1024, lang)))
+st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.max_upload_bytes() / 1024 / 1024, lang)))
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")
 given_date = st.date_input(ui.tr("upload.date"), value=state.as_of, format="DD/MM/YYYY", key="upload_date",
                            disabled=not use_date)
@@ -149,7 +149,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
     communes = ui.data(ui.communes)
     province_of = {**dict(zip(communes["district_code"], communes["province_code"])),
                    **dict(zip(communes["commune_code"], communes["province_code"]))}
-    picked = []
+    picked: list[tuple[dict, str]] = []
     for i, u in enumerate(choices):
         values = {"name": ui.md(u["name"]), "row": u["row"]}
         if not u["codes"]:
@@ -157,7 +157,7 @@ def pick_units(prep: ingest.Prepared, digest: str) -> None:
             continue
         labels = dict(zip(u["codes"], u["candidates"]))
         code = st.radio(ui.tr(f"upload.pick_{u['level']}", **values), [""] + u["codes"], key=f"alias_{digest}_{i}",
-                        format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")))
+                        format_func=lambda c, labels=labels: labels.get(c, ui.tr("upload.pick_none")))  # type: ignore[misc]
         if code:
             picked.append((u, code))
     if picked and st.button(ui.tr("upload.save_aliases"), key=f"save_alias_{digest}", type="primary"):
@@ -180,7 +180,7 @@ with st.expander(ui.tr("upload.withdraw")):
     if not options:
         st.caption(ui.tr("upload.nothing_to_withdraw"))
     else:
-        chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.get,
+        chosen = st.selectbox(ui.tr("upload.withdraw_pick"), list(options), format_func=options.__getitem__,
                               key="withdraw_pick")
         if st.button(ui.tr("upload.withdraw_confirm"), key="withdraw_go") and (
                 count := ui.act("withdraw", auth.withdraw_upload, int(chosen))):  # admin, or an uploader's own

@@ -36,7 +36,7 @@ from typing import Any
 
 import bcrypt
 
-from analytics import store
+from analytics import settings, store
 from analytics.errors import HotichError, InvalidArgument, NotFoundError
 
 ROLES = ("viewer", "uploader", "admin")
@@ -105,7 +105,7 @@ OPEN_USER = User(name="(open)", role="admin", source="open")
 
 def max_failures() -> int:
     """Failures in a row of one name from one client before each further attempt has to wait."""
-    return max(1, int(os.environ.get("HOTICH_MAX_FAILED_LOGINS", "5")))
+    return settings.current().max_failed_logins
 
 
 # a client (an office behind one address, or someone trying many names) gets this many times as many
@@ -114,11 +114,11 @@ CLIENT_FAILURE_FACTOR = 4
 
 def lockout_minutes() -> float:
     """The longest wait between two attempts (the delays double up to it)."""
-    return max(0.0, float(os.environ.get("HOTICH_LOCKOUT_MINUTES", "15")))
+    return settings.current().lockout_minutes
 
 
 def first_delay_seconds() -> float:
-    return max(0.0, float(os.environ.get("HOTICH_LOGIN_DELAY_SECONDS", "2")))
+    return settings.current().login_delay_seconds
 
 
 def forget_after() -> timedelta:
@@ -135,12 +135,12 @@ def throttle_delay(failures: int, free: int) -> float:
 
 
 def bcrypt_rounds() -> int:
-    return max(4, min(16, int(os.environ.get("HOTICH_BCRYPT_ROUNDS", "12"))))
+    return settings.current().bcrypt_rounds
 
 
 def view_requires_login() -> bool:
     """Whether reading the dashboard needs a sign-in (``HOTICH_VIEW_REQUIRES_LOGIN=1``; default open)."""
-    return os.environ.get("HOTICH_VIEW_REQUIRES_LOGIN", "0").strip().lower() in ("1", "true", "yes")
+    return settings.current().view_requires_login
 
 
 # --- the check ---------------------------------------------------------------------
@@ -382,6 +382,7 @@ def set_password(con: store.Connection, actor: User | None, name: str, password:
     key = normalize_name(name)
     if actor is None or (actor.name != key and not actor.is_admin):
         check(con, actor, "users", target=key)  # refuses (and logs) anyone but an admin
+    assert actor is not None  # check() refuses an anonymous actor
     store.update_user(con, key, by=actor.name, source=actor.source, password_hash=hash_password(password))
 
 
@@ -392,6 +393,7 @@ def change_user(con: store.Connection, actor: User | None, name: str, *, role: s
     if role is not None and role not in ROLES:
         raise InvalidArgument("auth.bad_role", role=role, roles=", ".join(ROLES))
     parsed = None if scopes is None else parse_scopes(con, scopes)
+    assert actor is not None  # check() refuses an anonymous actor
     store.update_user(con, key, by=actor.name, source=actor.source, role=role, active=active, scopes=parsed)
 
 

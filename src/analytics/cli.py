@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from analytics import config, metrics, queries, store
+from analytics import config, metrics, queries, settings, store
 from analytics.errors import HotichError, IngestRejected, InvalidArgument
 from analytics.i18n import t
 from analytics.units import display_code
@@ -55,7 +55,7 @@ def cmd_ingest(con: store.Connection, args: argparse.Namespace) -> int:
         try:
             size = path.stat().st_size
             with open(path, "rb") as fh:  # never more than the limit + 1 byte: a huge file is refused unread
-                data = fh.read(config.MAX_UPLOAD_BYTES + 1)
+                data = fh.read(config.max_upload_bytes() + 1)
         except OSError:
             problem = {"file": name, "row": None, "column": None, "value": None,
                        "problem": t("file.not_found", args.lang, file=name), "fix": "", "severity": "error"}
@@ -409,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Hộ tịch digitization progress: import files and read figures.")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="database file (default: $HOTICH_DB or data/hotich.duckdb)")
-    common.add_argument("--lang", choices=["vi", "en"], default=os.environ.get("HOTICH_LANG", "vi"),
+    common.add_argument("--lang", choices=["vi", "en"], default=settings.current().lang,
                         help="language of messages (default vi)")
     common.add_argument("--json", action="store_true", help="machine-readable output")
     common.add_argument("--province", help="province code (default: the only one, else the most reported)")
@@ -483,7 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()
+    except settings.SettingsError as exc:  # a bad HOTICH_* value: say which, before anything runs
+        print(exc, file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     lang = getattr(args, "lang", "vi")
     try:
         if args.command in STANDALONE:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Union
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeAlias
 
 import pandas as pd
 
@@ -128,7 +128,7 @@ def cutoff_panel(con: store.Connection, v: metrics.View, district: str | None = 
 
 def cutoff_passed(cutoff_at: datetime, now: datetime | None = None) -> bool:
     """Whether the cut-off (naive UTC) is past: before it, the list of communes without a report is provisional."""
-    return (now or datetime.now(timezone.utc).replace(tzinfo=None)) >= cutoff_at
+    return (now or datetime.now(UTC).replace(tzinfo=None)) >= cutoff_at
 
 
 def cutoff_text(panel: dict[str, Any], province_name: str, lang: str = "vi") -> str:
@@ -145,9 +145,8 @@ def cutoff_text(panel: dict[str, Any], province_name: str, lang: str = "vi") -> 
         return "\n".join(lines)
 
     def line(r: dict[str, Any]) -> str:
-        if r["status"] == "late" and _moment(r["arrived_local"]) is not None:
-            return "- " + t("cutoff.text_late_item", lang, commune=r["commune"],
-                            time=_moment(r["arrived_local"]).strftime("%H:%M"))
+        if r["status"] == "late" and (arrived := _moment(r["arrived_local"])) is not None:
+            return "- " + t("cutoff.text_late_item", lang, commune=r["commune"], time=arrived.strftime("%H:%M"))
         return f"- {r['commune']}"
 
     if panel["two_level"]:
@@ -245,7 +244,7 @@ def commitments_table(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 # A deadline per commune: one date for all (the campaign deadline when None), a Series or mapping indexed by
 # commune code (codes it lacks take the campaign deadline), or a function of the commune code.
-Deadlines = Union[date, pd.Series, Mapping[str, date], Callable[[str], Union[date, None]], None]
+Deadlines: TypeAlias = date | pd.Series | Mapping[str, date] | Callable[[str], date | None] | None
 
 
 def unit_deadlines(codes: list[str], v: metrics.View, deadlines: Deadlines = None) -> list[date]:

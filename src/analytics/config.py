@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from analytics import settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -16,7 +18,11 @@ DEFAULT_START = "2025-02-21"
 DEFAULT_DEADLINE = "2025-03-12"
 DEFAULT_NOT_REPORTING_DAYS = 3  # report dated D-2 .. D counts as reporting
 DEFAULT_JUMP_PCT = 20  # Upload page: a daily increase above this % of a commune's books is flagged
-MAX_UPLOAD_BYTES = int(os.environ.get("HOTICH_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted (``HOTICH_MAX_UPLOAD_MB``), asked at each upload so tests can lower it."""
+    return settings.current().max_upload_bytes
 
 
 def _place(value: str | os.PathLike[str]) -> Path:
@@ -32,7 +38,7 @@ def db_path(override: str | os.PathLike[str] | None = None) -> Path:
     A ``postgresql://`` URL is returned as it is (a str: a Path would fold its ``//``); the store routes it."""
     if override:
         return _place(override)
-    env = os.environ.get("HOTICH_DB")
+    env = settings.current().db
     if env:
         return _place(env)
     return DATA_DIR / "hotich.duckdb"

@@ -14,8 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from analytics import present
-from analytics.units import display_code
 from analytics.i18n import fmt_date, t
+from analytics.units import display_code
 
 PCT_FORMAT = '0.0" %"'
 POINTS_FORMAT = "0.0"

@@ -24,6 +24,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import IO
 from xml.parsers import expat
 
 
@@ -91,7 +92,7 @@ class _Stop(Exception):
     pass
 
 
-def _feed(stream: io.BufferedIOBase, parser: expat.XMLParserType, limit: int | None = None) -> None:
+def _feed(stream: IO[bytes], parser: expat.XMLParserType, limit: int | None = None) -> None:
     """Parse a member chunk by chunk: memory stays one chunk whatever the member's size."""
     read = 0
     try:

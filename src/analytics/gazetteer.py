@@ -130,7 +130,7 @@ def _converter_json() -> dict:
         return json.load(fh)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code(value: object, level: str) -> str | None:
     """``store.canonical_code``, once per distinct value (a national list repeats each province 100 times)."""
     return canonical_code(value, level)
@@ -406,7 +406,7 @@ def _province_index(structure_key: str) -> tuple[dict[str, set[str]], dict[str, 
     keywords: dict[str, list[str]] = {}
     for code, words in raw[["provinceCode", "provinceKeywords"]].drop_duplicates("provinceCode").itertuples(
             index=False, name=None):
-        keywords[_code(code, "province")] = json.loads(words or "[]")
+        keywords[str(_code(code, "province"))] = json.loads(words or "[]")  # the package's codes are valid
     index: dict[str, set[str]] = {}
     for code, name in names.items():
         keys = {code, name_key(name), plain_key(name)} | set(keywords.get(code, []))

@@ -37,7 +37,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from analytics import safetext
+from analytics import safetext, settings
 from analytics.errors import HotichError
 from analytics.i18n import fmt_date, t
 
@@ -51,7 +51,6 @@ FOOTER = 60           # room for the footer under the legend (three short lines)
 LEGEND_ROW = 22       # one row of the legend (a phone puts each entry on a row of its own)
 WATERMARK_COLOR = "rgba(213, 94, 0, 0.16)"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-RENDER_TIMEOUT = float(os.environ.get("HOTICH_RENDER_TIMEOUT", "90"))
 
 
 class RendererMissing(HotichError):
@@ -234,17 +233,18 @@ class _Renderer:
         self._tmp = tempfile.TemporaryDirectory(prefix="hotich-render-")
         conf = _fontconfig_file(Path(self._tmp.name))
         loop = asyncio.new_event_loop()
+        timeout = settings.current().render_timeout
         threading.Thread(target=loop.run_forever, name="hotich-renderer", daemon=True).start()
 
         async def open_() -> Any:
-            k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=browser)
+            k = kaleido.Kaleido(n=1, timeout=timeout, mathjax=False, path=browser)
             await k.open()
             return k
 
         old = os.environ.get("FONTCONFIG_FILE")
         os.environ["FONTCONFIG_FILE"] = str(conf)  # read by the browser when it starts
         try:
-            self._kaleido = asyncio.run_coroutine_threadsafe(open_(), loop).result(RENDER_TIMEOUT)
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_(), loop).result(timeout)
         except Exception as exc:
             loop.call_soon_threadsafe(loop.stop)
             raise RenderFailed("image.render_failed", detail=type(exc).__name__) from exc
@@ -263,7 +263,7 @@ class _Renderer:
             opts = {"format": fmt, "width": width, "height": height, "scale": scale}
             future = asyncio.run_coroutine_threadsafe(self._kaleido.calc_fig(fig, opts=opts), self._loop)
             try:
-                return future.result(RENDER_TIMEOUT + 5)
+                return future.result(settings.current().render_timeout + 5)
             except Exception as exc:
                 self._close_locked()  # start afresh next time
                 raise RenderFailed("image.render_failed", detail=type(exc).__name__) from exc

@@ -14,13 +14,16 @@ import math
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics import config, lazy, queries, rollup, store, structures
 from analytics.errors import NotFoundError
 from analytics.units import display_code
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 STATUS_ORDER = ["done", "on_track", "slightly_behind", "behind", "no_data"]
 
@@ -56,7 +59,7 @@ def report_span(con: store.Connection, province: str, depth: int | None = None) 
 
 
 def _report_span(con: store.Connection, province: str, depth: int) -> tuple[date | None, date | None]:
-    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()
+    first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()  # type: ignore[misc]  # one row
     return first, last
 
 
@@ -644,7 +647,7 @@ def calendar(con: store.Connection, province: str) -> str:
 
 def records_reported(con: store.Connection, province: str) -> bool:
     """Whether any report of the province gives records digitized (the "records" measure)."""
-    return bool(con.execute(queries.RECORDS_REPORTED, [province]).fetchone()[0])
+    return bool(con.execute(queries.RECORDS_REPORTED, [province]).fetchone()[0])  # type: ignore[index]  # one row
 
 
 def previous_change(trend_: pd.DataFrame, as_of: date) -> dict[str, Any]:
@@ -688,7 +691,7 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     from analytics import closing  # the cut-off rule lives there (one definition of "on time")
 
     cutoff_at = closing.cutoff_utc(v.as_of, closing.cutoff_time(con, v.province))
-    on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,
+    on_day, late = con.execute(queries.REPORTS_ON_DAY_TIMELINESS,  # type: ignore[misc]
                                {"province": v.province, "as_of": v.as_of, "district": district,
                                 "cutoff_at": cutoff_at}).fetchone()
     out["reports_on_day"] = int(on_day)
@@ -937,7 +940,7 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
     base_pct, base_date = rec.get("base_pct"), rec.get("base_date")
     if base_date is not None and isinstance(base_date, pd.Timestamp):
         base_date = base_date.date()
-    planned = []
+    planned: list[float | None] = []
     for d in daily["day"]:
         if base_pct is None or base_date is None or d < base_date:
             planned.append(None)

@@ -40,7 +40,7 @@ def _structure(con: store.Connection, structure: str | date | None, as_of: date 
         if found:
             return found[0]
         structure = date.fromisoformat(structure)
-    return structures.in_force(con, structure or as_of)  # type: ignore[arg-type]
+    return structures.in_force(con, structure or as_of)
 
 
 def provinces_with_figures(con: store.Connection, s: structures.Structure) -> list[str]:

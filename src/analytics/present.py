@@ -217,9 +217,9 @@ def status_text(status: str, lang: str = "vi", amber: float = 10.0) -> str:
     return status_label(status, lang, amber)
 
 
-def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, str]:
+def overview_kpis(o: dict[str, Any], lang: str = "vi") -> dict[str, Any]:
     """The overview's cards as display strings (from ``metrics.overview``)."""
-    base = kpis({**o, "units_completed": o["units_completed"]}, lang)
+    base: dict[str, Any] = kpis({**o, "units_completed": o["units_completed"]}, lang)  # "change" may be None
     change = o.get("change_pct")
     base["change"] = (t("kpi.change", lang, value=("+" if change >= 0 else "-") + fmt_num(abs(change), lang, 1),
                         date=fmt_date(o["previous_day"])) if change is not None else None)
@@ -264,7 +264,7 @@ def league_table(df: pd.DataFrame, lang: str = "vi", level: str = "commune",
     adds the province average as the first row, without a rank.
     """
     name_col = "commune" if level == "commune" else "district"
-    rows = []
+    rows: list[dict[str, Any]] = []
     if average is not None:
         rows.append({
             "rank": None, "name": t("loc.province_average", lang), "district": "",

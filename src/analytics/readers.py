@@ -9,20 +9,19 @@ spreadsheet (the header is row 1 in a plain CSV), so every message points at
 the right row.
 
 Hostile input is bounded before it is parsed: the caller checks the file size
-(``config.MAX_UPLOAD_BYTES``); an .xlsx (a zip) is refused when its members
-would expand beyond ``MAX_XLSX_UNCOMPRESSED`` bytes or are too many, and no
-more than ``MAX_ROWS`` rows and ``MAX_COLS`` columns are read. A workbook's
+(``HOTICH_MAX_UPLOAD_MB``); an .xlsx (a zip) is refused when its members
+would expand beyond ``HOTICH_MAX_XLSX_MB`` or are too many, and no
+more than ``HOTICH_MAX_ROWS`` rows and ``HOTICH_MAX_COLS`` columns are read. A workbook's
 real extent is measured before the reader opens it (``extent``): the reader
 allocates the whole grid up to the farthest value, and a failed allocation
-aborts the process, so a sheet reaching beyond ``MAX_ROWS``/``MAX_COLS`` or
-a grid larger than ``MAX_CELLS`` is refused first.
+aborts the process, so a sheet reaching beyond those or
+a grid larger than ``HOTICH_MAX_CELLS`` is refused first.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -30,19 +29,15 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
-from analytics import extent, tcvn3
+from analytics import extent, settings, tcvn3
 from analytics.errors import Problem
 from analytics.ingest import layout
 
 Cell = Any
 
-MAX_ROWS = int(os.environ.get("HOTICH_MAX_ROWS", "100000"))
-MAX_COLS = int(os.environ.get("HOTICH_MAX_COLS", "200"))
-MAX_XLSX_UNCOMPRESSED = int(os.environ.get("HOTICH_MAX_XLSX_MB", "100")) * 1024 * 1024
+# the limits on rows, columns, cells (HOTICH_MAX_CELLS: ~100 bytes each in the reader and in Python, so
+# its default bounds one read to a few hundred MB) and uncompressed size come from settings.current()
 MAX_ZIP_MEMBERS = 2000
-# cells of the grids read from one workbook (all its sheets), empty ones included: ~100 bytes each in the
-# reader and in Python, so the default bounds one read to a few hundred MB (100 000 rows × 30 columns)
-MAX_CELLS = int(os.environ.get("HOTICH_MAX_CELLS", "3000000"))
 
 
 @dataclass
@@ -163,6 +158,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(name: str, data: bytes) -> RawTable:
+    lim = settings.current()
     text, encoding = decode_text(data)
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -174,9 +170,9 @@ def read_csv(name: str, data: bytes) -> RawTable:
     lines: list[list[Cell]] = []
     try:
         for row in reader:
-            if len(lines) >= MAX_ROWS:
-                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
-            lines.append([c.strip() if c.strip() else None for c in row[:MAX_COLS]])
+            if len(lines) >= lim.max_rows:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=lim.max_rows))
+            lines.append([c.strip() if c.strip() else None for c in row[:lim.max_cols]])
     except csv.Error as exc:
         raise ReadError(_problem(name, "read.bad_csv", "fix.send_table", detail=str(exc)[:80])) from exc
     notes: list[tuple[str, dict[str, Any]]] = []
@@ -237,6 +233,7 @@ def _table_from_lines(name: str, lines: list[list[Cell]], found: layout.Layout |
 
 def _check_zip(name: str, data: bytes) -> None:
     """Refuse a zip that would expand too far (a decompression bomb) before any parser opens it."""
+    lim = settings.current()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -244,25 +241,26 @@ def _check_zip(name: str, data: bytes) -> None:
         raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from exc
     if len(infos) > MAX_ZIP_MEMBERS:
         raise ReadError(_problem(name, "read.bomb", "fix.send_table",
-                                 limit_mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)))
+                                 limit_mb=lim.max_xlsx_bytes // (1024 * 1024)))
     total = sum(max(0, i.file_size) for i in infos)
-    if total > MAX_XLSX_UNCOMPRESSED:
+    if total > lim.max_xlsx_bytes:
         raise ReadError(_problem(name, "read.bomb", "fix.send_table",
-                                 limit_mb=MAX_XLSX_UNCOMPRESSED // (1024 * 1024)))
+                                 limit_mb=lim.max_xlsx_bytes // (1024 * 1024)))
 
 
 def _check_extents(name: str, data: bytes, kind: str) -> None:
     """Refuse a workbook whose sheets reach too far before the reader allocates their grids. An .xlsx is
     first given a quick upper bound (enough for nearly every file); past the limits, the exact walk decides
     and names the cell."""
+    lim = settings.current()
     try:
         if kind == "xls":
             _judge_extents(name, extent.xls_extents(data))
             return
         try:
-            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=False))
+            _judge_extents(name, extent.zip_extents(data, max_strings=lim.max_cells, exact=False))
         except ReadError:
-            _judge_extents(name, extent.zip_extents(data, max_strings=MAX_CELLS, exact=True))
+            _judge_extents(name, extent.zip_extents(data, max_strings=lim.max_cells, exact=True))
     except extent.Unreadable as exc:
         if exc.detail == ".xlsb":
             raise ReadError(_problem(name, "read.bad_excel", "fix.save_xlsx", detail=".xlsb")) from None
@@ -274,20 +272,21 @@ def _check_extents(name: str, data: bytes, kind: str) -> None:
 
 
 def _judge_extents(name: str, extents: list[extent.Extent]) -> None:
+    lim = settings.current()
     total = 0
     for ext in extents:
-        if ext.rows > MAX_ROWS or ext.cols > MAX_COLS:
-            if ext.content_rows > MAX_ROWS:
-                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
-            far = ext.row_cell if ext.rows > MAX_ROWS else ext.col_cell
+        if ext.rows > lim.max_rows or ext.cols > lim.max_cols:
+            if ext.content_rows > lim.max_rows:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=lim.max_rows))
+            far = ext.row_cell if ext.rows > lim.max_rows else ext.col_cell
             raise ReadError(_problem(name, "read.far_cell", "fix.stray_cells", sheet=ext.sheet,
-                                     cell=extent.cell_name(*far), max_rows=MAX_ROWS, max_cols=MAX_COLS))
+                                     cell=extent.cell_name(*far), max_rows=lim.max_rows, max_cols=lim.max_cols))
         total += ext.area
-        if total > MAX_CELLS:
+        if total > lim.max_cells:
             corner = ext.reserved_cell if ext.reserved > ext.rows * ext.cols else (ext.rows, ext.cols)
             raise ReadError(_problem(name, "read.sheet_area", "fix.stray_cells", sheet=ext.sheet,
                                      cell=extent.cell_name(*corner), rows=corner[0], cols=corner[1],
-                                     limit=MAX_CELLS))
+                                     limit=lim.max_cells))
 
 
 def _excel_cell(cell: Cell) -> Cell:
@@ -335,9 +334,10 @@ def ods_merged_ranges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tupl
     calamine gives none for .ods, so a district written once in a cell merged down over its communes would
     be lost. content.xml is read streaming (``iterparse``, each row cleared once read): LibreOffice writes
     "1,048,000 empty rows" and "16,000 empty cells" as one element with a repeat count, so positions are
-    counted, never expanded, and nothing past ``MAX_ROWS`` × ``MAX_COLS`` is kept. Unreadable XML gives
+    counted, never expanded, and nothing past the row and column limits is kept. Unreadable XML gives
     what was found before it (calamine has already read the cells, so this never refuses a file).
     """
+    lim = settings.current()
     import xml.etree.ElementTree as ET
 
     out: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
@@ -371,8 +371,10 @@ def ods_merged_ranges(data: bytes) -> dict[str, list[tuple[tuple[int, int], tupl
                 elif tag in (t + "table-cell", t + "covered-table-cell") and event == "start":
                     span_r = _repeat(elem.get(t + "number-rows-spanned"))
                     span_c = _repeat(elem.get(t + "number-columns-spanned"))
-                    if (span_r > 1 or span_c > 1) and row < MAX_ROWS and col < MAX_COLS and count < _ODS_MAX_SPANS:
-                        sheet.append(((row, col), (min(row + span_r, MAX_ROWS) - 1, min(col + span_c, MAX_COLS) - 1)))
+                    if (span_r > 1 or span_c > 1) and row < lim.max_rows and col < lim.max_cols \
+                            and count < _ODS_MAX_SPANS:
+                        sheet.append(((row, col), (min(row + span_r, lim.max_rows) - 1,
+                                                   min(col + span_c, lim.max_cols) - 1)))
                         count += 1
                     col += _repeat(elem.get(t + "number-columns-repeated"))
     except (KeyError, zipfile.BadZipFile, ET.ParseError, ValueError, OSError, EOFError, NotImplementedError):
@@ -403,6 +405,7 @@ def _repeat(value: str | None) -> int:
 
 def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xlsx") -> RawTable:
     """A workbook (.xlsx, .xls, .ods): the sheet asked for, else the first that holds a table."""
+    lim = settings.current()
     from python_calamine import CalamineWorkbook
 
     if kind == "xlsx":
@@ -425,9 +428,9 @@ def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xl
     for sheet_name in chosen:
         try:
             ws = wb.get_sheet_by_name(sheet_name)
-            if ws.height > MAX_ROWS:
-                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=MAX_ROWS))
-            raw = ws.to_python(skip_empty_area=False, nrows=MAX_ROWS)
+            if ws.height > lim.max_rows:
+                raise ReadError(_problem(name, "read.too_many_rows", "fix.split_file", limit=lim.max_rows))
+            raw = ws.to_python(skip_empty_area=False, nrows=lim.max_rows)
             merged = ws.merged_cell_ranges if kind != "csv" else None
             if not merged and is_ods(data):
                 merged = _ods_merges_cached(data).get(sheet_name)
@@ -437,7 +440,7 @@ def read_excel(name: str, data: bytes, sheet: str | None = None, kind: str = "xl
             if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
             raise ReadError(_problem(name, "read.bad_excel", "fix.send_table", detail=type(exc).__name__)) from None
-        grid = [[_excel_cell(c) for c in row[:MAX_COLS]] for row in raw]
+        grid = [[_excel_cell(c) for c in row[:lim.max_cols]] for row in raw]
         if not any(any(c is not None for c in row) for row in grid):
             continue
         _fill_merged(grid, merged)

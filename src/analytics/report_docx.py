@@ -590,7 +590,7 @@ def _annex(doc: Any, data: ReportData, lang: str) -> None:
 
     def commune_row(no: int, r: dict[str, Any]) -> list[str]:
         code = r["commune_code"]
-        s0 = start_by.loc[code] if code in start_by.index else None
+        s0: Any = start_by.loc[code] if code in start_by.index else None
         d0 = None if s0 is None or pd.isna(s0["last_report"]) else int(s0["books_digitized"])
         reported = r["last_report"] is not None and not pd.isna(r["last_report"])
         d1 = int(r["books_digitized"]) if reported else None

@@ -18,13 +18,16 @@ import csv
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics import lazy, queries, rollup, store
 from analytics.errors import InvalidArgument, NotFoundError
 from analytics.units import display_code
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 SHIPPED_ORDER = ("2024", "2025-01", "2025-07")
 MAX_DEPTH = rollup.MAX_DEPTH

@@ -77,9 +77,9 @@ def changes_frame(prep: Any, change: dict[str, Any], communes: pd.DataFrame,
     prev = previous.set_index("row_no")
     out, flagged = [], 0
     for r in rows.itertuples(index=False):
-        p = prev.loc[r.row_no] if r.row_no in prev.index else None
+        p: Any = prev.loc[r.row_no] if r.row_no in prev.index else None
         had = p is not None and pd.notna(p["prev_digitized"])
-        old_d = int(p["prev_digitized"]) if had else None
+        old_d = int(p["prev_digitized"]) if had else 0  # read only when had
         old_t = int(p["prev_total"]) if had and pd.notna(p["prev_total"]) else None
         new_d, new_t = int(r.books_digitized), int(r.books_total)
         if had and old_d == new_d and old_t == new_t:

@@ -57,7 +57,7 @@ def working_days_between(first: date, last: date, calendar: str = DEFAULT_CALEND
         return count
     for year in range(first.year, min(last.year, first.year + HOLIDAY_YEARS - 1) + 1):
         cal = _vn(year)
-        worked = getattr(cal, "weekend_workdays", set())
+        worked: set[date] = getattr(cal, "weekend_workdays", set())
         # as is_working_day: a make-up day is worked whatever else it is; a holiday on a weekday is off
         count -= sum(1 for day in cal if day.year == year and first <= day <= last and day.weekday() < 5
                      and day not in worked)
@@ -77,7 +77,7 @@ def days_left(as_of: date, deadline: date, calendar: str = DEFAULT_CALENDAR) -> 
 
 def holidays_between(first: date, last: date) -> list[tuple[date, str]]:
     """Vietnamese public holidays in first..last (for the Settings page)."""
-    out = []
+    out: list[tuple[date, str]] = []
     for year in range(first.year, last.year + 1):
         out.extend((d, name) for d, name in _vn(year).items() if first <= d <= last)
     return sorted(out)

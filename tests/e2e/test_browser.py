@@ -20,7 +20,8 @@ from analytics.units import display_code
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-pytestmark = pytest.mark.browser
+# one worker runs them all (pytest-xdist --dist loadgroup): one Streamlit server and one browser, not one per worker
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 LATEST = date(2025, 3, 5)      # the demo's last report
 EARLIER = date(2025, 2, 28)
@@ -143,7 +144,7 @@ def _set_date(page, day: date) -> None:
     shown = date_shown(page)
     for _ in range((shown.year - day.year) * 12 + shown.month - day.month):
         calendar.get_by_role("button", name="Previous month").click()
-    calendar.locator(f'[role="gridcell"]:not([aria-disabled="true"]) [role="button"]').get_by_text(
+    calendar.locator('[role="gridcell"]:not([aria-disabled="true"]) [role="button"]').get_by_text(
         str(day.day), exact=True).first.click()
 
 

@@ -7,9 +7,8 @@ Run alone: ``.venv/bin/python -m pytest tests/e2e/test_phone_laptop.py -m browse
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
-from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 

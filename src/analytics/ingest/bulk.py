@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics import readers, store, tcvn3
+from analytics import readers, settings, store, tcvn3
 from analytics.ingest import layout, model, rules
 from analytics.ingest.model import Prepared, Table, Units
 from analytics.units import UnitIndex
@@ -99,7 +99,7 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
             or found.title_lines:
         raise _NotPlain
     cols = found.columns
-    if any(c not in cols for c in REQUIRED) or len(found.header) > readers.MAX_COLS \
+    if any(c not in cols for c in REQUIRED) or len(found.header) > settings.current().max_cols \
             or layout.duplicate_columns(found.header):
         raise _NotPlain  # two columns of one figure: the row checks say which one counts
     if any(layout.is_numbering_row(r) for r in head[1:3]):
@@ -118,7 +118,7 @@ def _read_plain_csv(data: bytes) -> tuple[list[str], dict[str, Any], int, dict[s
     except (pa.ArrowInvalid, pa.ArrowException):
         raise _NotPlain from None
     n = tbl.num_rows
-    if tbl.num_columns != width or n == 0 or n + 1 > readers.MAX_ROWS:
+    if tbl.num_columns != width or n == 0 or n + 1 > settings.current().max_rows:
         raise _NotPlain
     import pyarrow.compute as pc
 

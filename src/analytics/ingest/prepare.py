@@ -8,6 +8,7 @@ result, a ``model.Prepared``, is what the Upload page previews and ``commit`` wr
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ def prepare(
     an older structure (last year's template): then in that one, with a warning that says so. See
     ``_prepare_in`` for the parameters.
     """
-    kw = {"report_date": report_date, "province": province, "sheet": sheet, "today": today, "size": size}
+    kw: dict[str, Any] = {"report_date": report_date, "province": province, "sheet": sheet, "today": today, "size": size}
     options = structures.candidates_for(con, report_date or today or date.today())
     if len(options) == 1:
         return _prepare_in(con, data, file_name, None, **kw)
@@ -94,10 +95,11 @@ def _prepare_in(
     prep = Prepared(file_name=file_name, sha256=sha256_of(data), rows=EMPTY_ROWS.copy(), structure_id=structure_id)
     today = today or date.today()
     size = len(data) if size is None else size
-    if size > config.MAX_UPLOAD_BYTES or len(data) > config.MAX_UPLOAD_BYTES:
+    limit = config.max_upload_bytes()
+    if size > limit or len(data) > limit:
         prep.errors.append(Problem(file_name, None, None, None, "read.too_large", "fix.split_file",
                                    {"size_mb": round(max(size, len(data)) / 1024 / 1024, 1),
-                                    "limit_mb": round(config.MAX_UPLOAD_BYTES / 1024 / 1024, 1)}))
+                                    "limit_mb": round(limit / 1024 / 1024, 1)}))
         return prep
     units = units_of(con, province, structure_id)
     if report_date is None and sheet is None:

@@ -60,7 +60,6 @@ from analytics.store.campaigns import (  # noqa: F401
 )
 from analytics.store.database import (  # noqa: F401
     _LOCAL,
-    _MEMORY_LIMIT,
     _OVERLAYS,
     _PARK_LOCK,
     _PARK_POLL,

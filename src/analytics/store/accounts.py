@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics import lazy, queries
 from analytics.errors import InvalidArgument, NotFoundError
@@ -12,7 +12,10 @@ from analytics.store.audit import record_audit
 from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def get_user(con: Connection, name: str) -> dict[str, Any] | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics import lazy, queries
 from analytics.store.base import Connection, _now
 from analytics.store.database import _JOINED, retry_conflicts, transaction
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def record_audit(con: Connection, user: str | None, action: str, target: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from analytics import config, lazy, queries, safetext
 from analytics.errors import InvalidArgument, NotFoundError
@@ -12,7 +13,10 @@ from analytics.store.base import Connection, _now
 from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ import contextlib
 import functools
 import os
 import random
-import re
 import sys
 import threading
 import time
@@ -33,7 +32,7 @@ from typing import Any
 
 import duckdb
 
-from analytics import config, queries
+from analytics import config, queries, settings
 from analytics.errors import DatabaseBusy
 from analytics.store import pg
 from analytics.store.base import Connection
@@ -41,7 +40,7 @@ from analytics.store.meta import data_version
 
 
 def lock_timeout() -> float:
-    return float(os.environ.get("HOTICH_LOCK_TIMEOUT", "60"))
+    return settings.current().lock_timeout
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -314,14 +313,11 @@ def keep_open(path: str | os.PathLike[str] | None = None, seconds: float = 10.0)
             _park_thread = threading.Thread(target=_release_loop, name="hotich-keep-open", daemon=True)
             _park_thread.start()
     return True
-_MEMORY_LIMIT = re.compile(r"^\d{1,6}(\.\d{1,3})?\s?(KB|MB|GB|KiB|MiB|GiB)$")
-
-
 def _limit_memory(con: Connection) -> None:
     """Cap DuckDB's buffer memory in a long-running dashboard process (``HOTICH_DUCKDB_MEMORY_LIMIT``,
     default 256MB; queries that need more spill to disk). DuckDB's default is 80 % of the machine's RAM."""
-    limit = os.environ.get("HOTICH_DUCKDB_MEMORY_LIMIT", "256MB").strip()
-    if limit and _MEMORY_LIMIT.match(limit):  # a checked constant: SET takes no parameters
+    limit = settings.current().duckdb_memory_limit
+    if limit and settings.MEMORY_LIMIT.match(limit):  # a checked constant: SET takes no parameters
         with contextlib.suppress(duckdb.Error):
             con.execute(f"SET memory_limit = '{limit}'")
 

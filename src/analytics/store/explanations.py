@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from analytics import lazy, queries, safetext
 from analytics.errors import InvalidArgument, NotFoundError
@@ -11,7 +12,10 @@ from analytics.store.base import Connection, _now, canonical_code
 from analytics.store.database import transaction
 from analytics.store.meta import bump_version
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def add_explanation(con: Connection, province: str, commune_code: str, explained_on: date, reason: str,

@@ -25,22 +25,24 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import re
 import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
-from analytics import lazy, queries
+from analytics import lazy, queries, settings
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 CONNECT_TIMEOUT = 15  # seconds to reach the server before saying it cannot be reached
@@ -64,7 +66,7 @@ def url_of(path: Any) -> str | None:
     """The PostgreSQL URL a ``path`` argument (or ``HOTICH_DB`` when it is None) names, else None."""
     if path:
         return str(path) if is_url(str(path)) else None
-    env = os.environ.get("HOTICH_DB", "")
+    env = settings.current().db
     return env if is_url(env) else None
 
 
@@ -359,7 +361,7 @@ class PgDatabase:
         from analytics.store import database as _database
 
         self.url = url
-        self.pool = ConnectionPool(url, min_size=1, max_size=int(os.environ.get("HOTICH_PG_POOL", "4")),
+        self.pool = ConnectionPool(url, min_size=1, max_size=settings.current().pg_pool,
                                    open=True, timeout=60, kwargs={"autocommit": False})
         try:
             self.pool.wait(timeout=CONNECT_TIMEOUT)
@@ -456,7 +458,7 @@ class PgDatabase:
             with self.transaction(cur) as tx:
                 if tx.execute(queries.META_GET, ["seeded"]).fetchall() or tx.execute(_pg_count("units")).fetchone()[0]:
                     return  # done once (by this process or another)
-                _replace_units(tx, read_units_csv(config.UNITS_FILE))
+                _replace_units(tx, read_units_csv(config.UNITS_FILE))  # type: ignore[arg-type]  # answers as a connection
                 tx.execute(queries.META_SET, ["seeded", "1"])
         finally:
             cur.close()

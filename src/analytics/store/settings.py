@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 from analytics import queries
 from analytics.errors import InvalidArgument
 from analytics.store.audit import record_audit
@@ -10,6 +12,10 @@ from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version
 
 
+@overload
+def get_setting(con: Connection, province: str, key: str, default: str) -> str: ...
+@overload
+def get_setting(con: Connection, province: str, key: str, default: None = None) -> str | None: ...
 def get_setting(con: Connection, province: str, key: str, default: str | None = None) -> str | None:
     row = con.execute(queries.SETTING_GET, [province, key]).fetchone()
     return row[0] if row and row[0] is not None else default

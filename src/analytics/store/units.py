@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analytics import lazy, queries, safetext
 from analytics.errors import InvalidArgument
@@ -14,7 +14,10 @@ from analytics.store.campaigns import _ensure_campaign
 from analytics.store.database import retry_conflicts, transaction
 from analytics.store.meta import bump_version, set_meta
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 UNIT_COLUMNS = [
     "province_code",

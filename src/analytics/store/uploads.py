@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -21,7 +21,10 @@ from analytics.store.database import (
 )
 from analytics.store.meta import bump_version, is_demo, set_demo, set_meta
 
-pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
+if TYPE_CHECKING:  # mypy sees pandas itself
+    import pandas as pd
+else:
+    pd = lazy.module("pandas")  # loaded on first use: commands such as summary need no frame
 
 
 def find_loaded_upload(con: Connection, sha256: str, report_dates: list[str]) -> int | None:
