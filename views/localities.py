@@ -38,8 +38,8 @@ def league(df, level: str, average: dict, key: str, file_stem: str, on_pick=None
     a row calls ``on_pick`` with its unit's code."""
     code_col = "commune_code" if level == "commune" else "district_code"
     c1, c2 = st.columns([3, 1])
-    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func={f: ui.tr("loc.filter." + f) for f in FILTERS}.get,
-                       key=f"{key}_filter")
+    how = c1.selectbox(ui.tr("loc.filter"), FILTERS, format_func=lambda f: ui.tr("loc.filter." + f),
+                       key=f"{key}_filter") or "all"
     n = c2.number_input(ui.tr("loc.top_n"), min_value=1, max_value=max(len(df), 1), value=min(10, max(len(df), 1)),
                         step=1, key=f"{key}_n", help=ui.tr("loc.top_n_help"))
     shown = metrics.league_filter(df, how, int(n), average.get("completion_pct"))
@@ -96,7 +96,7 @@ if "loc_open" in st.session_state:  # a commune row clicked in the previous run
 
 
 tab_d, tab_c, tab_tree, tab_heat = st.tabs(list(labels.values()), key="loc_tab", on_change="rerun")
-urlstate.mirror("tab", slug_of.get(st.session_state.get("loc_tab"), "huyen"), "huyen")
+urlstate.mirror("tab", slug_of.get(str(st.session_state.get("loc_tab")), "huyen"), "huyen")
 
 if tab_d.open:  # only the open tab is computed and drawn
     with tab_d:
@@ -115,7 +115,7 @@ if tab_d.open:  # only the open tab is computed and drawn
                 st.session_state["loc_drill"] = clicked[0]
             drill = st.session_state.get("loc_drill")
             if drill in set(districts["district_code"]):  # drill-down: the clicked district's communes, right here
-                st.subheader(ui.tr("loc.drill_title", district=ui.md(ui.district_name_of(state, drill))))
+                st.subheader(ui.tr("loc.drill_title", district=ui.md(ui.district_name_of(state, str(drill)))))
                 if st.button(ui.tr("loc.drill_clear"), key="loc_drill_clear", icon=":material/close:"):
                     st.session_state["loc_drill"] = None
                     st.rerun()
@@ -128,8 +128,8 @@ if tab_c.open:
     with tab_c:
         if st.session_state.get("loc_district") not in codes:
             st.session_state["loc_district"] = ""
-        chosen = st.selectbox(ui.tr("loc.drill_district"), codes,
-                              format_func=lambda c, whole=ui.tr("sidebar.all_districts"): names.get(c, whole),
+        whole = ui.tr("sidebar.all_districts")
+        chosen = st.selectbox(ui.tr("loc.drill_district"), codes, format_func=lambda c: names.get(c, whole),
                               key="loc_district")
         urlstate.mirror("communes_of", display_code(chosen) if chosen else "", display_code(state.district or ""))
         district = chosen or None
@@ -144,8 +144,9 @@ if tab_c.open:
         commune_names = dict(zip(communes["commune_code"], communes["commune"]))
         if st.session_state.get("loc_commune") not in [""] + commune_codes:
             st.session_state["loc_commune"] = ""
+        none = ui.tr("loc.pick_commune_none")
         picked = st.selectbox(ui.tr("loc.pick_commune"), [""] + commune_codes,
-                              format_func=lambda c, none=ui.tr("loc.pick_commune_none"): commune_names.get(c, none),
+                              format_func=lambda c: commune_names.get(c, none),
                               key="loc_commune")
         urlstate.mirror("commune", picked or None, None)
         if picked:

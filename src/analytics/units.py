@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from analytics import lazy
 from analytics.store import canonical_code
@@ -56,6 +56,12 @@ def _syllable_key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + (f"|{tone}" if tone else "")
 
 
+@overload
+def display_code(unit_id: str) -> str: ...
+@overload
+def display_code(unit_id: None) -> None: ...
+@overload
+def display_code(unit_id: object) -> object: ...
 def display_code(unit_id: object) -> object:
     """The official code of a unit id, as people and files write it: an id is the code, or
     ``code@structure`` when another unit structure already uses the code (``store._unit_ids``)."""

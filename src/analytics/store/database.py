@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import duckdb
 
@@ -240,7 +240,7 @@ def transaction(con: Connection) -> Iterator[Connection]:
                 keys.append(id(tx))
                 for key in keys:
                     _JOINED[key] = pending
-                yield tx
+                yield cast(Connection, tx)  # a PgTransaction offers the connection methods the writes call
         finally:
             for key in keys:
                 _JOINED.pop(key, None)
