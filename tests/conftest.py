@@ -188,12 +188,18 @@ def make_csv(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def run_cli(request, backend: str, db_path: Path, capsys) -> Callable[..., tuple[int, str, str]]:
+def cli_db(request, backend: str, db_path: Path) -> str:
+    """The ``--db`` of the test's CLI runs: a DuckDB file not made yet (the CLI makes it) or a new PostgreSQL
+    database (migrated and seeded, as the CLI leaves a new one)."""
+    return request.getfixturevalue("place") if backend == "postgresql" else str(db_path)
+
+
+@pytest.fixture
+def run_cli(cli_db: str, capsys) -> Callable[..., tuple[int, str, str]]:
     """run_cli("summary", "--as-of", "2025-03-01") -> (exit code, stdout, stderr) on the test database."""
-    target = request.getfixturevalue("place") if backend == "postgresql" else str(db_path)
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main([*args, "--db", target])
+        code = cli.main([*args, "--db", cli_db])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 

@@ -11,6 +11,9 @@ import pytest
 from analytics import store
 from support import json_lines, write_units_csv
 
+# every command runs on a DuckDB file and on PostgreSQL (conftest's ``backend``, through ``run_cli``)
+BOTH_BACKENDS = True
+
 HEADER = ["report_date", "district", "commune_code", "commune", "books_total", "books_digitized"]
 GOOD = [
     ["2025-02-25", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "100", "50"],
@@ -19,7 +22,6 @@ GOOD = [
 ]
 
 
-@pytest.mark.both_backends
 def test_ingest_json_contract(run_cli, make_csv):
     path = make_csv("day.csv", HEADER, GOOD)
     code, out, err = run_cli("ingest", str(path), "--json")
@@ -33,7 +35,7 @@ def test_ingest_json_contract(run_cli, make_csv):
     assert again["unchanged"] is True and again["upload_id"] == obj["upload_id"]
 
 
-def test_ingest_several_files_one_bad(run_cli, make_csv, db_path):
+def test_ingest_several_files_one_bad(run_cli, make_csv):
     good = make_csv("good.csv", HEADER, GOOD)
     bad = make_csv("bad.csv", HEADER, [["2025-02-25", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "10", "11"]])
     code, out, err = run_cli("ingest", str(good), str(bad), "--json")
@@ -47,7 +49,7 @@ def test_ingest_several_files_one_bad(run_cli, make_csv, db_path):
     assert "books_digitized" in err and "2" in err
 
 
-def test_rejected_file_changes_no_figure(run_cli, make_csv, db_path):
+def test_rejected_file_changes_no_figure(run_cli, make_csv, cli_db):
     run_cli("ingest", str(make_csv("good.csv", HEADER, GOOD)))
     _, before, _ = run_cli("summary")
     rows = [["2025-02-27", "Thành phố Tam Kỳ", "20335", "Phường Tân Thạnh", "100", "60"],
@@ -57,7 +59,7 @@ def test_rejected_file_changes_no_figure(run_cli, make_csv, db_path):
     assert "Phường Không Có" in err
     _, after, _ = run_cli("summary")
     assert json.loads(after)["books_digitized"] == json.loads(before)["books_digitized"]
-    with store.session(db_path) as con:
+    with store.session(cli_db) as con:
         log = store.uploads(con)
     assert list(log["outcome"]) == ["rejected", "loaded"]
 
@@ -80,7 +82,6 @@ def test_missing_file(run_cli, tmp_path):
     assert json_lines(out)[0]["ok"] is False
 
 
-@pytest.mark.both_backends
 def test_summary_and_underperformers(run_cli, make_csv):
     run_cli("ingest", str(make_csv("good.csv", HEADER, GOOD)))
     code, out, _ = run_cli("summary", "--as-of", "2025-02-25")
@@ -109,7 +110,6 @@ def test_summary_and_underperformers(run_cli, make_csv):
     assert rows[0]["last_report"] is None
 
 
-@pytest.mark.both_backends
 def test_campaign_show_and_change(run_cli):
     code, out, _ = run_cli("campaign")
     assert json.loads(out) == {"province": "49", "name": "Đợt cao điểm 20 ngày", "start": "2025-02-21",
@@ -133,7 +133,6 @@ def test_units_command(run_cli, tmp_path):
     assert code == 1 and "77" in err
 
 
-@pytest.mark.both_backends
 def test_demo_command(run_cli):
     code, out, _ = run_cli("demo", "--json")
     assert code == 0
@@ -145,9 +144,8 @@ def test_demo_command(run_cli):
     assert s["units_reporting"] == 232 and s["units_total"] == 233 and s["structure"] == "2025-01"
 
 
-def test_python_dash_m_entry_point(tmp_path):
-    db = tmp_path / "m.duckdb"
-    out = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", str(db)], capture_output=True,
+def test_python_dash_m_entry_point(cli_db):
+    out = subprocess.run([sys.executable, "-m", "analytics", "summary", "--db", cli_db], capture_output=True,
                          text=True, check=True).stdout
     assert json.loads(out)["units_total"] == 241
 
