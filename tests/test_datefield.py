@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from test_app_pages import app, ok
 
 from analytics import metrics, store
 from analytics.i18n import t
-from test_app_pages import app, ok
 from ui.datefield import parse_day
 
 FIELD = "as_of_input"

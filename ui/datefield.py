@@ -81,8 +81,8 @@ def _shift_month(step: int) -> None:
 
 def month_title(first: date, language: str) -> str:
     """"Tháng 3/2025" in Vietnamese, "March 2025" in English."""
-    return tr("datefield.month", month=first.month, year=first.year,
-              name=calendar.month_name[first.month] if language != "vi" else "")
+    return tr("datefield.month", month=first.month if language == "vi" else calendar.month_name[first.month],
+              year=first.year)
 
 
 def as_of_field(default_day: date, bounds: tuple[date, date]) -> date:

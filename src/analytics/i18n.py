@@ -1213,7 +1213,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "Still showing the figures of {shown}."),
     "datefield.placeholder": ("ngày/tháng/năm", "day/month/year"),
     "datefield.calendar": ("Chọn trên lịch", "Pick on the calendar"),
-    "datefield.month": ("Tháng {month}/{year}", "{name} {year}"),
+    "datefield.month": ("Tháng {month}/{year}", "{month} {year}"),  # the month's number, its name in English
     "datefield.prev": ("Tháng trước", "Previous month"),
     "datefield.next": ("Tháng sau", "Next month"),
     "datefield.mon": ("T2", "Mo"),
