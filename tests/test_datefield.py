@@ -105,3 +105,12 @@ def test_the_calendar_in_the_users_language_and_a_click_applies(monkeypatch, dem
     at.sidebar.button(key="as_of_prev").click().run()
     ok(at)
     assert len(day_buttons(ok(at))) == 28 and "2025-03-02" == at.query_params["as_of"]
+
+
+def test_the_field_keeps_its_day_when_the_language_changes(monkeypatch, demo_file):
+    at = ok(app(monkeypatch, demo_file))
+    at.sidebar.text_input(key=FIELD).input("02/03/2025").run()
+    at.sidebar.selectbox(key="lang_select").set_value("en").run()
+    ok(at)
+    assert at.sidebar.text_input(key=FIELD).value == "02/03/2025" and at.query_params["as_of"] == "2025-03-02"
+    assert at.sidebar.text_input(key=FIELD).label == t("sidebar.as_of", "en")

@@ -94,8 +94,9 @@ def as_of_field(default_day: date, bounds: tuple[date, date]) -> date:
     if metrics.clamp_day(asked, bounds) != asked:
         set_day(metrics.clamp_day(asked, bounds), _outside_note(asked, bounds))
     st.session_state.setdefault(MONTH, st.session_state[DAY].replace(day=1))
-    if FIELD not in st.session_state:
-        st.session_state[FIELD] = fmt_date(st.session_state[DAY])
+    # set again through the Session State API even when kept: the label changes with the language, and a
+    # widget whose identity changed would otherwise come back empty
+    st.session_state[FIELD] = st.session_state.get(FIELD) or fmt_date(st.session_state[DAY])
     st.text_input(tr("sidebar.as_of"), key=FIELD, on_change=_typed, args=(bounds,),
                   placeholder=tr("datefield.placeholder"))
     error = st.session_state.get(ERROR)
