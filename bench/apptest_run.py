@@ -59,7 +59,7 @@ def main(argv: list[str]) -> dict:
 
     def rerun(page: str, day: date) -> float:
         t0 = time.perf_counter()
-        at.date_input(key="as_of_input").set_value(day)
+        at.text_input(key="as_of_input").input(day.strftime("%d/%m/%Y"))
         at.switch_page(f"views/{page}")
         at.run()
         elapsed = time.perf_counter() - t0

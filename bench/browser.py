@@ -103,13 +103,12 @@ def bench_browser(repeats: int = 5) -> dict[str, Any]:
             page.goto(url)
             _wait_done(page)
             dates, districts, pages = [], [], []
-            field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [role="spinbutton"]').first
+            field = page.locator('[data-testid="stSidebar"] .st-key-as_of_input input')
             for day in DAYS[:repeats]:
-                field.click()
-                page.keyboard.type(day.replace("/", ""))
+                field.fill(day)
                 iso = "-".join(reversed(day.split("/")))
                 t = time.perf_counter()
-                page.locator('[data-testid="stMain"] h1').first.click()  # leaving the field commits the day
+                page.keyboard.press("Enter")  # Enter applies the typed day
                 _wait_done(page, f"as_of={iso}")
                 dates.append(time.perf_counter() - t)
             out["date_change"] = _stats(dates)

@@ -45,7 +45,7 @@ def worker(url: str, seconds: float, seed: int) -> dict:
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         t0 = time.perf_counter()
-        at.date_input(key="as_of_input").set_value(rng.choice(days))
+        at.text_input(key="as_of_input").input(rng.choice(days).strftime("%d/%m/%Y"))
         at.switch_page(f"views/{rng.choice(pages)}")
         at.run()
         times.append(time.perf_counter() - t0)

@@ -74,13 +74,13 @@ def test_overview_on_demo(monkeypatch, demo_file):
     assert k["completion"] == "71,3 %" and k["books_done"] == "1.029.948"
     assert at.sidebar.radio(key="measure_select").value == "records" and "measure" not in at.query_params
     assert len(at.get("plotly_chart")) == 3  # burn-up, daily progress, district ranking
-    assert at.sidebar.date_input(key="as_of_input").value == date(2025, 3, 5)
+    assert at.sidebar.text_input(key="as_of_input").value == date(2025, 3, 5).strftime("%d/%m/%Y")
 
 
 def test_sidebar_controls_and_url(monkeypatch, demo_file):
     at = ok(app(monkeypatch, demo_file, lang="en"))
     assert at.title[0].value == "Progress overview" and at.sidebar.selectbox(key="lang_select").value == "en"
-    at.sidebar.date_input(key="as_of_input").set_value(date(2025, 3, 1)).run()
+    at.sidebar.text_input(key="as_of_input").input("01/03/2025").run()
     ok(at)
     assert at.query_params["as_of"] == "2025-03-01"
     assert_overview(at, expected_kpis(demo_file, date(2025, 3, 1), lang="en"), "en")
@@ -109,7 +109,7 @@ def test_sidebar_controls_and_url(monkeypatch, demo_file):
 def test_a_pasted_link_opens_the_same_view(monkeypatch, demo_file, measure):
     at = ok(app(monkeypatch, demo_file, lang="en", as_of="2025-02-27", district="503", measure=measure))
     assert at.sidebar.selectbox(key="lang_select").value == "en"
-    assert at.sidebar.date_input(key="as_of_input").value == date(2025, 2, 27)
+    assert at.sidebar.text_input(key="as_of_input").value == date(2025, 2, 27).strftime("%d/%m/%Y")
     assert at.sidebar.selectbox(key="district_select").value == demo_ids(demo_file)[1]["503"]
     assert at.sidebar.radio(key="measure_select").value == measure
     assert_overview(at, expected_kpis(demo_file, date(2025, 2, 27), "503", "en", measure), "en", measure)

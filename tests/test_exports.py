@@ -61,7 +61,7 @@ def test_xlsx_english_headers(listed):
 def test_csv(listed):
     text = exports.underperformers_csv(listed, "vi").decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("STT,Huyện,Mã xã,")
+    assert lines[0].startswith("STT;Huyện;Mã xã;")
     assert "Cam kết hoàn thành" in lines[0] and "Người chịu trách nhiệm" in lines[0]
     assert "'=HYPERLINK" in text and "'+Ông A" in text and "10/03/2025" in text
     assert len(lines) == 4
@@ -107,7 +107,9 @@ def _xlsx_cells(data: bytes) -> list[str]:
 def _csv_cells(data: bytes) -> list[str]:
     import csv
 
-    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")) for cell in row]
+    text = data.decode("utf-8-sig")
+    sep = ";" if text.split("\r\n")[0].count(";") > text.split("\r\n")[0].count(",") else ","
+    return [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep) for cell in row]
 
 
 def _hostile(listed: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -162,3 +164,57 @@ def test_control_characters_are_cleaned_not_dropped_with_their_cell(listed):
     assert "Tỉnh Thử" in ws["A1"].value and "Đợt\n1" in ws["A2"].value
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Chưa có máy quét\nđang mượn của huyện" in texts
+
+
+# --- CSV in the user's language: Excel with Vietnamese regional settings reads `;` and decimal commas -------
+
+CSV_LANGS = [("vi", ";", "20,0", "Hoàn thành (%)"), ("en", ",", "20.0", "Completion (%)")]
+
+
+def _rows(data: bytes, sep: str) -> list[list[str]]:
+    import csv
+
+    assert data.startswith("\ufeff".encode())  # the BOM: Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=sep))
+
+
+@pytest.mark.parametrize("lang,sep,twenty,header", CSV_LANGS)
+def test_underperformers_csv_in_the_users_language(listed, lang, sep, twenty, header):
+    rows = _rows(exports.underperformers_csv(listed, lang), sep)
+    assert len({len(r) for r in rows}) == 1 and len(rows[0]) > 5  # split into its columns
+    head = rows[0]
+    row = next(r for r in rows[1:] if r[head.index(t_code(lang))] == "90002")
+    assert row[head.index(header)] == twenty  # 20.0 %: the decimal mark of the language
+    assert row[0].isdigit()  # whole numbers (the rank) stay plain
+
+
+def t_code(lang: str) -> str:
+    from analytics.i18n import t
+
+    return t("col.commune_code", lang)
+
+
+@pytest.mark.parametrize("lang,sep,twenty,header", CSV_LANGS)
+def test_league_csv_in_the_users_language(lang, sep, twenty, header):
+    from analytics import present
+
+    df = pd.DataFrame({"a": [71.6, 1234567.5, None], "n": [5107, 1, 2], "s": ["x;y", "a,b", "=1"]})
+    rows = _rows(present.csv_bytes(df, lang), sep)
+    if lang == "vi":
+        assert rows[1:] == [["71,6", "5107", "x;y"], ["1234567,5", "1", "a,b"], ["", "2", "'=1"]]
+    else:
+        assert rows[1:] == [["71.6", "5107", "x;y"], ["1234567.5", "1", "a,b"], ["", "2", "'=1"]]
+    assert exports.league_csv(df, lang) == present.csv_bytes(df, lang)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_importer_reads_an_export_back(listed, lang):
+    """A `;` file with decimal commas (what a Vietnamese Excel saves) is split the same way on upload."""
+    from analytics import readers
+
+    data = exports.underperformers_csv(listed, lang)
+    table = readers.read_csv("xuat.csv", data)
+    rows = _rows(data, ";" if lang == "vi" else ",")
+    assert table.delimiter == (";" if lang == "vi" else ",")
+    assert [c for c in table.header] == rows[0]
+    assert [[c or "" for c in r] for r in table.rows] == [[c.strip() for c in r] for r in rows[1:]]

@@ -43,7 +43,7 @@ def test_csv_bytes_neutralizes_every_text_cell():
     df = pd.DataFrame({"name": formulas, "n": range(len(formulas)), "neg": [-1] * len(formulas)})
     data = present.csv_bytes(df)
     assert data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [r[0] for r in rows[1:]] == ["'" + f for f in formulas]
     assert [r[2] for r in rows[1:]] == ["-1"] * len(formulas)  # numbers stay numbers
 
@@ -51,7 +51,7 @@ def test_csv_bytes_neutralizes_every_text_cell():
 def test_csv_bytes_keeps_a_carriage_return_inside_its_cell():
     import pandas as pd
 
-    data = present.csv_bytes(pd.DataFrame({"name": ["a\r=1+1", "b"], "n": [1, 2]}))
+    data = present.csv_bytes(pd.DataFrame({"name": ["a\r=1+1", "b"], "n": [1, 2]}), "en")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert len(rows) == 3 and rows[1] == ["a\r=1+1", "1"]
 
@@ -97,7 +97,7 @@ def test_underperformer_exports_neutralize_hostile_names(hostile_db):
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert "'=HYPERLINK(\"http://evil.example\",\"Xã\")" in texts  # the hostile name, kept but inert
     assert not [t for t in texts if t and t[0] in "=+-@"]
-    rows = list(csv.reader(io.StringIO(exports.underperformers_csv(df, "vi").decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exports.underperformers_csv(df, "vi").decode("utf-8-sig")), delimiter=";"))
     flat = [cell for row in rows for cell in row]
     assert "'=HYPERLINK(\"http://evil.example\",\"Xã\")" in flat
     assert not [cell for cell in flat if cell and (cell[0] in "=+@" or (cell[0] == "-" and not _number(cell)))]

@@ -29,6 +29,7 @@ def sidebar_texts(at: AppTest) -> list[tuple[str, object]]:
     for kind in ("selectbox", "radio"):
         out += [(kind, (w.label, tuple(w.options))) for w in getattr(at.sidebar, kind)]
     out += [("date_input", w.label) for w in at.sidebar.date_input]
+    out += [("text_input", w.label) for w in at.sidebar.text_input]
     out += [("button", w.label) for w in at.sidebar.button]
     for kind in ("caption", "warning", "info", "error", "markdown"):
         out += [(kind, w.value) for w in getattr(at.sidebar, kind)]

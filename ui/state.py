@@ -18,6 +18,7 @@ import urlstate
 from analytics import demo, metrics, settings, store, structures
 from analytics.i18n import LANGS, fmt_date, fmt_int, t
 from analytics.units import display_code
+from ui import datefield
 from ui.data import Scope, current, data, db_path, demo_removed, same_place, structure_list, view
 from ui.text import LANG_WIDGET, lang, md, tr
 
@@ -153,23 +154,14 @@ def sidebar() -> Sidebar:
         first, last = data(metrics.report_span, province, at=at)
         low, high = data(metrics.date_bounds, province, date.today(), at=at)
         default_day = metrics.clamp_day(last or date.today(), (low, high))
-        if "as_of_input" not in st.session_state or urlstate.moved("as_of"):  # the link's date (or Back)
+        if datefield.DAY not in st.session_state or urlstate.moved("as_of"):  # the link's date (or Back)
             initial, note = url_day(st.query_params.get("as_of"), default_day, (low, high))
-            st.session_state["as_of_input"] = initial
-            st.session_state["as_of_note"] = (note, initial) if note else None
-        # no min/max on the field: the browser would show a typed day outside the data in English while the
-        # cards stayed on the previous one; here the field comes back to the nearest day, with a note
-        asked = st.session_state["as_of_input"] or default_day
-        st.session_state["as_of_input"] = metrics.clamp_day(asked, (low, high))
-        if st.session_state["as_of_input"] != asked:
-            st.session_state["as_of_note"] = (tr("phone.as_of_typed_outside", asked=fmt_date(asked),
-                                                 low=fmt_date(low), high=fmt_date(high),
-                                                 shown=fmt_date(st.session_state["as_of_input"])),
-                                              st.session_state["as_of_input"])
-        as_of = st.date_input(tr("sidebar.as_of"), format="DD/MM/YYYY", key="as_of_input")
-        # the calendar's month and day names cannot be put in Vietnamese (Streamlit offers the format only)
+            datefield.set_day(initial, note)
+        # our own field (Enter applies a typed day) and calendar, in the user's language; a day outside the
+        # data comes back to the nearest one, with a note
+        as_of = datefield.as_of_field(default_day, (low, high))
         st.caption(tr("phone.as_of_span", low=fmt_date(low), high=fmt_date(high)))
-        note = st.session_state.get("as_of_note")
+        note = st.session_state.get(datefield.NOTE)
         if note and note[1] == as_of:  # until another day is picked
             st.warning(note[0], icon=":material/event_busy:")
         _sync_url("as_of", as_of.isoformat(), default_day.isoformat())

@@ -60,7 +60,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str, on_pick=None
     rows = event.selection.rows if on_pick and event is not None else []  # row 0 is the province average
     if rows and rows[0] >= 1 and rows[0] - 1 < len(shown):
         on_pick(str(shown.iloc[rows[0] - 1][code_col]))
-    st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table),
+    st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table, lang),
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 
 

@@ -429,7 +429,7 @@ def weekly_table(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> 
 def weekly_csv(df: pd.DataFrame, lang: str = "vi", measure: str = "books") -> bytes:
     from analytics import present
 
-    return present.csv_bytes(weekly_table(df, lang, measure))
+    return present.csv_bytes(weekly_table(df, lang, measure), lang)
 
 
 # --- small helpers -----------------------------------------------------------------------------------------

@@ -88,14 +88,14 @@ def underperformers_csv(df: pd.DataFrame, lang: str = "vi", amber: float = 10.0)
     table[t("col.new_completion_date", lang)] = ["" if present._blank(x) else present.date_text(x)
                                                 for x in df["explanation_new_completion_date"]]
     table[t("col.responsible", lang)] = ["" if present._blank(x) else x for x in df["explanation_responsible"]]
-    return present.csv_bytes(table)
+    return present.csv_bytes(table, lang)
 
 
-def league_csv(table: pd.DataFrame) -> bytes:
-    """A league table as CSV (the sparkline column left out)."""
+def league_csv(table: pd.DataFrame, lang: str = "vi") -> bytes:
+    """A league table as CSV in the user's language (the sparkline column left out)."""
     keep = [c for c in table.columns if not (len(table) and isinstance(table[c].dropna().iloc[0]
                                                                       if table[c].notna().any() else None, list))]
-    return present.csv_bytes(table[keep])
+    return present.csv_bytes(table[keep], lang)
 
 
 def summon_xlsx(communes: pd.DataFrame, districts: pd.DataFrame, *, as_of: date, province_name: str,
@@ -158,4 +158,4 @@ def summon_csv(communes: pd.DataFrame, lang: str = "vi", measure: str = "books")
     """The units to summon as CSV for Excel (UTF-8 with BOM; text neutralized)."""
     from analytics import closing
 
-    return present.csv_bytes(closing.summon_table(communes, lang, measure))
+    return present.csv_bytes(closing.summon_table(communes, lang, measure), lang)

@@ -1202,10 +1202,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "phone.pace.records": ("Cần **{needed}** trường hợp/ngày · 7 ngày qua **{recent}** trường hợp/ngày",
                            "Needed **{needed}** records/day · last 7 days **{recent}** records/day"),
     "phone.projected": ("Dự kiến hoàn thành **{value}** ({note})", "Projected finish **{value}** ({note})"),
-    "phone.as_of_span": ("Có số liệu từ {low} đến {high}. Gõ ngày/tháng/năm rồi bấm ra ngoài ô (hoặc chọn trên lịch).",
-                         "Figures from {low} to {high}. Type day/month/year, then click outside the field (or pick on the calendar)."),
+    "phone.as_of_span": ("Có số liệu từ {low} đến {high}. Gõ ngày/tháng/năm rồi bấm Enter (hoặc chọn trên lịch).",
+                         "Figures from {low} to {high}. Type day/month/year, then press Enter (or pick on the calendar)."),
     "phone.as_of_typed_outside": ("Ngày {asked} nằm ngoài khoảng có số liệu ({low} – {high}): đang hiển thị ngày {shown}.",
                                   "{asked} is outside the span of the data ({low} – {high}): showing {shown}."),
+    # the sidebar's as-of date field and calendar (ui/datefield.py)
+    "datefield.malformed": ("«{asked}» không phải là ngày hợp lệ. Hãy gõ ngày/tháng/năm, ví dụ 05/03/2025. "
+                            "Vẫn đang hiển thị số liệu ngày {shown}.",
+                            "«{asked}» is not a valid date. Type day/month/year, e.g. 05/03/2025. "
+                            "Still showing the figures of {shown}."),
+    "datefield.placeholder": ("ngày/tháng/năm", "day/month/year"),
+    "datefield.calendar": ("Chọn trên lịch", "Pick on the calendar"),
+    "datefield.month": ("Tháng {month}/{year}", "{month} {year}"),  # the month's number, its name in English
+    "datefield.prev": ("Tháng trước", "Previous month"),
+    "datefield.next": ("Tháng sau", "Next month"),
+    "datefield.mon": ("T2", "Mo"),
+    "datefield.tue": ("T3", "Tu"),
+    "datefield.wed": ("T4", "We"),
+    "datefield.thu": ("T5", "Th"),
+    "datefield.fri": ("T6", "Fr"),
+    "datefield.sat": ("T7", "Sa"),
+    "datefield.sun": ("CN", "Su"),
 }
 
 

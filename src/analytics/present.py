@@ -108,15 +108,31 @@ def shown_table(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV for Excel (UTF-8 with BOM), with formula-like text neutralized.
+CSV_SEPARATOR = {"vi": ";", "en": ","}  # Excel's list separator under each language's regional settings
 
-    Rows end with CRLF, so a cell holding a lone CR or LF is quoted and stays in its cell.
+
+def csv_bytes(df: pd.DataFrame, lang: str = "vi") -> bytes:
+    """CSV for Excel (UTF-8 with BOM), with formula-like text neutralized, in the user's language.
+
+    In Vietnamese the numbers have a decimal comma and the cells are separated by ``;``, which is what Excel
+    with Vietnamese regional settings expects (a ``,`` file opens there as one column, and ``71.6`` as text
+    or a date); in English, ``,`` and the decimal point. Rows end with CRLF, so a cell holding a lone CR or
+    LF is quoted and stays in its cell.
     """
     safe = df.map(neutralize)
+    if lang == "vi":
+        safe = safe.map(_decimal_comma)
     buf = io.StringIO()
-    safe.to_csv(buf, index=False, lineterminator="\r\n")
+    safe.to_csv(buf, index=False, lineterminator="\r\n", sep=CSV_SEPARATOR.get(lang, ","))
     return buf.getvalue().encode("utf-8-sig")
+
+
+def _decimal_comma(x: Any) -> Any:
+    """A fractional number written with a decimal comma (no thousands separator: Excel reads 1234,5, and a
+    grouped 1.234,5 would be text under other settings); anything else as it is."""
+    if isinstance(x, float) and not isinstance(x, bool) and x == x:
+        return repr(float(x)).replace(".", ",")
+    return x
 
 
 def kpis(s: dict[str, Any], lang: str = "vi") -> dict[str, str]:

@@ -69,8 +69,8 @@ def assert_no_errors(page, where: str) -> None:
 
 
 def date_shown(page) -> date:
-    """The sidebar's as-of date (the input holds it as YYYY-MM-DD whatever the display format)."""
-    value = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').input_value()
+    """The sidebar's as-of date (the field writes it DD/MM/YYYY)."""
+    value = page.locator('[data-testid="stSidebar"] .st-key-as_of_input input').input_value()
     return date.fromisoformat(value) if "-" in value else date(*reversed([int(x) for x in value.split("/")]))
 
 
@@ -138,14 +138,12 @@ def wait_query(page, part: str, timeout: int = 30_000) -> None:
 
 def _set_date(page, day: date) -> None:
     """Pick a date in the sidebar's calendar: open it, go back month by month, click the day."""
-    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
-    field.locator('[data-testid="stDateInputCalendarButton"]').click()
-    calendar = page.locator('[data-testid="stDateInputCalendar"]')
+    page.locator('[data-testid="stSidebar"] [data-testid="stPopover"] button').first.click()
     shown = date_shown(page)
     for _ in range((shown.year - day.year) * 12 + shown.month - day.month):
-        calendar.get_by_role("button", name="Previous month").click()
-    calendar.locator('[role="gridcell"]:not([aria-disabled="true"]) [role="button"]').get_by_text(
-        str(day.day), exact=True).first.click()
+        page.locator(".st-key-as_of_prev button").click()
+        wait_idle(page)
+    page.locator(f".st-key-as_of_pick_{day.isoformat()} button").click()
 
 
 def test_change_as_of_date_and_district(page, app_url, expected):

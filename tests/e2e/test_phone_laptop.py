@@ -122,13 +122,11 @@ def test_league_tables_put_name_completion_gap_first_on_a_phone(phone, app_url):
 
 
 def _type_date(page, text: str) -> None:
-    """Type a day into the field's day/month/year segments, as a keyboard user does, then leave the field
-    (Streamlit 1.67's date field commits a typed day when it loses focus; Enter alone does not)."""
-    day = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [role="spinbutton"]').first
-    day.click()
-    page.keyboard.type(text.replace("/", ""))
+    """Type a day into the field, as a keyboard user does, and press Enter (which applies it; the focus stays)."""
+    field = page.locator('[data-testid="stSidebar"] .st-key-as_of_input input')
+    field.fill("")
+    field.type(text)
     page.keyboard.press("Enter")
-    page.locator('[data-testid="stMain"] h1').first.click()
 
 
 def test_typed_date_applies_and_a_day_outside_the_data_comes_back(page, app_url, facts):
