@@ -165,6 +165,11 @@ def test_pages_show_hostile_names_as_text(hostile_db, monkeypatch, page):
     assert not at.exception
     if page != "overview":
         at.switch_page(f"views/{page}.py").run()
+    if page == "localities":  # the commune names are in the communes tab, drawn only when open
+        from analytics.i18n import t
+
+        at.session_state["loc_tab"] = t("loc.tab_communes", "vi")
+        at.run()
     assert not at.exception, at.exception
     for kind, body, allow_html in _markdown_bodies(at):
         for raw in RAW_PATTERNS:
