@@ -165,7 +165,7 @@ def classify(completion: float | None, planned: float | None, amber: float = 10.
 
 
 # Several answers of one page start from the same commune table (league tables, treemap, summary...).
-# With MEMO_SIZE > 0 (the dashboard sets it, see ui.py) the last few are kept in the process, keyed on the
+# With MEMO_SIZE > 0 (the dashboard sets it, see ui/data.py) the last few are kept in the process, keyed on the
 # database file, its data version (every write bumps it) and the question, so a page computes each once.
 MEMO_SIZE = 0
 # each commune table comes with small answers of the same view (the view itself, report span, trend), and
@@ -178,22 +178,7 @@ _MEMO_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
 def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
     """``compute()``, or the answer kept for this database file, data version and question. A frame is
     handed out as a copy (callers add columns); other answers must be immutable (tuples, frozen views)."""
-    if MEMO_SIZE <= 0:
-        return compute()
-    key = store.cache_key(con)
-    if key is None:
-        return compute()
-    full = (*key, what, args)
-    with _MEMO_LOCK:
-        hit = _MEMO.pop(full, None)
-        if hit is not None:
-            _MEMO[full] = hit  # most recently used last
-    if hit is None:
-        hit = compute()
-        with _MEMO_LOCK:
-            _MEMO[full] = hit
-            while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
-                _MEMO.pop(next(iter(_MEMO)), None)
+    hit = _memo_shared(con, what, args, compute)
     copy = getattr(hit, "copy", None)
     return copy() if copy is not None else hit
 
@@ -764,7 +749,7 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
     with _MEMO_LOCK:
         hit = _MEMO.pop(full, None)
         if hit is not None:
-            _MEMO[full] = hit
+            _MEMO[full] = hit  # most recently used last
     if hit is None:
         hit = compute()
         with _MEMO_LOCK:
