@@ -141,9 +141,12 @@ def _set_date(page, day: date) -> None:
     page.locator('[data-testid="stSidebar"] [data-testid="stPopover"] button').first.click()
     shown = date_shown(page)
     for _ in range((shown.year - day.year) * 12 + shown.month - day.month):
-        page.locator(".st-key-as_of_prev button").click()
+        # a rerun may leave the popover's old copy in the page for a moment: click the one shown
+        page.locator(".st-key-as_of_prev button >> visible=true").first.click()
         wait_idle(page)
-    page.locator(f".st-key-as_of_pick_{day.isoformat()} button").click()
+    page.locator(f".st-key-as_of_pick_{day.isoformat()} button >> visible=true").first.click()
+    wait_idle(page)
+    page.keyboard.press("Escape")  # the calendar stays open after a pick (Streamlit's popover): close it
 
 
 def test_change_as_of_date_and_district(page, app_url, expected):
