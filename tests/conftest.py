@@ -46,10 +46,13 @@ BACKENDS = ("duckdb", "postgresql")
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "both_backends: run the test on the DuckDB file and on PostgreSQL")
+    config.addinivalue_line("markers", "duckdb_only: in a BOTH_BACKENDS module, a test about reading files only")
 
 
 def pytest_generate_tests(metafunc):
     both = getattr(metafunc.module, "BOTH_BACKENDS", False) or metafunc.definition.get_closest_marker("both_backends")
+    if metafunc.definition.get_closest_marker("duckdb_only"):
+        both = False
     if "backend" in metafunc.fixturenames and both:
         metafunc.parametrize("backend", BACKENDS, indirect=True)
 

@@ -447,6 +447,7 @@ OFFICE = CORPUS / "office"
 OFFICE_MANIFEST = json.loads((OFFICE / "manifest.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.duckdb_only  # how LibreOffice's files are read; the corpus above checks writing on both backends
 @pytest.mark.parametrize("case", OFFICE_MANIFEST, ids=[c["file"] for c in OFFICE_MANIFEST])
 def test_office_corpus(con, case):
     """Each class of office file, in each format LibreOffice writes, loads with the figures drawn into it
