@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from analytics import config, lazy, queries, rollup, store, structures
 from analytics.errors import NotFoundError
 from analytics.units import display_code
@@ -188,30 +190,260 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     return _memo(con, "commune_status", (v,), lambda: _commune_status(con, v))
 
 
+# --- the as-of state ------------------------------------------------------------------------------------
+# A commune's figures on D are those of its latest row on or before D in its rolled-up history, which does
+# not depend on D: the history is read once per data version (one scan), and the state on any D is a few
+# binary searches over it in numpy (a new as-of date costs no query; the CLI's summary needs no pandas).
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_SHIFT = 1 << 32  # key = commune's place * _SHIFT + day number (ROLLED_HISTORY)
+_NO_DAY = np.iinfo(np.int64).min  # "no such date" in the day-number arrays
+
+
+def _day_number(day: date) -> int:
+    return day.toordinal() - _EPOCH
+
+
+def _from_day_number(n: int) -> date:
+    return date.fromordinal(int(n) + _EPOCH)
+
+
+class _History:
+    """A province's communes (list order) and their rolled-up history in one structure, kept per data
+    version (shared by every view and measure: only read)."""
+
+    def __init__(self, units: list[tuple], rows: dict[str, Any]) -> None:
+        self.n = len(units)
+        self.commune_code = [u[0] for u in units]
+        self.ref_code = [u[1] for u in units]
+        self.commune = [u[2] for u in units]
+        self.district_code = [u[3] for u in units]
+        self.district = [u[4] for u in units]
+        self.sort_order = np.array([u[5] for u in units], dtype=np.int32)
+        self.own_deadline = np.array([_NO_DAY if u[6] is None else _day_number(u[6]) for u in units],
+                                     dtype=np.int64)
+        self.key = np.ascontiguousarray(_filled(rows["key"], 0), dtype=np.int64)
+        self.base = np.arange(self.n, dtype=np.int64) * _SHIFT
+        self.starts = np.searchsorted(self.key, self.base, side="left")
+        self.values = {c: _filled(rows[c], np.nan).astype(np.float64, copy=False)  # NaN for NULL
+                       for c in ("books_total", "books_digitized", "records_digitized", "records_total")}
+        self._known: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per measure
+        self._lock = threading.Lock()
+
+    def latest(self, day: int, subset: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Per commune, the index of its latest row on or before ``day`` (-1: none); among the rows of
+        ``subset`` (``known``) only when given."""
+        rows, key, starts = subset if subset is not None else (None, self.key, self.starts)
+        idx = np.searchsorted(key, self.base + day, side="right") - 1
+        found = idx >= starts
+        if rows is not None:
+            idx = rows[np.where(found, idx, 0)] if len(rows) else idx
+        return np.where(found, idx, -1)
+
+    def first(self, subset: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        """Per commune, the index of its first row among ``subset`` (-1: none)."""
+        rows, key, starts = subset
+        if not len(rows):
+            return np.full(self.n, -1)
+        at = np.minimum(starts, len(rows) - 1)
+        found = (starts < len(rows)) & (key[at] < self.base + _SHIFT)
+        return np.where(found, rows[at], -1)
+
+    def day_of(self, idx: np.ndarray) -> np.ndarray:
+        """The day number of each row index (``_NO_DAY`` for -1)."""
+        return np.where(idx >= 0, _take(self.key, idx, 0) - self.base, _NO_DAY)
+
+    def at(self, column: str, idx: np.ndarray) -> np.ndarray:
+        """A reported column at each row index (NaN for -1)."""
+        return np.where(idx >= 0, _take(self.values[column], idx, np.nan), np.nan)
+
+    def in_measure(self, measure: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Target and digitized at each row index in ``measure`` (see ``_in_measure``)."""
+        return _in_measure(measure, *(self.at(c, idx) for c in
+                                      ("books_total", "books_digitized", "records_total", "records_digitized")))
+
+    def known(self, measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows whose completion is known in ``measure`` (``arg_max``/``arg_min`` of the completion skip
+        the others): their indices, keys and each commune's first place among them; computed once per measure."""
+        with self._lock:
+            hit = self._known.get(measure)
+            if hit is None:
+                every = np.arange(len(self.key))
+                rows = every[~np.isnan(_completion(*self.in_measure(measure, every)))]
+                if len(rows) == len(every):
+                    hit = (every, self.key, self.starts)
+                else:
+                    key = self.key[rows]
+                    hit = (rows, key, np.searchsorted(key, self.base, side="left"))
+                self._known[measure] = hit
+        return hit
+
+
+def _take(values: np.ndarray, idx: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` at each index (``fill`` where it is -1, or when there are no values at all)."""
+    if not len(values):
+        return np.full(len(idx), fill)
+    return values[np.maximum(idx, 0)]
+
+
+def _filled(column: Any, fill: Any) -> np.ndarray:
+    """A fetched column (a masked array when it holds NULLs) as a plain array with ``fill`` for NULL."""
+    return column.filled(fill) if isinstance(column, np.ma.MaskedArray) else np.asarray(column)
+
+
+def _in_measure(measure: str, books_total: np.ndarray, books_digitized: np.ndarray, records_total: np.ndarray,
+                records_digitized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The target and the digitized figure in the view's measure: books, or records only where both records
+    figures are known (else neither: no completion of unknown size)."""
+    if measure != "records":
+        return books_total, books_digitized
+    unknown = np.isnan(records_total) | np.isnan(records_digitized)
+    return np.where(unknown, np.nan, records_total), np.where(unknown, np.nan, records_digitized)
+
+
+def _completion(total: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """100 × digitized / target; 100 for a target of 0; NaN when the target or the figure is unknown."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(total == 0, 100.0, 100.0 * done / total)
+    return np.where(np.isnan(total), np.nan, pct)
+
+
+def _history(con: store.Connection, province: str, depth: int) -> _History:
+    """The province's communes and their whole rolled-up history (kept per data version)."""
+    return _memo_shared(con, "history", (province, depth), lambda: _read_history(con, province, depth))
+
+
+def _read_history(con: store.Connection, province: str, depth: int) -> _History:
+    units = con.execute(queries.STATUS_UNITS, {"province": province}).fetchall()
+    rows = con.execute(rollup.ROLLED_HISTORY[depth], {"province": province, "to": _FAR}).fetchnumpy()
+    return _History(units, rows)
+
+
+def _state(con: store.Connection, v: View) -> dict[str, Any]:
+    """Every commune's figures on D as numpy arrays (memoized per view; only read): the rules of the
+    commune table, written once; ``commune_status`` is its frame."""
+    return _memo_shared(con, "state", (v,), lambda: _compute_state(_history(con, v.province, v.depth), v))
+
+
+def _compute_state(h: _History, v: View) -> dict[str, Any]:
+    d, start = _day_number(v.as_of), _day_number(v.start)
+    last = h.latest(d)
+    has = last >= 0
+    last_day = h.day_of(last)
+    total, done = h.in_measure(v.measure, last)
+    known = h.known(v.measure)
+    # every row counts only up to D: the state before the campaign start is the latest row on or before both
+    pre = h.latest(min(start, d))
+    pre_known = h.latest(min(start, d), known)
+    pre_pct = _completion(*h.in_measure(v.measure, pre_known))
+    first_day = np.where(has, h.day_of(np.where(has, h.starts, -1)), _NO_DAY)
+    first_known = h.first(known)
+    first_known = np.where(h.day_of(first_known) <= d, first_known, -1)
+    first_pct = _completion(*h.in_measure(v.measure, first_known))
+    week = h.latest(d - 7)
+    _, week_done = h.in_measure(v.measure, week)
+    before = h.latest(d - 1)
+    _, before_done = h.in_measure(v.measure, before)
+    base_pct = np.where(np.isnan(pre_pct), first_pct, pre_pct)
+    base_day = np.where(pre >= 0, start, first_day)
+    deadline_day = np.where(h.own_deadline != _NO_DAY, h.own_deadline, _day_number(v.deadline))
+    completion = _completion(total, done)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # least/greatest skip NULL as in SQL: an unknown base completion gives a plan of 100 %
+        line = np.fmin(100.0, np.fmax(base_pct, base_pct + (100.0 - base_pct) * (d - base_day)
+                                      / (deadline_day - base_day)))
+    planned = np.where(~has, np.nan, np.where(base_day >= deadline_day, 100.0, line))
+    remaining = np.maximum(total - done, 0.0)
+    days_left = deadline_day - d
+    week_gain = np.where(np.isnan(week_done), np.nan, done - week_done)
+    return {
+        "reporting": has, "last_day": last_day, "books_total": total, "books_digitized": done,
+        "records_digitized": h.at("records_digitized", last), "records_total": h.at("records_total", last),
+        "books_count_total": h.at("books_total", last), "books_count_digitized": h.at("books_digitized", last),
+        "completion_pct": completion, "planned_pct": planned, "deadline_day": deadline_day,
+        "base_pct": np.where(has, base_pct, np.nan), "base_day": np.where(has, base_day, _NO_DAY),
+        "first_day": first_day,
+        "digitized_week_ago": week_done, "records_week_ago": h.at("records_digitized", week),
+        "week_ago_day": h.day_of(week), "digitized_day_before": before_done, "day_before_day": h.day_of(before),
+        "reported_on_day": has & (last_day == d),
+        "not_reporting": ~has | (last_day < d - (v.window - 1)),
+        "behind_schedule": completion < planned,
+        "gap_pct": planned - completion,
+        "recent_per_day": week_gain / 7.0,
+        "remaining": remaining,
+        "days_left": days_left,
+        "required_per_day": remaining / np.maximum(days_left, 1),
+        "week_gain": week_gain,
+    }
+
+
+# the commune table's columns, in order, and where each comes from
+_INT_COLUMNS = ("books_total", "books_digitized", "records_digitized", "records_total", "books_count_total",
+                "books_count_digitized")
+
+
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     """``books_total``/``books_digitized`` hold the figures in the view's measure (records when it is
     "records": a commune whose records target or records digitized is unknown has none, and no completion);
     ``books_count_*`` and ``records_*`` hold both measures as reported."""
-    df = con.execute(rollup.COMMUNE_STATUS[v.depth], v.params()).df()
-    df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
-    df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
-    has_week = df["digitized_week_ago"].notna()
-    df["recent_per_day"] = (df["books_digitized"] - df["digitized_week_ago"]).where(has_week) / 7.0
-    df["remaining"] = (df["books_total"] - df["books_digitized"]).clip(lower=0)
-    # each commune against its own deadline (its own, its district's, else the campaign's)
-    df["deadline"] = [d or v.deadline for d in _dates(df["deadline"])] if "deadline" in df else v.deadline
-    df["days_left"] = [(d - v.as_of).days for d in df["deadline"]]
-    df["required_per_day"] = df["remaining"] / df["days_left"].clip(lower=1)
-    df["projected_finish"] = [
-        _project(v.as_of, rem, pace) if pd.notna(rem) else None
-        for rem, pace in zip(df["remaining"], df["recent_per_day"])
-    ]
-    df["status"] = [classify(c, p, v.amber) for c, p in zip(df["completion_pct"], df["planned_pct"])]
-    df["days_since_report"] = [
-        (v.as_of - d).days if d is not None and not pd.isna(d) else None for d in _dates(df["last_report"])
-    ]
-    df["last_report"] = _dates(df["last_report"])
+    h = _history(con, v.province, v.depth)
+    st = _state(con, v)
+    ints = {c: _int_column(st[c]) for c in (*_INT_COLUMNS, "digitized_week_ago", "records_week_ago",
+                                             "digitized_day_before", "remaining")}
+    nullable = isinstance(ints["books_total"], pd.api.extensions.ExtensionArray) \
+        or isinstance(ints["books_digitized"], pd.api.extensions.ExtensionArray)
+    weekly = nullable or isinstance(ints["digitized_week_ago"], pd.api.extensions.ExtensionArray)
+    last = [_from_day_number(x) if x != _NO_DAY else None for x in st["last_day"]]
+    deadlines = [_from_day_number(x) for x in st["deadline_day"]]
+    df = pd.DataFrame({
+        "commune_code": h.commune_code, "ref_code": h.ref_code, "commune": h.commune,
+        "district_code": h.district_code, "district": h.district,
+        "last_report": last, **{c: ints[c] for c in _INT_COLUMNS},
+        "completion_pct": st["completion_pct"], "planned_pct": st["planned_pct"], "deadline": deadlines,
+        "base_pct": st["base_pct"], "base_date": _timestamps(st["base_day"]),
+        "first_date": _timestamps(st["first_day"]),
+        "digitized_week_ago": ints["digitized_week_ago"], "records_week_ago": ints["records_week_ago"],
+        "week_ago_date": _timestamps(st["week_ago_day"]),
+        "digitized_day_before": ints["digitized_day_before"], "day_before_date": _timestamps(st["day_before_day"]),
+        "reported_on_day": st["reported_on_day"], "not_reporting": st["not_reporting"],
+        "sort_order": h.sort_order,
+        "behind_schedule": st["behind_schedule"], "gap_pct": st["gap_pct"],
+        "recent_per_day": _float_column(st["recent_per_day"], weekly), "remaining": ints["remaining"],
+        "days_left": st["days_left"].astype(np.int64),
+        "required_per_day": _float_column(st["required_per_day"], nullable),
+        "projected_finish": [_project(v.as_of, rem, pace) if not math.isnan(rem) else None
+                             for rem, pace in zip(st["remaining"].tolist(), st["recent_per_day"].tolist())],
+        "status": [classify(c, p, v.amber) for c, p in zip(st["completion_pct"].tolist(),
+                                                           st["planned_pct"].tolist())],
+        "days_since_report": _int_column(np.where(st["reporting"], _day_number(v.as_of) - st["last_day"], np.nan),
+                                         nullable_as="float64"),
+    })
     return df
+
+
+def _int_column(values: np.ndarray, nullable_as: str = "Int64") -> Any:
+    """Counts as the database hands them out: int64, or (with NULLs) ``nullable_as``."""
+    missing = np.isnan(values)
+    if not missing.any():
+        return values.astype(np.int64)
+    if nullable_as == "float64":  # as pandas makes a column of numbers and None (of None only: objects)
+        return np.full(len(values), None, dtype=object) if missing.all() else values
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def _float_column(values: np.ndarray, nullable: bool) -> Any:
+    """A figure derived from counts: Float64 (NA for unknown) when the counts had NULLs, as pandas gives."""
+    if not nullable:
+        return values
+    missing = np.isnan(values)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def _timestamps(days: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[us] (NaT for none), the type the database gives dates in."""
+    out = np.where(days == _NO_DAY, 0, days).astype("datetime64[D]").astype("datetime64[us]")
+    out[days == _NO_DAY] = np.datetime64("NaT")
+    return out
 
 
 def _dates(series: pd.Series) -> list[date | None]:
