@@ -467,69 +467,185 @@ def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
         return None
 
 
-def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
-    """Totals of a set of communes on D (province or district), by the definitions."""
-    reporting = df[df["last_report"].notna()]
-    # in the records measure a unit that reported without a records target counts nowhere in the figures
-    # (no completion of unknown size): the sums are over the units with a known target, and say how many lack one
-    rep = reporting[reporting["books_total"].notna() & reporting["books_digitized"].notna()]
-    books_total = int(rep["books_total"].sum()) if len(rep) else 0
-    books_digitized = int(rep["books_digitized"].sum()) if len(rep) else 0
-    if rep.empty:
-        completion = None
-        planned = None
-    elif books_total == 0:
-        completion = 100.0
-        planned = 100.0
-    else:
-        completion = _pct(books_digitized, books_total)
-        planned = float((rep["planned_pct"] * rep["books_total"]).sum() / books_total)
-    remaining = max(books_total - books_digitized, 0)
-    days_left = (v.deadline - v.as_of).days
-    own_deadlines = _own_deadlines(df, v)
-    if own_deadlines:  # units with deadlines of their own: the pace needed is the sum of theirs
-        days_left = max((d - v.as_of).days for d in df["deadline"]) if len(df) else days_left
-    week = df[df["digitized_week_ago"].notna()]
-    recent = float((week["books_digitized"] - week["digitized_week_ago"]).sum() / 7.0) if len(week) else 0.0
-    if rep.empty:
-        projected = None
-    else:
-        projected = _project(v.as_of, remaining, recent)
-    known = df["last_report"].notna()
+def _aggregate(df: pd.DataFrame | dict[str, np.ndarray], v: View) -> dict[str, Any]:
+    """Totals of a set of communes on D (province or district), by the definitions (``_totals``): of a
+    commune table (or part of one), or of a view's state."""
+    cols = _columns_of(df) if not isinstance(df, dict) else df
+    n = len(cols["reporting"])
+    own = _own_deadlines(cols, v)
+    g = _totals(cols, np.zeros(n, dtype=np.int64), 1, v, own)
+    reporting = int(g["units_reporting"][0])
     return {
         "measure": v.measure,
-        "units_total": int(len(df)),
-        "units_reporting": int(len(reporting)),
-        "units_without_target": int(len(reporting) - len(rep)),
-        "books_count_total": int(df["books_count_total"].where(known).sum()) if len(reporting) else 0,
-        "books_count_digitized": int(df["books_count_digitized"].where(known).sum()) if len(reporting) else 0,
-        "records_total": _known_sum(df["records_total"].where(known)),
-        "records_digitized": _known_sum(df["records_digitized"].where(known)),
-        "units_reported_on_day": int(df["reported_on_day"].sum()),
-        "units_completed": int((rep["completion_pct"] >= 100.0).sum()),
-        "books_total": books_total,
-        "books_digitized": books_digitized,
-        "remaining": remaining,
-        "completion_pct": completion,
-        "planned_pct": planned,
-        "days_left": days_left,
-        "deadline": v.deadline if not own_deadlines else max(df["deadline"]),
-        "required_per_day": float(rep["required_per_day"].sum()) if own_deadlines else remaining / max(days_left, 1),
-        "recent_per_day": recent,
-        "projected_finish": projected,
-        "behind_schedule": int(df["behind_schedule"].sum()),
-        "not_reporting": int(df["not_reporting"].sum()),
+        "units_total": int(g["units_total"][0]),
+        "units_reporting": reporting,
+        "units_without_target": int(g["units_without_target"][0]),
+        "books_count_total": int(g["books_count_total"][0]) if reporting else 0,
+        "books_count_digitized": int(g["books_count_digitized"][0]) if reporting else 0,
+        "records_total": _known(g, "records_total", 0),
+        "records_digitized": _known(g, "records_digitized", 0),
+        "units_reported_on_day": int(g["units_reported_on_day"][0]),
+        "units_completed": int(g["units_completed"][0]),
+        "books_total": int(g["books_total"][0]),
+        "books_digitized": int(g["books_digitized"][0]),
+        "remaining": int(g["remaining"][0]),
+        "completion_pct": _float(g["completion_pct"][0]),
+        "planned_pct": _float(g["planned_pct"][0]),
+        "days_left": (g["deadline"][0] - v.as_of).days if own and n else (v.deadline - v.as_of).days,
+        "deadline": g["deadline"][0] if own and n else v.deadline,
+        "required_per_day": float(g["required_per_day"][0]),
+        "recent_per_day": float(g["recent_per_day"][0]),
+        "projected_finish": g["projected_finish"][0],
+        "behind_schedule": int(g["behind_schedule"][0]),
+        "not_reporting": int(g["not_reporting"][0]),
     }
 
 
-def _known_sum(values: pd.Series) -> int | None:
-    """The sum of the known values; None when none is known (a records figure no report gave)."""
-    return int(values.sum()) if values.notna().any() else None
+def _float(x: Any) -> float | None:
+    return None if math.isnan(x) else float(x)
 
 
-def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
+def _known(g: dict[str, Any], column: str, i: int) -> int | None:
+    """A sum of known values; None when none is known (a records figure no report gave)."""
+    return int(g[column][i]) if g[column + "_known"][i] else None
+
+
+def _columns_of(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A commune table's columns that ``_totals`` reads, as the state's arrays."""
+    def num(c: str) -> np.ndarray:
+        return df[c].to_numpy(dtype=np.float64, na_value=np.nan)
+
+    deadlines = df["deadline"] if "deadline" in df else []
+    return {
+        "reporting": df["last_report"].notna().to_numpy(dtype=bool),
+        **{c: num(c) for c in ("books_total", "books_digitized", "planned_pct", "digitized_week_ago",
+                               "books_count_total", "books_count_digitized", "records_total",
+                               "records_digitized", "completion_pct", "required_per_day")},
+        **{c: df[c].to_numpy(dtype=bool) for c in ("reported_on_day", "behind_schedule", "not_reporting")},
+        "deadline_day": np.array([_day_number(d) for d in deadlines], dtype=np.int64),
+    }
+
+
+def _own_deadlines(cols: dict[str, np.ndarray], v: View) -> bool:
     """Whether some of these communes have a deadline other than the campaign's."""
-    return "deadline" in df and bool((pd.Series(df["deadline"]) != v.deadline).any())
+    return bool((cols["deadline_day"] != _day_number(v.deadline)).any())
+
+
+def _totals(c: dict[str, np.ndarray], group: np.ndarray, k: int, v: View, own: bool) -> dict[str, Any]:
+    """The totals of every group of communes (``group``: each commune's group, 0..k-1) on D, by the
+    definitions: the sums are over the communes that reported with a known target (in the records measure
+    a unit without a records target counts nowhere in the figures, and says so in units_without_target);
+    the plan is their target-weighted mean; the pace is the last 7 days' gain; with deadlines of their own
+    (``own``) the pace needed is the sum of the communes' own."""
+    def add(x: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=x, minlength=k)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=mask, minlength=k).astype(np.int64)
+
+    reporting = c["reporting"]
+    total, done = c["books_total"], c["books_digitized"]
+    rep = reporting & ~np.isnan(total) & ~np.isnan(done)
+    books_total, books_done = add(np.where(rep, total, 0.0)), add(np.where(rep, done, 0.0))
+    planned_books = add(np.where(rep, c["planned_pct"] * total, 0.0))
+    with_target = count(rep)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completion = np.where(with_target == 0, np.nan, np.where(books_total == 0, 100.0, 100.0 * books_done / books_total))
+        planned = np.where(with_target == 0, np.nan, np.where(books_total == 0, 100.0, planned_books / books_total))
+    remaining = np.maximum(books_total - books_done, 0.0)
+    week = ~np.isnan(c["digitized_week_ago"]) & ~np.isnan(done)
+    recent = add(np.where(week, done - c["digitized_week_ago"], 0.0)) / 7.0
+    if own:
+        required = add(np.where(rep, c["required_per_day"], 0.0))
+    else:
+        required = remaining / max((v.deadline - v.as_of).days, 1)
+    last = np.full(k, _NO_DAY, dtype=np.int64)
+    np.maximum.at(last, group, c["deadline_day"])
+    out: dict[str, Any] = {
+        "books_total": books_total.astype(np.int64), "books_digitized": books_done.astype(np.int64),
+        "completion_pct": completion, "planned_pct": planned,
+        "units_total": count(np.ones(len(group), dtype=bool)), "units_reporting": count(reporting),
+        "units_without_target": count(reporting & ~rep), "units_reported_on_day": count(c["reported_on_day"]),
+        "units_completed": count(rep & (c["completion_pct"] >= 100.0)),
+        "behind_schedule": count(c["behind_schedule"]), "not_reporting": count(c["not_reporting"]),
+        "remaining": remaining.astype(np.int64), "recent_per_day": recent, "required_per_day": required,
+        "deadline": [_from_day_number(x) if x != _NO_DAY else v.deadline for x in last.tolist()],
+        "projected_finish": [_project(v.as_of, rem, pace) if n else None
+                             for rem, pace, n in zip(remaining.tolist(), recent.tolist(), with_target.tolist())],
+        "status": [classify(x, p, v.amber) for x, p in zip(completion.tolist(), planned.tolist())],
+    }
+    for col in ("books_count_total", "books_count_digitized", "records_total", "records_digitized"):
+        known = reporting & ~np.isnan(c[col])
+        out[col] = add(np.where(known, c[col], 0.0)).astype(np.int64)
+        out[col + "_known"] = count(known) > 0
+    return out
+
+
+_GROUP_COLUMNS = ["books_total", "books_digitized", "completion_pct", "planned_pct", "behind_schedule",
+                  "not_reporting", "units_total", "units_reporting", "units_completed", "recent_per_day",
+                  "required_per_day", "projected_finish", "status", "deadline", "units_without_target",
+                  "books_count_total", "books_count_digitized", "records_total", "records_digitized"]
+_NULLABLE_SUMS = ("books_count_total", "books_count_digitized", "records_total", "records_digitized")
+
+
+def _grouped(cols: dict[str, np.ndarray], keys: list, names: list, v: View, own: bool | None = None) -> dict[str, list]:
+    """``_totals`` of the communes grouped by ``keys`` (None: in no group), one entry per group in key
+    order: each column as a list of Python values (None where a sum has nothing known). ``own``: whether
+    deadlines of their own count (None: whether the grouped communes have some)."""
+    present = [i for i, key in enumerate(keys) if key is not None and key == key]
+    codes = sorted({keys[i] for i in present})
+    if not codes:
+        return {}
+    place = {code: j for j, code in enumerate(codes)}
+    sub = np.array(present, dtype=np.int64)
+    part = {c: x[sub] for c, x in cols.items()}
+    group = np.array([place[keys[i]] for i in present], dtype=np.int64)
+    g = _totals(part, group, len(codes), v, _own_deadlines(part, v) if own is None else own)
+    first: dict[Any, Any] = {}
+    for i in present:
+        first.setdefault(keys[i], names[i])
+    out: dict[str, list] = {"code": codes, "name": [first[c] for c in codes]}
+    for col in _GROUP_COLUMNS:
+        values = g[col].tolist() if isinstance(g[col], np.ndarray) else g[col]
+        if col in _NULLABLE_SUMS:
+            values = [x if k else None for x, k in zip(values, g[col + "_known"].tolist())]
+        out[col] = values
+    return out
+
+
+def _group_frame(grouped: dict[str, list], by: str, name: str) -> pd.DataFrame:
+    """``_grouped`` as a frame: counts int64, the sums that may be unknown Int64."""
+    frame = pd.DataFrame({by: grouped["code"], name: grouped["name"],
+                          **{c: grouped[c] for c in _GROUP_COLUMNS if c not in _NULLABLE_SUMS}})
+    for col in _NULLABLE_SUMS:
+        frame[col] = pd.array(grouped[col], dtype="Int64")
+    for col in ("completion_pct", "planned_pct", "recent_per_day", "required_per_day"):
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
+    """The totals of ``_aggregate`` for every group of communes of a commune table at once."""
+    cols = _columns_of(df)
+    name = by.replace("_code", "")
+    frame = _group_frame(_grouped(cols, list(df[by]), list(df[name] if name in df else df[by]), v,
+                                  _own_deadlines(cols, v)), by, "name")
+    return frame if len(frame) else pd.DataFrame(columns=[by, "name", *_GROUP_COLUMNS])
+
+
+def _district_grouped(con: store.Connection, v: View) -> dict[str, list]:
+    h = _history(con, v.province, v.depth)
+    return _grouped(_state(con, v), h.district_code, h.district, v)
+
+
+def _district_records(con: store.Connection, v: View) -> list[dict[str, Any]]:
+    """The view's districts (code order) with their totals, as records (what the summary holds)."""
+    grouped = _district_grouped(con, v)
+    if not grouped:
+        return []
+    keys = ["district_code", "district", *_GROUP_COLUMNS]
+    rows = zip(grouped["code"], grouped["name"], *(grouped[c] for c in _GROUP_COLUMNS))
+    return [dict(zip(keys, row)) for row in rows]
 
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
@@ -544,7 +660,7 @@ def summary(con: store.Connection, province: str | None = None, as_of: date | st
 
 
 def _summary(con: store.Connection, v: View) -> dict[str, Any]:
-    df = commune_status(con, v)
+    st = _state(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
         "province": v.province,
@@ -557,8 +673,8 @@ def _summary(con: store.Connection, v: View) -> dict[str, Any]:
         "start": v.start,
         "deadline": v.deadline,
     }
-    out.update(_aggregate(df, v))
-    out["districts"] = district_table(con, v, df).to_dict("records")
+    out.update(_aggregate(st, v))
+    out["districts"] = _district_records(con, v)
     return out
 
 
@@ -566,76 +682,13 @@ def province_totals(con: store.Connection, v: View) -> dict[str, Any]:
     """The summary's totals of a province without its districts: the country page needs one row per
     province, and the district tables of 63 provinces cost it more than their totals."""
     out: dict[str, Any] = {"province": v.province, "province_name": _unit_name(con, "province", v.province)}
-    out.update(_aggregate(commune_status(con, v), v))
+    out.update(_aggregate(_state(con, v), v))
     return out
 
 
 def _unit_name(con: store.Connection, level: str, code: str) -> str:
     row = con.execute(queries.UNIT_NAME, [level, code]).fetchone()
     return row[0] if row else code
-
-
-def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
-    """The totals of ``_aggregate`` for every group of communes at once (one groupby, no loop)."""
-    reporting = df["last_report"].notna()
-    rep = reporting & df["books_total"].notna() & df["books_digitized"].notna()  # a known target (see _aggregate)
-    has_week = df["digitized_week_ago"].notna() & df["books_digitized"].notna()
-    total = df["books_total"].where(rep, 0).astype("float64")
-    work = pd.DataFrame({
-        by: df[by],
-        "name": df[by.replace("_code", "")] if by.replace("_code", "") in df else df[by],
-        "books_total": total,
-        "books_digitized": df["books_digitized"].where(rep, 0).astype("float64"),
-        "planned_books": (df["planned_pct"] * df["books_total"] / 100.0).where(rep, 0).astype("float64"),
-        "week_gain": (df["books_digitized"] - df["digitized_week_ago"]).where(has_week, 0).astype("float64"),
-        "books_count_total": df["books_count_total"].where(reporting).astype("float64"),
-        "books_count_digitized": df["books_count_digitized"].where(reporting).astype("float64"),
-        "records_total": df["records_total"].where(reporting).astype("float64"),
-        "records_digitized": df["records_digitized"].where(reporting).astype("float64"),
-        "units_total": 1,
-        "units_reporting": reporting.astype(int),
-        "units_without_target": (reporting & ~rep).astype(int),
-        "units_reported_on_day": df["reported_on_day"].astype(int),
-        "units_completed": (rep & (df["completion_pct"] >= 100.0)).astype(int),
-        "behind_schedule": df["behind_schedule"].astype(int),
-        "not_reporting": df["not_reporting"].astype(int),
-    })
-    g = work.groupby(by, sort=True).agg(
-        name=("name", "first"), books_total=("books_total", "sum"), books_digitized=("books_digitized", "sum"),
-        planned_books=("planned_books", "sum"), week_gain=("week_gain", "sum"), units_total=("units_total", "sum"),
-        books_count_total=("books_count_total", lambda x: x.sum(min_count=1)),
-        books_count_digitized=("books_count_digitized", lambda x: x.sum(min_count=1)),
-        records_total=("records_total", lambda x: x.sum(min_count=1)),
-        records_digitized=("records_digitized", lambda x: x.sum(min_count=1)),
-        units_reporting=("units_reporting", "sum"), units_without_target=("units_without_target", "sum"),
-        units_reported_on_day=("units_reported_on_day", "sum"),
-        units_completed=("units_completed", "sum"), behind_schedule=("behind_schedule", "sum"),
-        not_reporting=("not_reporting", "sum"),
-    ).reset_index()
-    some = g["units_reporting"] > g["units_without_target"]
-    positive = g["books_total"] > 0
-    g["completion_pct"] = (100.0 * g["books_digitized"] / g["books_total"]).where(positive)
-    g.loc[some & ~positive, "completion_pct"] = 100.0
-    g["planned_pct"] = (100.0 * g["planned_books"] / g["books_total"]).where(positive)
-    g.loc[some & ~positive, "planned_pct"] = 100.0
-    g["remaining"] = (g["books_total"] - g["books_digitized"]).clip(lower=0)
-    g["recent_per_day"] = g["week_gain"] / 7.0
-    g["required_per_day"] = g["remaining"] / max((v.deadline - v.as_of).days, 1)
-    if _own_deadlines(df, v):  # a district with a deadline of its own: its communes' needs, summed
-        need = df["required_per_day"].where(rep, 0).astype("float64").groupby(df[by]).sum()
-        g["required_per_day"] = g[by].map(need).fillna(0.0)
-    last = pd.Series(list(df["deadline"]), index=df.index).groupby(df[by]).max() if "deadline" in df else None
-    g["deadline"] = g[by].map(last) if last is not None else v.deadline
-    g["projected_finish"] = [
-        _project(v.as_of, rem, pace) if n else None
-        for rem, pace, n in zip(g["remaining"], g["recent_per_day"], g["units_reporting"] - g["units_without_target"])
-    ]
-    g["status"] = [classify(c, p, v.amber) for c, p in zip(g["completion_pct"], g["planned_pct"])]
-    for col in ("books_total", "books_digitized", "remaining"):
-        g[col] = g[col].astype("int64")
-    for col in ("books_count_total", "books_count_digitized", "records_total", "records_digitized"):
-        g[col] = g[col].astype("Int64")
-    return g.drop(columns=["planned_books", "week_gain"])
 
 
 def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -647,17 +700,11 @@ def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None
 
 
 def _district_table(con: store.Connection, v: View, communes: pd.DataFrame | None) -> pd.DataFrame:
-    df = communes if communes is not None else commune_status(con, v)
-    columns = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "planned_pct",
-               "behind_schedule", "not_reporting", "units_total", "units_reporting", "units_completed",
-               "recent_per_day", "required_per_day", "projected_finish", "status", "deadline",
-               "units_without_target", "books_count_total", "books_count_digitized", "records_total",
-               "records_digitized"]
-    with_district = df[df["district_code"].notna()]
-    if with_district.empty:
-        return pd.DataFrame(columns=columns)
-    g = group_totals(with_district, v, "district_code").rename(columns={"name": "district"})
-    return g[columns]
+    # the view's state is the commune table's own source: ``communes`` adds nothing to read
+    grouped = _district_grouped(con, v)
+    if not grouped:
+        return pd.DataFrame(columns=["district_code", "district", *_GROUP_COLUMNS])
+    return _group_frame(grouped, "district_code", "district")
 
 
 def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
