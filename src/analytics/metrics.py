@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -453,10 +454,20 @@ def _dates(series: pd.Series) -> list[date | None]:
 PROJECTION_HORIZON_DAYS = 100 * 366  # a finish further away than this is no finish in sight (and no date)
 
 
+def _missing(x: Any) -> bool:
+    """None, NaN or pandas' NA (checked without loading pandas)."""
+    if x is None:
+        return True
+    try:
+        return math.isnan(x)
+    except TypeError:  # pandas' NA and NaT refuse float()
+        return True
+
+
 def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
     if remaining <= 0:
         return as_of
-    if pace is None or pd.isna(pace) or pace <= 0:
+    if _missing(pace) or pace <= 0:
         return None
     days = remaining / pace
     if not days <= PROJECTION_HORIZON_DAYS:  # a crawl (or inf) would give a year past 9999
@@ -792,7 +803,7 @@ def to_jsonable(obj: Any) -> Any:
         obj = obj.item()
     if isinstance(obj, float) and math.isnan(obj):
         return None
-    if obj is pd.NaT or obj is pd.NA:
+    if "pandas" in sys.modules and (obj is pd.NaT or obj is pd.NA):  # no frame was made: neither can be here
         return None
     return obj
 
