@@ -138,8 +138,21 @@ def _view(con: store.Connection, province: str | None, day: date | None, structu
             pass
         else:
             depth = structures.depth(con, code)
+    campaign, bounds, window, amber, measure = _view_settings(con, code, measure)
+    bounded = clamp_day(day, bounds)
+    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
+                requested=day if bounded != day else None, measure=measure)
+
+
+def _view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
+    """What a province's views share whatever D: campaign, date bounds, settings, measure (memoized per
+    data version and today: the country page asks for every province's view of a new day)."""
+    return _memo(con, "view_settings", (code, measure, date.today()), lambda: _read_view_settings(con, code, measure))
+
+
+def _read_view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
     campaign = store.get_campaign(con, code)
-    bounded = clamp_day(day, date_bounds(con, code))
+    bounds = date_bounds(con, code)
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
     if measure is None:
@@ -148,8 +161,7 @@ def _view(con: store.Connection, province: str | None, day: date | None, structu
         from analytics.errors import InvalidArgument
 
         raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(store.MEASURES))
-    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
-                requested=day if bounded != day else None, measure=measure)
+    return campaign, bounds, window, amber, measure
 
 
 def _pct(num: float, den: float) -> float:
@@ -414,8 +426,7 @@ def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
         "required_per_day": _float_column(st["required_per_day"], nullable),
         "projected_finish": [_project(v.as_of, rem, pace) if not math.isnan(rem) else None
                              for rem, pace in zip(st["remaining"].tolist(), st["recent_per_day"].tolist())],
-        "status": [classify(c, p, v.amber) for c, p in zip(st["completion_pct"].tolist(),
-                                                           st["planned_pct"].tolist())],
+        "status": _statuses(st, v),
         "days_since_report": _int_column(np.where(st["reporting"], _day_number(v.as_of) - st["last_day"], np.nan),
                                          nullable_as="float64"),
     })
@@ -698,6 +709,10 @@ def province_totals(con: store.Connection, v: View) -> dict[str, Any]:
 
 
 def _unit_name(con: store.Connection, level: str, code: str) -> str:
+    return _memo_shared(con, "unit_name", (level, code), lambda: _read_unit_name(con, level, code))
+
+
+def _read_unit_name(con: store.Connection, level: str, code: str) -> str:
     row = con.execute(queries.UNIT_NAME, [level, code]).fetchone()
     return row[0] if row else code
 
@@ -726,8 +741,13 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 def underperformers(con: store.Connection, province: str | None = None,
                     as_of: date | str | None = None, structure: date | str | None = None, *,
                     exact: bool = False, measure: str | None = None) -> pd.DataFrame:
-    """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
+    """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first
+    (memoized per view)."""
     v = view(con, province, as_of, structure, exact=exact, measure=measure)
+    return _memo(con, "underperformers", (v,), lambda: _underperformers(con, v))
+
+
+def _underperformers(con: store.Connection, v: View) -> pd.DataFrame:
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
@@ -748,7 +768,14 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
 
     A day's totals do not depend on D (only reports on or before the day count), so the whole history is
     computed once per data version and campaign, and each D takes its first rows: a new as-of date costs
-    no query."""
+    no query. Memoized per view (the derived columns cost more than the slice)."""
+    return _memo(con, "trend_view", (v, district, first), lambda: _trend(con, v, district, first))
+
+
+def _trend_whole(con: store.Connection, v: View, district: str | None, first: date | None
+                 ) -> tuple[pd.DataFrame, date, tuple]:
+    """The whole memoized history of daily totals (shared: only read), the last day D takes from it, and
+    the history's memo key."""
     first_report, last_report, last_deadline = _trend_bounds(con, v)
     if first is None:
         first = min(first_report or v.start, v.start)
@@ -758,10 +785,14 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
     # stay, every plan is at 100 %. The days computed stop there and D gets that day's row, so the work is
     # bounded by the data, not by D
     full_end = max(last_report or v.start, last_deadline, first) + timedelta(days=1)
-    end = min(v.as_of, full_end)
-    whole = _memo(con, "trend", (v.province, v.depth, v.measure, district, first, full_end, v.start, v.deadline),
-                  lambda: _trend_days(con, v, district, first, full_end))
-    df = whole[whole["day"] <= end].reset_index(drop=True) if end < full_end else whole
+    key = (v.province, v.depth, v.measure, district, first, full_end, v.start, v.deadline)
+    whole = _memo_shared(con, "trend", key, lambda: _trend_days(con, v, district, first, full_end))
+    return whole, min(v.as_of, full_end), key
+
+
+def _trend(con: store.Connection, v: View, district: str | None, first: date | None) -> pd.DataFrame:
+    whole, end, _ = _trend_whole(con, v, district, first)
+    df = whole[whole["day"] <= end].reset_index(drop=True)
     if end < v.as_of and len(df):
         tail = df.iloc[[-1]].copy()
         tail["day"] = v.as_of
@@ -776,8 +807,30 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
     return df
 
 
+TREND_SUMS = ("books_total", "books_digitized", "planned_books")
+
+
+def trend_sums(con: store.Connection, v: View) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The province's daily sums up to D as ``trend`` has them (day numbers; ``TREND_SUMS`` as float, NaN
+    when unknown), without a frame: the country page adds every province's."""
+    whole, end, key = _trend_whole(con, v, None, None)
+    days, values = _memo_shared(con, "trend_sums", key, lambda: (
+        np.array([_day_number(d) for d in whole["day"]], dtype=np.int64),
+        {c: whole[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in TREND_SUMS}))
+    n = int(np.searchsorted(days, _day_number(end), side="right"))
+    out_days, out = days[:n], {c: x[:n] for c, x in values.items()}
+    if end < v.as_of and n:  # the figures of the last day computed hold on D
+        out_days = np.append(out_days, _day_number(v.as_of))
+        out = {c: np.append(x, x[-1]) for c, x in out.items()}
+    return out_days, out
+
+
 def _trend_bounds(con: store.Connection, v: View) -> tuple[date | None, date | None, date]:
     """First and last report of the province, and its last deadline (the campaign's or a unit's own)."""
+    return _memo_shared(con, "trend_bounds", (v.province, v.depth, v.deadline), lambda: _read_trend_bounds(con, v))
+
+
+def _read_trend_bounds(con: store.Connection, v: View) -> tuple[date | None, date | None, date]:
     first_report, last_report = report_span(con, v.province, v.depth)
     own = store.unit_deadlines(con, v.province)["deadline"]
     return first_report, last_report, max([v.deadline, *(d for d in _dates(own) if d is not None)])
@@ -1230,6 +1283,22 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
     uploads_ = con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df()
     return {"status": rec, "trend": daily, "history": history, "uploads": uploads_,
             "explanations": store.explanations(con, v.province, commune_code)}
+
+
+def status_columns(con: store.Connection, v: View) -> pd.DataFrame:
+    """Each commune's code, target, completion and status on D, as the commune table has them, straight
+    from the view's state (the national map asks for every province's)."""
+    h = _history(con, v.province, v.depth)
+    st = _state(con, v)
+    return pd.DataFrame({
+        "commune_code": h.commune_code, "books_total": _int_column(st["books_total"]),
+        "completion_pct": st["completion_pct"],
+        "status": _statuses(st, v),
+    })
+
+
+def _statuses(st: dict[str, Any], v: View) -> list[str]:
+    return [classify(c, p, v.amber) for c, p in zip(st["completion_pct"].tolist(), st["planned_pct"].tolist())]
 
 
 def treemap_frame(con: store.Connection, v: View) -> pd.DataFrame:
