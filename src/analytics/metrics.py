@@ -478,7 +478,7 @@ def _missing(x: Any) -> bool:
 def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
     if remaining <= 0:
         return as_of
-    if _missing(pace) or pace <= 0:
+    if pace is None or _missing(pace) or pace <= 0:
         return None
     days = remaining / pace
     if not days <= PROJECTION_HORIZON_DAYS:  # a crawl (or inf) would give a year past 9999
