@@ -188,6 +188,7 @@ MEMO_SIZE = 0
 MEMO_ENTRIES_PER_TABLE = 8
 _MEMO: dict[tuple, pd.DataFrame] = {}
 _MEMO_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
+_COMPUTING = threading.local()  # the memo key of the answer this thread is computing
 
 
 def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
@@ -1085,7 +1086,10 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
     """As ``_memo``, but the kept answer itself is handed out: callers only read it (and slice copies)."""
     if MEMO_SIZE <= 0:
         return compute()
-    key = store.cache_key(con)
+    outer = getattr(_COMPUTING, "key", None)
+    # within another answer's computation on the same connection the version cannot change (reads only):
+    # its key serves, and the nested answers cost no query for it
+    key = outer[1] if outer is not None and outer[0] == id(con) else store.cache_key(con)
     if key is None:
         return compute()
     full = (*key, what, args)
@@ -1094,7 +1098,11 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
         if hit is not None:
             _MEMO[full] = hit  # most recently used last
     if hit is None:
-        hit = compute()
+        _COMPUTING.key = (id(con), key)
+        try:
+            hit = compute()
+        finally:
+            _COMPUTING.key = outer
         with _MEMO_LOCK:
             _MEMO[full] = hit
             while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
