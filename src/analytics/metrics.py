@@ -1008,8 +1008,10 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     """
     from analytics import workdays
 
-    df = commune_status(con, v)
-    part = df if district is None else df[df["district_code"] == district]
+    part = _state(con, v)
+    if district is not None:
+        inside = np.array([d == district for d in _history(con, v.province, v.depth).district_code], dtype=bool)
+        part = {k: x[inside] for k, x in part.items()}
     out: dict[str, Any] = {"province": v.province, "district": district, "as_of": v.as_of, "start": v.start,
                            "deadline": v.deadline, "campaign": v.campaign_name}
     out.update(_aggregate(part, v))  # a district with a deadline of its own: that deadline
@@ -1035,8 +1037,8 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     pf = out["projected_finish"]
     out["margin_days"] = (deadline - pf).days if pf is not None else None
     out["beats_deadline"] = None if pf is None else pf <= deadline
-    out["records_digitized"] = (int(part["records_digitized"].sum())
-                                if part["records_digitized"].notna().any() else None)
+    records = part["records_digitized"]
+    out["records_digitized"] = int(np.nansum(records)) if (~np.isnan(records)).any() else None
     return out
 
 
