@@ -120,28 +120,39 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
 def _view(con: store.Connection, province: str | None, day: date | None, structure_day: date | None,
           exact: bool, measure: str | None) -> View:
     if exact and province:
-        structures.of_province(con, province)  # NotFoundError when it is not a province
+        _province_facts(con, province)  # NotFoundError when it is not a province
         code = province
     else:
         code = structures.resolve_province(con, province, structure_day)
-    depth = structures.depth(con, code)
+    depth = _province_facts(con, code)[1]
     if day is None:
         _, last = report_span(con, code, depth)
         day = last or date.today()
     chosen_at_setup = province is None and code == store.get_meta(con, "default_province")
     if not exact and not chosen_at_setup and structure_day is None \
-            and structures.in_force(con, day).id != structures.of_province(con, code).id:
+            and structures.in_force(con, day).id != _province_facts(con, code)[0].id:
         # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
         try:
             code = structures.province_in(con, code, day)
         except NotFoundError:
             pass
         else:
-            depth = structures.depth(con, code)
+            depth = _province_facts(con, code)[1]
     campaign, bounds, window, amber, measure = _view_settings(con, code, measure)
     bounded = clamp_day(day, bounds)
     return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
                 requested=day if bounded != day else None, measure=measure)
+
+
+def default_measure(con: store.Connection, province: str) -> str:
+    """The campaign's default measure (memoized per data version with the view's settings)."""
+    return str(_view_settings(con, province, None)[4])
+
+
+def _province_facts(con: store.Connection, code: str) -> tuple[structures.Structure, int]:
+    """A province's structure and depth (memoized per data version: every view asks)."""
+    return _memo_shared(con, "province_facts", (code,),
+                        lambda: (structures.of_province(con, code), structures.depth(con, code)))
 
 
 def _view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
@@ -333,10 +344,14 @@ def _read_history(con: store.Connection, province: str, depth: int) -> _History:
     return _History(units, rows)
 
 
-def _state(con: store.Connection, v: View) -> dict[str, Any]:
-    """Every commune's figures on D as numpy arrays (memoized per view; only read): the rules of the
-    commune table, written once; ``commune_status`` is its frame."""
-    return _memo_shared(con, "state", (v,), lambda: _compute_state(_history(con, v.province, v.depth), v))
+def _state(con: store.Connection, v: View) -> tuple[_History, dict[str, Any]]:
+    """The province's history and every commune's figures on D as numpy arrays (memoized per view; only
+    read): the rules of the commune table, written once; ``commune_status`` is its frame."""
+    return _memo_shared(con, "state", (v,), lambda: _with_state(_history(con, v.province, v.depth), v))
+
+
+def _with_state(h: _History, v: View) -> tuple[_History, dict[str, Any]]:
+    return h, _compute_state(h, v)
 
 
 def _compute_state(h: _History, v: View) -> dict[str, Any]:
@@ -400,8 +415,7 @@ def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     """``books_total``/``books_digitized`` hold the figures in the view's measure (records when it is
     "records": a commune whose records target or records digitized is unknown has none, and no completion);
     ``books_count_*`` and ``records_*`` hold both measures as reported."""
-    h = _history(con, v.province, v.depth)
-    st = _state(con, v)
+    h, st = _state(con, v)
     ints = {c: _int_column(st[c]) for c in (*_INT_COLUMNS, "digitized_week_ago", "records_week_ago",
                                              "digitized_day_before", "remaining")}
     nullable = isinstance(ints["books_total"], pd.api.extensions.ExtensionArray) \
@@ -656,14 +670,15 @@ def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
     return frame if len(frame) else pd.DataFrame(columns=[by, "name", *_GROUP_COLUMNS])
 
 
-def _district_grouped(con: store.Connection, v: View) -> dict[str, list]:
-    h = _history(con, v.province, v.depth)
-    return _grouped(_state(con, v), h.district_code, h.district, v)
+def _district_grouped(state: tuple[_History, dict[str, Any]], v: View) -> dict[str, list]:
+    """The view's districts' totals (see ``_grouped``)."""
+    h, st = state
+    return _grouped(st, h.district_code, h.district, v)
 
 
-def _district_records(con: store.Connection, v: View) -> list[dict[str, Any]]:
+def _district_records(state: tuple[_History, dict[str, Any]], v: View) -> list[dict[str, Any]]:
     """The view's districts (code order) with their totals, as records (what the summary holds)."""
-    grouped = _district_grouped(con, v)
+    grouped = _district_grouped(state, v)
     if not grouped:
         return []
     keys = ["district_code", "district", *_GROUP_COLUMNS]
@@ -683,7 +698,7 @@ def summary(con: store.Connection, province: str | None = None, as_of: date | st
 
 
 def _summary(con: store.Connection, v: View) -> dict[str, Any]:
-    st = _state(con, v)
+    state = _state(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
         "province": v.province,
@@ -696,8 +711,8 @@ def _summary(con: store.Connection, v: View) -> dict[str, Any]:
         "start": v.start,
         "deadline": v.deadline,
     }
-    out.update(_aggregate(st, v))
-    out["districts"] = _district_records(con, v)
+    out.update(_aggregate(state[1], v))
+    out["districts"] = _district_records(state, v)
     return out
 
 
@@ -705,7 +720,7 @@ def province_totals(con: store.Connection, v: View) -> dict[str, Any]:
     """The summary's totals of a province without its districts: the country page needs one row per
     province, and the district tables of 63 provinces cost it more than their totals."""
     out: dict[str, Any] = {"province": v.province, "province_name": _unit_name(con, "province", v.province)}
-    out.update(_aggregate(_state(con, v), v))
+    out.update(_aggregate(_state(con, v)[1], v))
     return out
 
 
@@ -728,7 +743,7 @@ def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None
 
 def _district_table(con: store.Connection, v: View, communes: pd.DataFrame | None) -> pd.DataFrame:
     # the view's state is the commune table's own source: ``communes`` adds nothing to read
-    grouped = _district_grouped(con, v)
+    grouped = _district_grouped(_state(con, v), v)
     if not grouped:
         return pd.DataFrame(columns=["district_code", "district", *_GROUP_COLUMNS])
     return _group_frame(grouped, "district_code", "district")
@@ -1008,9 +1023,9 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     """
     from analytics import workdays
 
-    part = _state(con, v)
+    h, part = _state(con, v)
     if district is not None:
-        inside = np.array([d == district for d in _history(con, v.province, v.depth).district_code], dtype=bool)
+        inside = np.array([d == district for d in h.district_code], dtype=bool)
         part = {k: x[inside] for k, x in part.items()}
     out: dict[str, Any] = {"province": v.province, "district": district, "as_of": v.as_of, "start": v.start,
                            "deadline": v.deadline, "campaign": v.campaign_name}
@@ -1107,9 +1122,29 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
             _COMPUTING.key = outer
         with _MEMO_LOCK:
             _MEMO[full] = hit
-            while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
-                _MEMO.pop(next(iter(_MEMO)), None)
+            _evict(what in _LASTING)
     return hit
+
+
+# answers that hold for every as-of date of a data version (a province's history, its daily totals, its
+# settings): a page asking for new dates must not push them out, so they are counted apart, with a bound of
+# their own (the country page keeps about ten per province)
+_LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
+                      "unit_name", "province_facts", "commune_daily_block", "provinces_with_figures",
+                      "structure_provinces"})
+MEMO_LASTING_FACTOR = 4
+
+
+def _evict(lasting: bool) -> None:
+    """Drop the least recently used answers of the class just added beyond its bound (under _MEMO_LOCK)."""
+    bound = MEMO_SIZE * MEMO_ENTRIES_PER_TABLE * (MEMO_LASTING_FACTOR if lasting else 1)
+    if len(_MEMO) <= bound:
+        return
+    kept = sum(1 for k in _MEMO if (k[-2] in _LASTING) == lasting)
+    if kept <= bound:
+        return
+    for k in [k for k in _MEMO if (k[-2] in _LASTING) == lasting][:kept - bound]:
+        _MEMO.pop(k, None)
 
 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
@@ -1298,8 +1333,7 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
 def status_columns(con: store.Connection, v: View) -> pd.DataFrame:
     """Each commune's code, target, completion and status on D, as the commune table has them, straight
     from the view's state (the national map asks for every province's)."""
-    h = _history(con, v.province, v.depth)
-    st = _state(con, v)
+    h, st = _state(con, v)
     return pd.DataFrame({
         "commune_code": h.commune_code, "books_total": _int_column(st["books_total"]),
         "completion_pct": st["completion_pct"],

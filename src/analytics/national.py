@@ -91,7 +91,7 @@ def _country(con: store.Connection, structure: str | date | None, day: date | No
     s = _structure(con, structure, day)
     with_figures = provinces_with_figures(con, s)
     if measure is None:
-        defaults = {store.default_measure(con, p) for p in with_figures}
+        defaults = {metrics.default_measure(con, p) for p in with_figures}
         measure = defaults.pop() if len(defaults) == 1 else "books"
     views = {p: metrics.view(con, p, day, exact=True, measure=measure) for p in with_figures}
     if day is None:  # one day for the country: the latest report; only the provinces behind it again
@@ -117,7 +117,7 @@ def _country(con: store.Connection, structure: str | date | None, day: date | No
             "deadline": v.deadline, "as_of": v.as_of,
         })
         trends.append(metrics.trend_sums(con, v))
-    others = structures.provinces(con, s.id)
+    others = metrics._memo_shared(con, "structure_provinces", (s.id,), lambda: structures.provinces(con, s.id))
     for rec in others[~others["province_code"].isin(with_figures)].to_dict("records"):
         rows.append({"province_code": rec["province_code"], "province": rec["province_name"], "books_total": 0,
                      "books_digitized": 0, "completion_pct": None, "planned_pct": None, "gap_pct": None,
