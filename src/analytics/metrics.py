@@ -223,6 +223,7 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
 _EPOCH = date(1970, 1, 1).toordinal()
 _SHIFT = 1 << 32  # key = commune's place * _SHIFT + day number (ROLLED_HISTORY)
 _NO_DAY = np.iinfo(np.int64).min  # "no such date" in the day-number arrays
+_CHUNK = 1 << 20  # rows per slice when a whole history is scanned in numpy
 
 
 def _day_number(day: date) -> int:
@@ -252,10 +253,10 @@ class _History:
         self.starts = np.searchsorted(self.key, self.base, side="left")
         self.values = {c: _filled(rows[c], np.nan).astype(np.float64, copy=False)  # NaN for NULL
                        for c in ("books_total", "books_digitized", "records_digitized", "records_total")}
-        self._known: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per measure
+        self._known: dict[str, tuple[np.ndarray | None, np.ndarray, np.ndarray]] = {}  # per measure
         self._lock = threading.Lock()
 
-    def latest(self, day: int, subset: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    def latest(self, day: int, subset: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Per commune, the index of its latest row on or before ``day`` (-1: none); among the rows of
         ``subset`` (``known``) only when given."""
         rows, key, starts = subset if subset is not None else (None, self.key, self.starts)
@@ -265,14 +266,14 @@ class _History:
             idx = rows[np.where(found, idx, 0)] if len(rows) else idx
         return np.where(found, idx, -1)
 
-    def first(self, subset: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    def first(self, subset: tuple[np.ndarray | None, np.ndarray, np.ndarray]) -> np.ndarray:
         """Per commune, the index of its first row among ``subset`` (-1: none)."""
         rows, key, starts = subset
-        if not len(rows):
+        if not len(key):
             return np.full(self.n, -1)
-        at = np.minimum(starts, len(rows) - 1)
-        found = (starts < len(rows)) & (key[at] < self.base + _SHIFT)
-        return np.where(found, rows[at], -1)
+        at = np.minimum(starts, len(key) - 1)
+        found = (starts < len(key)) & (key[at] < self.base + _SHIFT)
+        return np.where(found, at if rows is None else rows[at], -1)
 
     def day_of(self, idx: np.ndarray) -> np.ndarray:
         """The day number of each row index (``_NO_DAY`` for -1)."""
@@ -287,16 +288,20 @@ class _History:
         return _in_measure(measure, *(self.at(c, idx) for c in
                                       ("books_total", "books_digitized", "records_total", "records_digitized")))
 
-    def known(self, measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def known(self, measure: str) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
         """The rows whose completion is known in ``measure`` (``arg_max``/``arg_min`` of the completion skip
         the others): their indices, keys and each commune's first place among them; computed once per measure."""
         with self._lock:
             hit = self._known.get(measure)
             if hit is None:
-                every = np.arange(len(self.key))
-                rows = every[~np.isnan(_completion(*self.in_measure(measure, every)))]
-                if len(rows) == len(every):
-                    hit = (every, self.key, self.starts)
+                known = np.empty(len(self.key), dtype=bool)
+                for at in range(0, len(known), _CHUNK):  # in slices: a national history is millions of rows
+                    part = slice(at, at + _CHUNK)
+                    known[part] = ~np.isnan(_completion(*_in_measure(measure, *(self.values[c][part] for c in (
+                        "books_total", "books_digitized", "records_total", "records_digitized")))))
+                rows = np.flatnonzero(known).astype(np.int32)
+                if len(rows) == len(known):
+                    hit = (None, self.key, self.starts)  # every row: no index of its own
                 else:
                     key = self.key[rows]
                     hit = (rows, key, np.searchsorted(key, self.base, side="left"))
