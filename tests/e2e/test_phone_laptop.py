@@ -174,14 +174,14 @@ def test_back_button_steps_through_date_district_page_tab_commune(page, app_url,
     page.wait_for_function("() => !location.search.includes('tab=xa')")
     wait_idle(page)
     assert page.get_by_role("tab", selected=True).inner_text() == TAB_DISTRICTS
-    # the menu's page change leaves an entry without the query string: one press of Back puts it back
-    # (the view stays), the next leaves the page
-    page.go_back()
-    wait_idle(page)
+    # one press of Back after the page menu's click: the previous page, with its date and district (the menu's
+    # address without the query string is replaced by the one with it, assets/history.js)
     page.go_back()
     page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/\?"))
     wait_idle(page)
     assert page.locator('[data-testid="stMain"] h1').inner_text() == "Tổng quan tiến độ"
+    assert f"district={display_code(d['district_code'])}" in page.url and f"as_of={EARLIER.isoformat()}" in page.url
+    assert select.locator("input").first.input_value() == d["district"] and date_shown(page) == EARLIER
     page.go_back()
     page.wait_for_function("() => !location.search.includes('district=')")
     wait_idle(page)
