@@ -194,12 +194,13 @@ def _draw(spec: Spec, label: str, bounds: tuple[date, date], *, clamp: bool, opt
     # widget whose identity changed would otherwise come back empty
     kept = st.session_state.get(spec.key)
     st.session_state[spec.key] = kept if kept is not None else (fmt_date(day) if day else "")
-    st.text_input(label, key=spec.key, on_change=_typed, args=(spec, bounds, clamp, optional),
-                  placeholder=tr("datefield.placeholder"), disabled=disabled)
-    error = st.session_state.get(spec.error)
-    if error and error[1] == st.session_state[spec.key]:
-        st.error(error[0], icon=":material/error:")
-    _calendar(spec, bounds, optional, disabled)
+    with st.container(key=f"{spec.name}_field", gap="small"):  # one box: the field, its message, its calendar
+        st.text_input(label, key=spec.key, on_change=_typed, args=(spec, bounds, clamp, optional),
+                      placeholder=tr("datefield.placeholder"), disabled=disabled)
+        error = st.session_state.get(spec.error)
+        if error and error[1] == st.session_state[spec.key]:
+            st.error(error[0], icon=":material/error:")
+        _calendar(spec, bounds, optional, disabled)
     return st.session_state.get(spec.day)
 
 
