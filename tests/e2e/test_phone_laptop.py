@@ -314,3 +314,21 @@ def test_a_pages_date_field_typed_refused_and_picked_in_vietnamese(page, app_url
     page.locator(".st-key-summon_deadline_pick_2030-03-25 button >> visible=true").first.click()
     page.get_by_text("Chưa quá hạn 25/03/2030").wait_for()
     assert field.input_value() == "25/03/2030"
+
+
+def test_settings_form_keeps_what_was_typed_when_a_date_is_picked(page, app_url):
+    """The campaign's dates sit above the form (no callbacks in a form): picking one reruns the page, and what
+    was typed in the form but not saved yet stays (nothing is saved here: the server's data is shared)."""
+    page.goto(f"{app_url}/cai-dat")
+    wait_idle(page)
+    name = page.locator(".st-key-set_name input")
+    name.fill("Chiến dịch thử")
+    start = page.locator(".st-key-set_start input")
+    before = start.input_value()
+    page.locator(".st-key-set_start_field [data-testid='stPopover'] button").first.click()
+    day = page.locator("[class*='st-key-set_start_pick_'] button:not([disabled]) >> visible=true").nth(3)
+    day.click()
+    page.wait_for_function("(b) => document.querySelector('.st-key-set_start input').value !== b", arg=before)
+    wait_idle(page)
+    page.keyboard.press("Escape")
+    assert name.input_value() == "Chiến dịch thử"
