@@ -97,6 +97,7 @@ def test_reporting_card_names_the_day_and_the_district_is_marked(page, app_url, 
     d = facts["district"]
     page.goto(f"{app_url}/?as_of={EARLIER.isoformat()}&district={display_code(d['district_code'])}")
     wait_idle(page)
+    page.locator('[data-testid="stMetricLabel"]').first.wait_for()  # a loaded machine draws the cards late
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert any(f"Xã báo cáo ngày {fmt_date(EARLIER)}" in x for x in labels), labels
     assert not any("hôm nay" in x for x in labels), labels
