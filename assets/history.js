@@ -14,7 +14,7 @@
   let pageChange = null;  // the page the last push opened and the input count then
   const push = window.history.pushState.bind(window.history);
   window.history.pushState = (state, title, url) => {
-    const next = new URL(url, window.location.href);
+    const next = new URL(url, window.location.toString());
     const here = window.location.pathname;
     if (pageChange && pageChange.inputs === inputs && pageChange.path === here && next.pathname === here) {
       pageChange = null;
