@@ -1223,7 +1223,7 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
 # their own (the country page keeps about ten per province)
 _LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
                       "unit_name", "province_facts", "commune_daily_block", "provinces_with_figures",
-                      "structure_provinces"})
+                      "structure_provinces", "explanations"})
 MEMO_LASTING_FACTOR = 4
 
 
@@ -1348,7 +1348,10 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
     df["not_reporting"] = df["not_reporting"] & ~completed  # a completed commune has nothing left to report
     from analytics import closing  # a commitment the unit did not keep is a reason of its own
 
-    missed = closing.missed_commitments(con, v)
+    every_note = _explanations(con, v.province)
+    on_d = every_note[pd.to_datetime(every_note["explained_on"]) <= pd.Timestamp(v.as_of)]
+    # without a commitment given by D none can be missed: the commitments' queries are skipped
+    missed = closing.missed_commitments(con, v) if on_d["new_completion_date"].notna().any() else {}
     df["missed_commitment_date"] = [missed.get(c) for c in df["commune_code"]]
     df["missed_commitment"] = df["missed_commitment_date"].notna() & ~completed
     bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"] | df["missed_commitment"]].copy()
@@ -1365,7 +1368,8 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
     bad["_completion"] = bad["completion_pct"].astype("float64").fillna(-1.0)
     bad = bad.sort_values(["_district_count", "district_code", "never_reported", "_gap", "_completion",
                            "sort_order"], ascending=[False, True, False, False, True, True])
-    notes = store.latest_explanations(con, v.province, v.as_of).set_index("commune_code")
+    # each commune's latest explanation on or before D (LATEST_EXPLANATIONS): the first of the newest-first list
+    notes = on_d.drop_duplicates("commune_code", keep="first").set_index("commune_code")
     for col in ("reason", "new_completion_date", "responsible", "explained_on"):
         bad["explanation_" + col if col != "explained_on" else "explained_on"] = [
             _none(notes.at[c, col]) if c in notes.index else None for c in bad["commune_code"]]
@@ -1374,6 +1378,12 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
             "reasons", "explanation_reason", "explanation_new_completion_date", "explanation_responsible",
             "explained_on", "missed_commitment_date"]
     return bad[cols].reset_index(drop=True)
+
+
+def _explanations(con: store.Connection, province: str) -> pd.DataFrame:
+    """Every explanation of the province, newest first (kept per data version, shared: only read): each
+    as-of date of the Underperformers page takes its own from it without a query."""
+    return _memo_shared(con, "explanations", (province,), lambda: store.explanations(con, province))
 
 
 def _none(x: Any) -> Any:
