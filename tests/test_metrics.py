@@ -486,3 +486,84 @@ def test_the_records_measure_reads_the_latest_report_even_without_records(tiny_c
     assert _none(row["books_total"]) is None and _none(row["completion_pct"]) is None
     assert row["records_digitized"] == 700 and row["books_count_total"] == 100
     assert row["base_pct"] == pytest.approx(40.0)  # 20/02, the latest report before the start with both records
+
+
+# --- the daily trend against a plain reference -------------------------------------------------------------------
+# The trend is summed over days from the same history with difference arrays (metrics._daily_sums); here each day
+# is a plain loop over the communes: its latest report on or before the day, and a plan whose base is read from
+# the commune's whole history (as one plan for the whole trend).
+
+def trend_reference(reports, day, measure, codes, deadline_of):
+    def in_measure(r):
+        if measure == "records":
+            return (r[5], r[4]) if r[5] is not None and r[4] is not None else (None, None)
+        return r[2], r[3]
+
+    def pct(r):
+        total, done = in_measure(r)
+        if total is None:
+            return None
+        return 100.0 if total == 0 else (None if done is None else 100.0 * done / total)
+
+    out = {"units_reporting": 0, "units_reported_on_day": 0, "books_total": None, "books_digitized": None,
+           "records_digitized": None, "planned_books": None}
+
+    def add(name, x):
+        if x is not None:
+            out[name] = x if out[name] is None else out[name] + x
+
+    for code in codes:
+        every = sorted((r for r in reports if r[0] == code), key=lambda r: r[1])
+        rows = [r for r in every if r[1] <= day]
+        if not rows:
+            continue
+        last = rows[-1]
+        total, done = in_measure(last)
+        out["units_reporting"] += 1
+        out["units_reported_on_day"] += last[1] == day
+        add("books_total", total)
+        add("books_digitized", done)
+        add("records_digitized", last[4])
+        known = [r for r in every if pct(r) is not None]
+        pre_known = [r for r in known if r[1] <= START]
+        base_pct = pct(pre_known[-1]) if pre_known else (pct(known[0]) if known else None)
+        base_date = START if every[0][1] <= START else every[0][1]
+        deadline = deadline_of[code]
+        if base_date >= deadline or base_pct is None:
+            planned = 100.0
+        else:
+            planned = min(100.0, max(base_pct, base_pct + (100.0 - base_pct) * (day - base_date).days
+                                     / (deadline - base_date).days))
+        if total is not None:
+            add("planned_books", planned * total / 100.0)
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(reports=histories(), day=st.sampled_from(DAYS + [date(2025, 3, 25)]),
+       measure=st.sampled_from(["books", "records"]), district=st.sampled_from([None, "901", "902"]),
+       own=st.sampled_from([None, date(2025, 3, 4), date(2025, 2, 25)]))
+def test_the_daily_trend_follows_the_definitions_on_any_history(tiny_con, reports, day, measure, district, own):
+    from analytics import queries
+
+    _EXAMPLES[0] += 1
+    load_reports(tiny_con, reports, f"trend-{_EXAMPLES[0]}")
+    store.set_unit_deadline(tiny_con, "99", "district", "901", own)
+    low, high = metrics.date_bounds(tiny_con, "99")
+    v = metrics.view(tiny_con, "99", metrics.clamp_day(day, (low, high)), exact=True, measure=measure)
+    units = tiny_con.execute(queries.COMMUNES_OF_PROVINCE, ["99"]).df()
+    codes = [c for c, d in zip(units["commune_code"], units["district_code"]) if district is None or d == district]
+    deadline_of = {c: own if own is not None and d == "901" else DEADLINE
+                   for c, d in zip(units["commune_code"], units["district_code"])}
+    tr = metrics.trend(tiny_con, v, district)
+    assert tr["day"].iloc[-1] == v.as_of  # (the days stop after the last change; D is the last one's copy)
+    for row in tr.to_dict("records"):
+        want = trend_reference(reports, row["day"], measure, codes, deadline_of)
+        for col in ("units_reporting", "units_reported_on_day", "books_total", "books_digitized",
+                    "records_digitized"):
+            assert _none(row[col]) == want[col], (row["day"], col)
+        got = _none(row["planned_books"])
+        assert (got is None) == (want["planned_books"] is None), (row["day"], got, want["planned_books"])
+        if got is not None:
+            assert got == pytest.approx(want["planned_books"], rel=1e-9, abs=1e-9), row["day"]

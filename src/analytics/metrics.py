@@ -858,11 +858,98 @@ def _read_trend_bounds(con: store.Connection, v: View) -> tuple[date | None, dat
 
 
 def _trend_days(con: store.Connection, v: View, district: str | None, first: date, to: date) -> pd.DataFrame:
-    params = {"province": v.province, "district": district, "from": first, "to": to,
-              "start": v.start, "deadline": v.deadline, "measure": v.measure}
-    df = con.execute(rollup.DAILY_TREND[v.depth], params).df()
-    df["day"] = _dates(df["day"])
-    return df
+    h = _history(con, v.province, v.depth)
+    days, sums = _daily_sums(h, v, district, _day_number(first), _day_number(to))
+    return pd.DataFrame({"day": [_from_day_number(d) for d in days], **sums})
+
+
+def _daily_sums(h: _History, v: View, district: str | None, first: int, to: int
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """For each day from ``first`` to ``to`` (day numbers), the sums over the communes (of ``district``, when
+    given) of their latest row on or before the day, and the books-weighted plan of those rows.
+
+    A row counts from its date until the commune's next row: each adds its figures over that span of days
+    (a difference array, one cumulative sum), so the work is rows + days, not communes × days. The plan of a
+    commune is piecewise linear in the day (its base until the base date, a line to its deadline, 100 %
+    after), so a row adds ``a + b × day`` over each piece it spans."""
+    nd = to - first + 1
+    key = h.key
+    commune = np.searchsorted(h.base, key, side="right") - 1
+    row_day = key - h.base[commune] if h.n else np.zeros(0, dtype=np.int64)
+    last_of_commune = np.ones(len(key), dtype=bool)
+    last_of_commune[:-1] = commune[1:] != commune[:-1]
+    next_day = np.where(last_of_commune, to + 1, np.roll(row_day, -1))
+    keep = row_day <= to  # the rows the trend reads: those up to its last day
+    if district is not None and h.n:
+        keep &= np.array([d == district for d in h.district_code], dtype=bool)[commune]
+    # the span of days each row is in force, as offsets from ``first`` ([lo, hi), clipped to the range)
+    lo = np.clip(row_day - first, 0, nd)
+    hi = np.clip(np.minimum(next_day, to + 1) - first, 0, nd)
+    span = keep & (hi > lo)
+
+    def spread(weights: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Per day, the sum of ``weights`` over the rows whose span [start, end) holds the day."""
+        return np.cumsum(np.bincount(start, weights, nd + 1) - np.bincount(end, weights, nd + 1))[:nd]
+
+    lo_s, hi_s = lo[span], hi[span]
+    ones = np.ones(len(lo_s))
+    out: dict[str, np.ndarray] = {}
+    out["units_reporting"] = np.rint(spread(ones, lo_s, hi_s)).astype(np.int64)
+    on_day = keep & (row_day >= first)
+    out["units_reported_on_day"] = np.bincount(row_day[on_day] - first, minlength=nd)[:nd].astype(np.int64)
+    total, done = _in_measure(v.measure, *(h.values[c] for c in (
+        "books_total", "books_digitized", "records_total", "records_digitized")))
+    for name, values in (("books_total", total), ("books_digitized", done),
+                         ("records_digitized", h.values["records_digitized"])):
+        x = values[span]
+        known = ~np.isnan(x)
+        count = spread(known.astype(np.float64), lo_s, hi_s)
+        out[name] = np.where(count > 0.5, spread(np.where(known, x, 0.0), lo_s, hi_s), np.nan)
+    weighted = spread((~np.isnan(total[span])).astype(np.float64), lo_s, hi_s)  # sum() of no value is NULL
+    out["planned_books"] = np.where(weighted > 0.5, _planned_books(h, v, span, commune, lo, hi, total, first,
+                                                                   to, nd, spread), np.nan)
+    return np.arange(first, to + 1, dtype=np.int64), out
+
+
+def _planned_books(h: _History, v: View, span: np.ndarray, commune: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   total: np.ndarray, first: int, to: int, nd: int, spread: Any) -> np.ndarray:
+    """Per day, the sum of planned % × target / 100 of the rows in force (``_daily_sums``). A commune's plan
+    starts from its base: its completion at the campaign start (the latest known on or before it) from the
+    start, else its first known completion from its first row; a line from there to its deadline, capped
+    to [base, 100]; 100 % when the base is unknown, at least 100 %, or on or after the deadline. The base
+    is read from all rows up to the trend's last day (as one plan for the whole trend)."""
+    start = _day_number(v.start)
+    cut = min(start, to)
+    known = h.known(v.measure)
+    pre = h.latest(cut)
+    pre_pct = _completion(*h.in_measure(v.measure, h.latest(cut, known)))
+    first_known = h.first(known)
+    first_known = np.where(h.day_of(first_known) <= to, first_known, -1)
+    base_pct = np.where(np.isnan(pre_pct), _completion(*h.in_measure(v.measure, first_known)), pre_pct)
+    first_day = h.day_of(h.first((None, h.key, h.starts)))
+    base_day = np.where(pre >= 0, start, first_day)
+    deadline = np.where(h.own_deadline != _NO_DAY, h.own_deadline, _day_number(v.deadline))
+    flat = np.isnan(base_pct) | (base_pct >= 100.0) | (base_day >= deadline)  # 100 % every day
+    c = commune[span]
+    w = total[span]
+    ok = ~np.isnan(w)
+    c, w, lo, hi = c[ok], w[ok], lo[span][ok], hi[span][ok]
+    b_pct, b_off, d_off, fl = base_pct[c], base_day[c] - first, deadline[c] - first, flat[c]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(fl, 0.0, (100.0 - b_pct) / (d_off - b_off))
+    # pieces: [lo, b] at the base, (b, deadline) on the line, [deadline, hi) at 100 % (all of it when flat)
+    p1_end = np.where(fl, lo, np.clip(b_off + 1, lo, hi))
+    p3_start = np.where(fl, lo, np.clip(d_off, p1_end, hi))
+    # the 100 % pieces add whole numbers (exact); the others cancel only up to rounding, so where none is in
+    # force (after every deadline) their sum is 0, not a residue: a plan at 100 % reads exactly 100
+    ones = np.ones(len(w))
+    at_base = np.where(spread(ones, lo, p1_end) > 0.5, spread(np.where(fl, 0.0, w * b_pct), lo, p1_end), 0.0)
+    a = np.where(fl, 0.0, w * (b_pct - slope * b_off))
+    b = np.where(fl, 0.0, w * slope)
+    x = np.arange(nd, dtype=np.float64)
+    on_line = np.where(spread(ones, p1_end, p3_start) > 0.5,
+                       spread(a, p1_end, p3_start) + spread(b, p1_end, p3_start) * x, 0.0)
+    return (spread(w * 100.0, p3_start, hi) + at_base + on_line) / 100.0
 
 
 def to_jsonable(obj: Any) -> Any:
@@ -1136,7 +1223,7 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
 # their own (the country page keeps about ten per province)
 _LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
                       "unit_name", "province_facts", "commune_daily_block", "provinces_with_figures",
-                      "structure_provinces"})
+                      "structure_provinces", "explanations"})
 MEMO_LASTING_FACTOR = 4
 
 
@@ -1261,7 +1348,10 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
     df["not_reporting"] = df["not_reporting"] & ~completed  # a completed commune has nothing left to report
     from analytics import closing  # a commitment the unit did not keep is a reason of its own
 
-    missed = closing.missed_commitments(con, v)
+    every_note = _explanations(con, v.province)
+    on_d = every_note[pd.to_datetime(every_note["explained_on"]) <= pd.Timestamp(v.as_of)]
+    # without a commitment given by D none can be missed: the commitments' queries are skipped
+    missed = closing.missed_commitments(con, v) if on_d["new_completion_date"].notna().any() else {}
     df["missed_commitment_date"] = [missed.get(c) for c in df["commune_code"]]
     df["missed_commitment"] = df["missed_commitment_date"].notna() & ~completed
     bad = df[df["behind_schedule"] | df["not_reporting"] | df["not_completed"] | df["missed_commitment"]].copy()
@@ -1278,7 +1368,8 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
     bad["_completion"] = bad["completion_pct"].astype("float64").fillna(-1.0)
     bad = bad.sort_values(["_district_count", "district_code", "never_reported", "_gap", "_completion",
                            "sort_order"], ascending=[False, True, False, False, True, True])
-    notes = store.latest_explanations(con, v.province, v.as_of).set_index("commune_code")
+    # each commune's latest explanation on or before D (LATEST_EXPLANATIONS): the first of the newest-first list
+    notes = on_d.drop_duplicates("commune_code", keep="first").set_index("commune_code")
     for col in ("reason", "new_completion_date", "responsible", "explained_on"):
         bad["explanation_" + col if col != "explained_on" else "explained_on"] = [
             _none(notes.at[c, col]) if c in notes.index else None for c in bad["commune_code"]]
@@ -1287,6 +1378,12 @@ def _underperformers_full(con: store.Connection, v: View, district: str | None =
             "reasons", "explanation_reason", "explanation_new_completion_date", "explanation_responsible",
             "explained_on", "missed_commitment_date"]
     return bad[cols].reset_index(drop=True)
+
+
+def _explanations(con: store.Connection, province: str) -> pd.DataFrame:
+    """Every explanation of the province, newest first (kept per data version, shared: only read): each
+    as-of date of the Underperformers page takes its own from it without a query."""
+    return _memo_shared(con, "explanations", (province,), lambda: store.explanations(con, province))
 
 
 def _none(x: Any) -> Any:

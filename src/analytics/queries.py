@@ -150,69 +150,6 @@ FROM rolled r JOIN u USING (commune_code)
 ORDER BY key
 """
 
-# Province totals for each day from $from to $to: each commune's latest report on or before the day,
-# and the books-weighted planned completion of the communes that had reported.
-DAILY_TREND = """
-WITH u AS (
-    SELECT c.code AS commune_code, c.district_code FROM units c
-    WHERE c.level = 'commune' AND c.province_code = $province
-      AND ($district IS NULL OR c.district_code = $district)
-),
-{ROLLED},
-m AS (  -- the figures in the view's measure, as in metrics._in_measure
-    SELECT r.commune_code, r.report_date, r.records_digitized,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
-    FROM rolled r
-),
-r AS (
-    SELECT m.*,
-           CASE WHEN m.books_total = 0 THEN 100.0 ELSE 100.0 * m.books_digitized / m.books_total END AS pct
-    FROM m
-),
-base AS (
-    SELECT commune_code,
-           coalesce(arg_max(pct, report_date) FILTER (WHERE report_date <= $start), arg_min(pct, report_date)) AS base_pct,
-           CASE WHEN max(report_date) FILTER (WHERE report_date <= $start) IS NOT NULL
-                THEN CAST($start AS DATE) ELSE min(report_date) END AS base_date
-    FROM r GROUP BY commune_code
-),
-dl AS (
-    SELECT u.commune_code, coalesce(cd.deadline, dd.deadline, CAST($deadline AS DATE)) AS deadline
-    FROM u
-    LEFT JOIN unit_deadlines cd ON cd.level = 'commune' AND cd.unit_code = u.commune_code
-                                AND cd.province_code = $province
-    LEFT JOIN unit_deadlines dd ON dd.level = 'district' AND dd.unit_code = u.district_code
-                                AND dd.province_code = $province
-),
-days AS (
-    SELECT CAST(unnest(generate_series(CAST($from AS DATE), CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
-),
-grid AS (SELECT u.commune_code, days.day FROM u CROSS JOIN days),
-joined AS (
-    SELECT g.day, g.commune_code, r.books_total, r.books_digitized, r.records_digitized, r.report_date,
-           CASE WHEN r.commune_code IS NULL THEN NULL
-                WHEN b.base_date >= dl.deadline THEN 100.0
-                ELSE least(100.0, greatest(b.base_pct, b.base_pct + (100.0 - b.base_pct)
-                     * date_diff('day', b.base_date, g.day) / date_diff('day', b.base_date, dl.deadline)))
-           END AS planned_pct
-    FROM grid g
-    ASOF LEFT JOIN r ON g.commune_code = r.commune_code AND g.day >= r.report_date
-    LEFT JOIN base b ON b.commune_code = g.commune_code
-    LEFT JOIN dl ON dl.commune_code = g.commune_code
-)
-SELECT day,
-       count(report_date) AS units_reporting,
-       count(*) FILTER (WHERE report_date = day) AS units_reported_on_day,
-       sum(books_total) AS books_total,
-       sum(books_digitized) AS books_digitized,
-       sum(records_digitized) AS records_digitized,
-       sum(planned_pct * books_total) / 100.0 AS planned_books
-FROM joined GROUP BY day ORDER BY day
-"""
-
 FIRST_REPORT_DATE = """
 WITH u AS (SELECT c.code AS commune_code FROM units c WHERE c.level = 'commune' AND c.province_code = $province),
 {ROLLED}

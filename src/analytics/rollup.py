@@ -59,6 +59,5 @@ def _compose(template: str) -> list[str]:
 
 
 ROLLED_HISTORY = _compose(queries.ROLLED_HISTORY)
-DAILY_TREND = _compose(queries.DAILY_TREND)
 FIRST_REPORT_DATE = _compose(queries.FIRST_REPORT_DATE)
 COMMUNE_DAILY = _compose(queries.COMMUNE_DAILY)
