@@ -1190,7 +1190,7 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
 # their own (the country page keeps about ten per province)
 _LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
                       "unit_name", "province_facts", "provinces_with_figures",
-                      "structure_provinces", "explanations"})
+                      "structure_provinces", "explanations", "commune_reports", "commune_uploads"})
 MEMO_LASTING_FACTOR = 4
 
 
@@ -1424,11 +1424,20 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
             span_days = (v.deadline - base_date).days
             planned.append(min(100.0, base_pct + (100.0 - base_pct) * (d - base_date).days / span_days))
     daily["planned_pct"] = planned
-    history = con.execute(queries.COMMUNE_REPORTS, [commune_code, v.as_of]).df()
+    # the reports, uploads and explanations of a commune do not depend on D: read once per data version
+    every = _memo_shared(con, "commune_reports", (commune_code,), lambda: _commune_reports(con, commune_code))
+    history = every[[d <= v.as_of for d in every["report_date"]]].reset_index(drop=True)
+    uploads_ = _memo(con, "commune_uploads", (commune_code,),
+                     lambda: con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df())
+    notes = _explanations(con, v.province)
+    notes = notes[notes["commune_code"] == commune_code].reset_index(drop=True)
+    return {"status": rec, "trend": daily, "history": history, "uploads": uploads_, "explanations": notes}
+
+
+def _commune_reports(con: store.Connection, commune_code: str) -> pd.DataFrame:
+    history = con.execute(queries.COMMUNE_REPORTS, [commune_code, _FAR]).df()
     history["report_date"] = _dates(history["report_date"])
-    uploads_ = con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df()
-    return {"status": rec, "trend": daily, "history": history, "uploads": uploads_,
-            "explanations": store.explanations(con, v.province, commune_code)}
+    return history
 
 
 def status_columns(con: store.Connection, v: View) -> pd.DataFrame:
