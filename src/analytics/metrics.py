@@ -56,11 +56,18 @@ _FAR = date(9999, 12, 31)
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
     """First and last report dates among the province's communes (with the reports they roll up from).
     Memoized per data version: a national database scans millions of rows for it, and every view needs it."""
-    depth = structures.depth(con, province) if depth is None else depth
+    if depth is None:  # kept per data version: every view of the country page asks
+        depth = _memo_shared(con, "province_depth", (province,), lambda: structures.depth(con, province))
     return _memo(con, "report_span", (province, depth), lambda: _report_span(con, province, depth))
 
 
 def _report_span(con: store.Connection, province: str, depth: int) -> tuple[date | None, date | None]:
+    h = _kept(con, "history", (province, depth))
+    if h is not None:  # the history already read holds every date: no scan of its own
+        if not len(h.key):
+            return None, None
+        days = h.key - h.base[np.searchsorted(h.base, h.key, side="right") - 1]
+        return _from_day_number(days.min()), _from_day_number(days.max())
     first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()  # type: ignore[misc]  # one row
     return first, last
 
@@ -161,6 +168,9 @@ def _view_settings(con: store.Connection, code: str, measure: str | None) -> tup
 
 
 def _read_view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
+    if measure is not None and measure in MEASURES:  # the same settings as the default measure's: read once
+        campaign, bounds, window, amber, _ = _view_settings(con, code, None)
+        return campaign, bounds, window, amber, measure
     campaign = store.get_campaign(con, code)
     bounds = date_bounds(con, code)
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
@@ -1158,6 +1168,18 @@ def commune_daily(con: store.Connection, v: View, days: int = 14, district: str 
                  lambda: _commune_daily(con, v, days, district, commune))
 
 
+def _kept(con: store.Connection, what: str, args: tuple) -> Any:
+    """The answer kept for this question (as ``_memo_shared``), or None: never computes."""
+    if MEMO_SIZE <= 0:
+        return None
+    outer = getattr(_COMPUTING, "key", None)
+    key = outer[1] if outer is not None and outer[0] == id(con) else store.cache_key(con)
+    if key is None:
+        return None
+    with _MEMO_LOCK:
+        return _MEMO.get((*key, what, args))
+
+
 def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
     """As ``_memo``, but the kept answer itself is handed out: callers only read it (and slice copies)."""
     if MEMO_SIZE <= 0:
@@ -1190,7 +1212,7 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
 # their own (the country page keeps about ten per province)
 _LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
                       "unit_name", "province_facts", "provinces_with_figures",
-                      "structure_provinces", "explanations", "commune_reports", "commune_uploads"})
+                      "structure_provinces", "explanations", "province_depth", "commune_reports", "commune_uploads"})
 MEMO_LASTING_FACTOR = 4
 
 
