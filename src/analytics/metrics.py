@@ -56,9 +56,13 @@ _FAR = date(9999, 12, 31)
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
     """First and last report dates among the province's communes (with the reports they roll up from).
     Memoized per data version: a national database scans millions of rows for it, and every view needs it."""
-    if depth is None:  # kept per data version: every view of the country page asks
-        depth = _memo_shared(con, "province_depth", (province,), lambda: structures.depth(con, province))
+    depth = _depth(con, province) if depth is None else depth
     return _memo(con, "report_span", (province, depth), lambda: _report_span(con, province, depth))
+
+
+def _depth(con: store.Connection, province: str) -> int:
+    """The province's depth (``structures.depth``), kept per data version: every view of the country page asks."""
+    return int(_memo_shared(con, "province_depth", (province,), lambda: structures.depth(con, province)))
 
 
 def _report_span(con: store.Connection, province: str, depth: int) -> tuple[date | None, date | None]:
@@ -158,7 +162,7 @@ def default_measure(con: store.Connection, province: str) -> str:
 def _province_facts(con: store.Connection, code: str) -> tuple[structures.Structure, int]:
     """A province's structure and depth (memoized per data version: every view asks)."""
     return _memo_shared(con, "province_facts", (code,),
-                        lambda: (structures.of_province(con, code), structures.depth(con, code)))
+                        lambda: (structures.of_province(con, code), _depth(con, code)))
 
 
 def _view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
