@@ -111,7 +111,9 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
     in text that wraps. The legend is pinned to the bottom of the canvas, above the footer, with room for
     one row per entry (a phone wraps it into that many rows), so it never runs into the footer.
     """
-    out = go.Figure(fig)
+    # a copy of a figure plotly validated when it was built: validating it again (its template most of all)
+    # cost more than the rest of the chart
+    out = go.Figure(fig.to_dict(), _validate=False)
     title = meta.title or figure_title(fig) or ""
     h = int(height or fig.layout.height or DEFAULT_HEIGHT)
     margin = fig.layout.margin
