@@ -13,18 +13,24 @@ from ui.auth import can_view, client_address, current_user, oidc_configured, ope
 from ui.charts import brief_button, image_meta, plot, report_button, selected_labels
 from ui.data import (
     MEASURES,
+    Ask,
     At,
     Scope,
     communes,
     country_map,
+    ask,
+    built,
+    chart,
     current,
     cutoff_label,
     data,
     db_path,
     deadline_units,
     demo_removed,
+    districts_of,
     explanations,
     keep_open_seconds,
+    make,
     preview_units,
     read,
     same_place,
@@ -53,7 +59,7 @@ from ui.state import (
 from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
-    "MEASURES", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
+    "MEASURES", "Ask", "At", "ask", "built", "chart", "districts_of", "make", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
     "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",
