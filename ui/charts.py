@@ -84,7 +84,7 @@ def drawn_chart(fig: Any, meta: images.ImageMeta) -> dict[str, Any]:
     cache and copied out of it far faster than a figure object), with the figure's own title as text."""
     from analytics import images
 
-    return {"figure": images.annotate(fig, meta).to_dict(), "title": images.figure_title(fig)}
+    return {"figure": images.annotated_spec(fig, meta), "title": images.figure_title(fig)}
 
 
 def go_figure(spec: dict[str, Any]) -> Any:
