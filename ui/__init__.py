@@ -16,11 +16,11 @@ from ui.data import (
     Ask,
     At,
     Scope,
-    communes,
-    country_map,
     ask,
     built,
     chart,
+    communes,
+    country_map,
     current,
     cutoff_label,
     data,
@@ -59,7 +59,8 @@ from ui.state import (
 from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
-    "MEASURES", "Ask", "At", "ask", "built", "chart", "districts_of", "make", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
+    "ask", "built", "chart", "districts_of", "make",
+    "MEASURES", "Ask", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
     "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",
