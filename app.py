@@ -10,6 +10,8 @@ import urlstate
 st.set_page_config(page_title=ui.tr("app.title"), page_icon=":material/menu_book:", layout="wide",
                    initial_sidebar_state="auto")
 st.html(Path(__file__).resolve().parent / "assets" / "layout.css")  # phone and laptop layout (no data in it)
+with st.container(key="history_script"):  # one history entry per view (Back after the page menu), no data
+    st.html(Path(__file__).resolve().parent / "assets" / "history.js", unsafe_allow_javascript=True)
 
 ui.ensure_demo_on_first_start()
 user = ui.sign_in_state()  # who is signed in; pages that write check the role again

@@ -56,7 +56,7 @@ def test_summon_and_commitments_after_the_deadline(monkeypatch, own_demo):
     promises = next(df.value for df in at.dataframe if t("commit.col_status") in df.value.columns)
     assert list(promises[t("commit.col_status")]) == [t("commit.status.missed")]
     # a later deadline for everyone: nobody is called yet
-    at.date_input(key="summon_deadline").set_value(date(2025, 3, 20)).run()
+    at.text_input(key="summon_deadline").input("20/03/2025").run()
     assert any(i.value == t("summon.not_yet", deadline="20/03/2025") for i in at.info)
 
 

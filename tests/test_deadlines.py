@@ -114,7 +114,7 @@ def test_settings_page_sets_a_district_deadline_and_sets_up_another_province(mon
         v = metrics.view(con)
         district = metrics.district_options(con, v.province).iloc[0]["district_code"]
     at.selectbox(key="set_unit").set_value(f"district:{district}")
-    at.date_input(key="set_unit_day").set_value(date(2025, 3, 7))
+    at.text_input(key="set_unit_day").input("07/03/2025").run()
     next(b for b in at.button if b.label == t("settings.unit_deadline_save")).click().run()
     assert not at.exception, [e.value for e in at.exception]
     with store.session(path) as con:

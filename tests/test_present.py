@@ -126,3 +126,10 @@ def test_shown_table_reaches_text_in_mixed_columns():
 ])
 def test_reporting_label_names_the_day_unless_today(as_of, lang, label):
     assert present.reporting_label(as_of, date(2026, 12, 1), lang) == label
+
+
+@pytest.mark.parametrize("lang,line", [("vi", "71,0;5107;"), ("en", "71.0,5107,")])
+def test_csv_keeps_numbers_as_numbers_with_their_zeros(lang, line):
+    """The exports hold numbers (Excel formats them); a whole 71.0 keeps its decimal, a missing one is empty."""
+    data = present.csv_bytes(pd.DataFrame({"a": [71.0], "b": [5107], "c": [None]}), lang).decode("utf-8-sig")
+    assert data.splitlines()[1] == line

@@ -205,7 +205,7 @@ def test_pages_draw_tables_only_through_ui_table():
         for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if re.search(r"\.(dataframe|data_editor|table)\(", line) and "ui.table(" not in line:
                 offenders.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
-    line = "return st.dataframe(present.shown_table(data), **kwargs)"
+    line = "return st.dataframe(styled, **kwargs)"  # styled: present.shown_table(data), numbers formatted
     assert offenders == [f"ui/text.py:{_ui_table_line()}: {line}"]
 
 
@@ -215,19 +215,24 @@ def _glue_and_pages() -> list[pathlib.Path]:
 
 def _ui_table_line() -> int:
     lines = (ROOT / "ui" / "text.py").read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if "st.dataframe(present.shown_table" in line)
+    start = next(i for i, line in enumerate(lines, start=1) if "shown = present.shown_table(data)" in line)
+    return next(i for i, line in enumerate(lines, start=1) if i > start and "st.dataframe(styled" in line)
 
 
 # the one allowed use: ui/files.py hands st.html the constant stylesheet shipped in assets/ (see ui.UPLOADER_CSS)
 ALLOWED_HTML = {"ui/files.py": ["st.html(UPLOADER_CSS)"],
                 # the phone/laptop layout: a constant stylesheet too (assets/layout.css, no data in it)
                 "app.py": ['st.html(Path(__file__).resolve().parent / "assets" / "layout.css")  '
-                           '# phone and laptop layout (no data in it)']}
+                           '# phone and laptop layout (no data in it)',
+                           # the history script: a constant file shipped in assets/, no data, fetches nothing
+                           'st.html(Path(__file__).resolve().parent / "assets" / "history.js", '
+                           'unsafe_allow_javascript=True)']}
 
 
 def test_no_unsafe_html_in_pages():
-    """No page or the glue turns on HTML rendering (st.html, unsafe_allow_html=True), except the one
-    constant stylesheet, which holds no markup, no script and fetches nothing."""
+    """No page or the glue turns on HTML rendering (st.html, unsafe_allow_html=True), except the constant
+    stylesheets, which hold no markup, no script and fetch nothing, and the constant history script, which
+    only wraps history.pushState (no data, no network, no markup)."""
     offenders = []
     for path in _glue_and_pages():
         name = str(path.relative_to(ROOT))
@@ -238,6 +243,9 @@ def test_no_unsafe_html_in_pages():
     assert offenders == []
     css = (ROOT / "assets" / "uploader.css").read_text(encoding="utf-8")
     assert not re.search(r"<|>\s*<|url\(|@import|expression\(|javascript:", css), "stylesheet must stay inert"
+    script = (ROOT / "assets" / "history.js").read_text(encoding="utf-8")
+    assert not re.search(r"fetch|XMLHttpRequest|WebSocket|import\(|eval|innerHTML|document\.write|src=|href",
+                         script), "the history script must stay inert"
 
 
 def test_md_escape():

@@ -44,6 +44,9 @@ from ui.data import (
     uploads,
     view,
 )
+from ui.datefield import date_field
+from ui.datefield import pending as dates_pending
+from ui.datefield import reset as reset_dates
 from ui.files import UPLOADER_CSS, check_file, read_units_upload, uploader_texts
 from ui.state import (
     Sidebar,
@@ -61,11 +64,11 @@ from ui.text import lang, md, num_format, show_error, table, tr
 __all__ = [
     "ask", "built", "chart", "districts_of", "make",
     "MEASURES", "Ask", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
-    "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "db_path",
+    "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "date_field", "dates_pending", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",
     "load_demo", "log_rejected", "md", "num_format", "oidc_configured", "open_mode_allowed", "open_province",
-    "plot", "preview_units", "read", "read_units_upload", "report_button", "require_role", "same_place",
+    "plot", "preview_units", "read", "read_units_upload", "report_button", "reset_dates", "require_role", "same_place",
     "selected_labels", "settings_of", "shipped_provinces", "show_error", "sidebar", "sign_in", "sign_in_state",
     "structure_list", "summon", "table", "template_files", "tr", "unit_deadlines", "upload_communes",
     "uploader_texts", "uploads", "url_day", "view", "act",

@@ -64,10 +64,80 @@ def table(data: pd.DataFrame, **kwargs: Any) -> Any:
     untouched. ``kwargs`` go to ``st.dataframe`` (the index is hidden unless asked for)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "–")  # a missing figure shows as a dash, never "None"
-    return st.dataframe(present.shown_table(data), **kwargs)
+    shown = present.shown_table(data)
+    config = {k: _copy_config(v) for k, v in (kwargs.get("column_config") or {}).items()}
+    styled = _number_formats(shown, config, lang())
+    if config:
+        kwargs["column_config"] = config
+    return st.dataframe(styled, **kwargs)
 
 
 def num_format(pattern: str) -> str:
-    """The number format of a table column: Vietnamese shows "localized" (12.345,6 in a Vietnamese browser;
-    Streamlit's printf formats only write a decimal point), English the printf ``pattern``."""
-    return "localized" if lang() == "vi" else pattern
+    """The number format of a table column, as printf (``%.1f %%``: one decimal, a percent sign; ``%d``: a
+    plain integer); ``table`` shows it in the user's language."""
+    return pattern
+
+
+# the most rows whose numbers are written by the app (each cell once); a longer table (an upload's preview)
+# is left to the browser's "localized" format
+STYLED_ROWS = 2_000
+_VI_SEPARATORS = str.maketrans(",.", ".,")
+_PRINTF = re.compile(r"%(?:\.(\d+))?[fd](\s*%%)?")
+
+
+def _copy_config(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {**value, "type_config": dict(value.get("type_config") or {})}
+    return value
+
+
+def _number_formats(df: pd.DataFrame, config: dict[str, Any], language: str) -> Any:
+    """One number format in every table, the app's own (``71,0 %``, ``5.107`` in Vietnamese; ``71.0 %``,
+    ``5,107`` in English), with the numbers kept as numbers (sorting, the toolbar's CSV): Streamlit's printf
+    formats write only a decimal point and drop no zeros but group no thousands, its default format drops
+    trailing zeros (``71``) and its "localized" one follows the browser, not the page. The cells' text comes
+    from a Styler (a number column then needs no format of its own); a progress bar writes its label itself:
+    there the browser's "localized" with the decimals asked for."""
+    formats: dict[str, Any] = {}
+    for col in df.columns:
+        values = df[col]
+        if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+            continue
+        entry = config.get(col)
+        type_config = entry.get("type_config", {}) if isinstance(entry, dict) else {}
+        kind = type_config.get("type")
+        if kind not in (None, "number", "progress"):
+            continue
+        m = _PRINTF.fullmatch(str(type_config.get("format") or ""))
+        if m:
+            digits, percent, plain = int(m[1] or 0), bool(m[2]), m[0].startswith("%d")
+        else:
+            digits, percent, plain = (1 if pd.api.types.is_float_dtype(values.dtype) else 0), False, False
+        if kind == "progress" or len(df) > STYLED_ROWS:
+            step = 10 ** -digits if digits else 1
+            if not isinstance(entry, dict):
+                config[col] = st.column_config.NumberColumn(format="localized", step=step)
+            elif language == "vi" or not m:
+                type_config.update(format="localized", step=step)
+                entry["type_config"] = type_config
+            continue
+        if isinstance(entry, dict):
+            type_config["format"] = None  # the Styler's text is shown only where the column has no format
+            entry["type_config"] = type_config
+
+        def write(x: Any, digits: int = digits, percent: bool = percent, plain: bool = plain) -> str:
+            if pd.isna(x):  # None, NaN, pd.NA
+                return "–"
+            if plain:
+                return str(int(round(float(x))))
+            # Python's own grouping, the separators swapped for Vietnamese: what fmt_num writes, at a
+            # thousandth of its cost (a table has thousands of cells)
+            text = f"{float(x):,.{digits}f}"
+            if language == "vi":
+                text = text.translate(_VI_SEPARATORS)
+            return f"{text} %" if percent else text
+
+        formats[col] = write
+    if not formats:
+        return df
+    return df.style.format(formats)

@@ -21,12 +21,16 @@ if flash:
 cur = ui.data(ui.settings_of, state.province)
 
 st.subheader(ui.tr("settings.campaign"))
-with st.form("settings_campaign"):
+# the dates are our own fields (typed, Enter, a Vietnamese calendar), which may not live inside a form: they
+# sit above it in the same box and the one Save reads them with the rest
+box = st.container(border=True)
+c1, c2 = box.columns(2)
+with c1:
+    start = ui.date_field(ui.tr("settings.start"), "set_start", cur["start"])
+with c2:
+    deadline = ui.date_field(ui.tr("settings.deadline"), "set_deadline", cur["deadline"])
+with box.form("settings_campaign", border=False):
     name = st.text_input(ui.tr("settings.campaign_name"), value=cur["name"], max_chars=200, key="set_name")
-    c1, c2 = st.columns(2)
-    start = c1.date_input(ui.tr("settings.start"), value=cur["start"], format="DD/MM/YYYY", key="set_start")
-    deadline = c2.date_input(ui.tr("settings.deadline"), value=cur["deadline"], format="DD/MM/YYYY",
-                             key="set_deadline")
     c3, c4 = st.columns(2)
     amber = c3.number_input(ui.tr("settings.amber"), min_value=0.0, max_value=100.0, value=float(cur["amber"]),
                             step=0.5, help=ui.tr("settings.amber_help"), key="set_amber")
@@ -43,7 +47,9 @@ with st.form("settings_campaign"):
                        format_func={m: ui.tr("measure." + m) for m in ui.MEASURES}.get, horizontal=True,
                        help=ui.tr("settings.measure_help"), key="set_measure")
     saved = st.form_submit_button(ui.tr("settings.save"), type="primary")
-if saved and ui.act("settings", auth.save_settings, state.province, name, start, deadline, {
+if saved and ui.dates_pending("set_start", "set_deadline"):
+    st.error(ui.tr("datefield.pending"), icon=":material/error:")
+elif saved and ui.act("settings", auth.save_settings, state.province, name, start, deadline, {
         "amber_points": f"{float(amber):g}", "not_reporting_days": str(int(window)), "workday_calendar": calendar,
         "jump_pct": f"{float(jump):g}", closing.CUTOFF_KEY: closing.cutoff_setting(cutoff or closing.DEFAULT_CUTOFF)},
         measure if measure != cur["measure"] else None):
@@ -89,15 +95,18 @@ if own.empty:
 else:
     ui.table(present.unit_deadlines_table(own, lang), hide_index=True, key="set_unit_deadlines")
 units = ui.data(ui.deadline_units, state.province)
-with st.form("settings_unit_deadline"):
-    c1, c2 = st.columns([3, 1])
-    picked = c1.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.__getitem__, key="set_unit")
-    day = c2.date_input(ui.tr("settings.unit_deadline"), value=cur["deadline"], format="DD/MM/YYYY",
-                        key="set_unit_day")
+box = st.container(border=True)
+c1, c2 = box.columns([3, 1])
+with c2:
+    day = ui.date_field(ui.tr("settings.unit_deadline"), "set_unit_day", cur["deadline"])
+with c1.form("settings_unit_deadline", border=False):
+    picked = st.selectbox(ui.tr("settings.unit_pick"), list(units), format_func=units.__getitem__, key="set_unit")
     b1, b2 = st.columns(2)
     save_unit = b1.form_submit_button(ui.tr("settings.unit_deadline_save"), type="primary")
     clear_unit = b2.form_submit_button(ui.tr("settings.unit_deadline_clear"))
-if (save_unit or clear_unit) and picked:
+if save_unit and ui.dates_pending("set_unit_day"):
+    st.error(ui.tr("datefield.pending"), icon=":material/error:")
+elif (save_unit or clear_unit) and picked:
     level, code = picked.split(":", 1)
     if ui.act("campaign", auth.set_unit_deadline, state.province, level, code, None if clear_unit else day):
         st.session_state["settings_flash"] = ui.tr("settings.unit_deadline_saved")

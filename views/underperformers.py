@@ -54,7 +54,7 @@ else:
         ui.table(present.underperformers_by_district(df, lang), hide_index=True)
 
 st.subheader(ui.tr("summon.title"))  # the units called to report to the province after their deadline
-summon_deadline = st.date_input(ui.tr("summon.deadline"), value=v.deadline, format="DD/MM/YYYY", key="summon_deadline")
+summon_deadline = ui.date_field(ui.tr("summon.deadline"), "summon_deadline", v.deadline) or v.deadline
 st.caption(ui.tr("summon.intro", deadline=fmt_date(summon_deadline)))
 if v.as_of <= summon_deadline:
     st.info(ui.tr("summon.not_yet", deadline=fmt_date(summon_deadline)))
@@ -103,20 +103,26 @@ user = ui.current_user()
 if user is None or not user.can("explain"):  # viewers read the explanations; staff record them
     st.caption(ui.tr("explain.sign_in_to_record"))
 else:
-    with st.form("explain_form", clear_on_submit=True):
+    # the dates are our own fields, which may not live inside a form: above it, in the same box
+    box = st.container(border=True)
+    f1, f2 = box.columns(2)
+    with f1:
+        explained_on = ui.date_field(ui.tr("explain.date"), "explain_date", state.as_of)
+    with f2:
+        commit = ui.date_field(ui.tr("explain.new_date"), "explain_new_date", None, optional=True)
+    with box.form("explain_form", clear_on_submit=True, border=False):
         commune = st.selectbox(ui.tr("explain.commune"), codes, format_func=lambda c: labels.get(c, c),
                                key="explain_commune")
-        f1, f2 = st.columns(2)
-        explained_on = f1.date_input(ui.tr("explain.date"), value=state.as_of, format="DD/MM/YYYY",
-                                     key="explain_date")
-        commit = f2.date_input(ui.tr("explain.new_date"), value=None, format="DD/MM/YYYY", key="explain_new_date")
         reason = st.text_area(ui.tr("explain.reason"), max_chars=2000, key="explain_reason")
         responsible = st.text_input(ui.tr("explain.responsible"), max_chars=200, key="explain_responsible")
         submitted = st.form_submit_button(ui.tr("explain.save"), type="primary")
-    if submitted:
+    if submitted and ui.dates_pending("explain_date", "explain_new_date"):
+        st.error(ui.tr("datefield.pending"), icon=":material/error:")
+    elif submitted:
         if ui.act("explain", auth.add_explanation, state.province, commune, explained_on or date.today(), reason,
                     commit, responsible):
             st.session_state["explain_flash"] = ui.tr("explain.saved", commune=ui.md(labels.get(commune, commune)))
+            ui.reset_dates("explain_date", "explain_new_date")  # cleared with the form
             st.rerun()
 
 notes = ui.data(ui.explanations, state.province, None, state.as_of)

@@ -52,8 +52,7 @@ with st.expander(ui.tr("upload.templates")):
 files = st.file_uploader(ui.tr("upload.drop_label"), type=None, accept_multiple_files=True, key="upload_files")
 st.caption(ui.tr("upload.drop_limits", limit_mb=fmt_int(config.max_upload_bytes() / 1024 / 1024, lang)))
 use_date = st.checkbox(ui.tr("upload.use_date"), key="upload_use_date")
-given_date = st.date_input(ui.tr("upload.date"), value=state.as_of, format="DD/MM/YYYY", key="upload_date",
-                           disabled=not use_date)
+given_date = ui.date_field(ui.tr("upload.date"), "upload_date", state.as_of, disabled=not use_date)
 done: dict = st.session_state.setdefault("upload_done", {})
 logged: set = st.session_state.setdefault("rejected_logged", set())
 

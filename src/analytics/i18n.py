@@ -1223,6 +1223,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "datefield.fri": ("T6", "Fr"),
     "datefield.sat": ("T7", "Sa"),
     "datefield.sun": ("CN", "Su"),
+    # the pages' own date fields (ui/datefield.py date_field): refused text and days, an empty optional field
+    "datefield.malformed_kept": ("«{asked}» không phải là ngày hợp lệ. Hãy gõ ngày/tháng/năm, ví dụ 05/03/2025. "
+                                 "Ô vẫn giữ: {kept}.",
+                                 "«{asked}» is not a valid date. Type day/month/year, e.g. 05/03/2025. "
+                                 "The field keeps: {kept}."),
+    "datefield.outside": ("Ngày {asked} nằm ngoài khoảng cho phép ({low} – {high}). Ô vẫn giữ: {kept}.",
+                          "{asked} is outside the allowed span ({low} – {high}). The field keeps: {kept}."),
+    "datefield.empty": ("để trống", "empty"),
+    "datefield.clear": ("Để trống", "Leave empty"),
+    "datefield.pending": ("Có ô ngày chưa hợp lệ (xem thông báo dưới ô): chưa lưu gì. Hãy sửa ngày rồi bấm lưu lại.",
+                          "A date field holds an invalid date (see the message under it): nothing was saved. "
+                          "Correct the date, then save again."),
 }
 
 

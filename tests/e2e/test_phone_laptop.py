@@ -97,6 +97,7 @@ def test_reporting_card_names_the_day_and_the_district_is_marked(page, app_url, 
     d = facts["district"]
     page.goto(f"{app_url}/?as_of={EARLIER.isoformat()}&district={display_code(d['district_code'])}")
     wait_idle(page)
+    page.locator('[data-testid="stMetricLabel"]').first.wait_for()  # a loaded machine draws the cards late
     labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
     assert any(f"Xã báo cáo ngày {fmt_date(EARLIER)}" in x for x in labels), labels
     assert not any("hôm nay" in x for x in labels), labels
@@ -174,14 +175,14 @@ def test_back_button_steps_through_date_district_page_tab_commune(page, app_url,
     page.wait_for_function("() => !location.search.includes('tab=xa')")
     wait_idle(page)
     assert page.get_by_role("tab", selected=True).inner_text() == TAB_DISTRICTS
-    # the menu's page change leaves an entry without the query string: one press of Back puts it back
-    # (the view stays), the next leaves the page
-    page.go_back()
-    wait_idle(page)
+    # one press of Back after the page menu's click: the previous page, with its date and district (the menu's
+    # address without the query string is replaced by the one with it, assets/history.js)
     page.go_back()
     page.wait_for_url(re.compile(r"127\.0\.0\.1:\d+/\?"))
     wait_idle(page)
     assert page.locator('[data-testid="stMain"] h1').inner_text() == "Tổng quan tiến độ"
+    assert f"district={display_code(d['district_code'])}" in page.url and f"as_of={EARLIER.isoformat()}" in page.url
+    assert select.locator("input").first.input_value() == d["district"] and date_shown(page) == EARLIER
     page.go_back()
     page.wait_for_function("() => !location.search.includes('district=')")
     wait_idle(page)
@@ -249,3 +250,86 @@ def test_numbers_in_vietnamese_in_cards_and_tables(page, app_url, facts, screens
     wait_idle(page)
     assert page.evaluate("navigator.language") == "vi-VN"  # what Streamlit's "localized" tables follow
     page.locator('[data-testid="stDataFrame"]').first.screenshot(path=str(screenshots_dir / "bang-xep-hang.png"))
+
+
+LAPTOPS = [{"width": 1366, "height": 768}, {"width": 1280, "height": 800}]
+
+
+def cut_cards(page) -> list[str]:
+    """The card values wider than their card (shown cut, "1/233 co…"), with their width and their card's."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+        .filter(el => el.offsetParent !== null)
+        .flatMap(el => [el, ...el.querySelectorAll('*')])
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => `${el.innerText} (${el.scrollWidth} > ${el.clientWidth})`)""")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("viewport", [PHONE, *LAPTOPS], ids=["phone", "1366", "1280"])
+def test_every_card_value_fits_its_card(browser, app_url, facts, lang, viewport):
+    context = browser.new_context(viewport=viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
+                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    worst, code = facts["worst"], display_code(facts["district"]["district_code"])
+    query = "lang=en&" if lang == "en" else ""
+    try:
+        for path in ("", "/bao-cao-17h", f"/dia-ban?tab=xa&communes_of={code}&commune={worst['commune_code']}"):
+            page.goto(f"{app_url}{path}{'&' if '?' in path else '?'}{query}")
+            wait_idle(page)
+            page.locator('[data-testid="stMetricValue"]').first.wait_for()
+            assert not cut_cards(page), (viewport, lang, path, cut_cards(page))
+    finally:
+        context.close()
+
+
+def test_a_pages_date_field_typed_refused_and_picked_in_vietnamese(page, app_url):
+    """The Underperformers page's deadline field: Enter applies a typed day, a wrong or far day gets a
+    Vietnamese message and changes nothing, the calendar names months and weekdays in Vietnamese."""
+    page.goto(f"{app_url}/cham-tien-do")
+    wait_idle(page)
+    field = page.locator(".st-key-summon_deadline input")
+
+    def type_day(text: str) -> None:
+        field.fill("")
+        field.type(text)
+        page.keyboard.press("Enter")
+
+    type_day("20/3/2100")
+    page.get_by_text("nằm ngoài khoảng cho phép").wait_for()
+    wait_idle(page)
+    type_day("20/3/2030")
+    page.get_by_text("Chưa quá hạn 20/03/2030").wait_for()
+    wait_idle(page)
+    assert field.input_value() == "20/03/2030"  # written back the usual way, the message gone
+    assert not page.get_by_text("nằm ngoài khoảng cho phép").count()
+    type_day("31/02/2030")
+    page.get_by_text("«31/02/2030» không phải là ngày hợp lệ").wait_for()
+    assert page.get_by_text("Chưa quá hạn 20/03/2030").is_visible()  # the kept day still counts
+    page.locator(".st-key-summon_deadline_field [data-testid='stPopover'] button").first.click()
+    calendar = page.locator("[data-testid='stPopoverBody'] >> visible=true").last
+    calendar.get_by_text("Tháng 3/2030").wait_for()
+    heads = calendar.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+    assert [h.strip() for h in heads] == ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+    assert "March" not in calendar.inner_text()
+    page.locator(".st-key-summon_deadline_pick_2030-03-25 button >> visible=true").first.click()
+    page.get_by_text("Chưa quá hạn 25/03/2030").wait_for()
+    assert field.input_value() == "25/03/2030"
+
+
+def test_settings_form_keeps_what_was_typed_when_a_date_is_picked(page, app_url):
+    """The campaign's dates sit above the form (no callbacks in a form): picking one reruns the page, and what
+    was typed in the form but not saved yet stays (nothing is saved here: the server's data is shared)."""
+    page.goto(f"{app_url}/cai-dat")
+    wait_idle(page)
+    name = page.locator(".st-key-set_name input")
+    name.fill("Chiến dịch thử")
+    start = page.locator(".st-key-set_start input")
+    before = start.input_value()
+    page.locator(".st-key-set_start_field [data-testid='stPopover'] button").first.click()
+    day = page.locator("[class*='st-key-set_start_pick_'] button:not([disabled]) >> visible=true").nth(3)
+    day.click()
+    page.wait_for_function("(b) => document.querySelector('.st-key-set_start input').value !== b", arg=before)
+    wait_idle(page)
+    page.keyboard.press("Escape")
+    assert name.input_value() == "Chiến dịch thử"
