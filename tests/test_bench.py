@@ -294,12 +294,14 @@ def test_view_memo_gives_the_same_view_and_follows_the_version(demo_con, monkeyp
 
 def test_summary_command_loads_no_dashboard_library(demo_file):
     """``python -m analytics summary`` is a script's call: it must not pay for the charts, the dashboard,
-    the Word report or the Excel readers (the import alone took most of its second)."""
+    the Word report or the Excel readers (the import alone took most of its second), nor for pandas and
+    pyarrow: its figures come from the view's numpy state."""
     code = ("import runpy, sys\n"
             f"sys.argv = ['analytics', 'summary', '--db', {str(demo_file)!r}]\n"
             "try:\n    runpy.run_module('analytics', run_name='__main__')\nexcept SystemExit as exc:\n"
             "    assert not exc.code, exc.code\n"
-            "heavy = ('plotly', 'streamlit', 'kaleido', 'docx', 'rapidfuzz', 'python_calamine', 'openpyxl', 'odf')\n"
+            "heavy = ('plotly', 'streamlit', 'kaleido', 'docx', 'rapidfuzz', 'python_calamine', 'openpyxl', 'odf',\n"
+            "         'pandas', 'pyarrow')\n"
             "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent / "src"),
                                                        os.environ.get("PYTHONPATH", "")]))

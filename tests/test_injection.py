@@ -258,7 +258,7 @@ def test_rolled_up_queries_hold_only_constant_text():
     CTE text in place: no value is ever part of the text."""
     from analytics import queries, rollup
 
-    for composed, template in [(rollup.COMMUNE_STATUS, queries.COMMUNE_STATUS),
+    for composed, template in [(rollup.ROLLED_HISTORY, queries.ROLLED_HISTORY),
                                (rollup.DAILY_TREND, queries.DAILY_TREND),
                                (rollup.COMMUNE_DAILY, queries.COMMUNE_DAILY)]:
         assert len(composed) == rollup.MAX_DEPTH + 1

@@ -308,3 +308,181 @@ def test_an_unknown_measure_is_refused(tiny_con):
 
     with pytest.raises(InvalidArgument):
         metrics.view(tiny_con, "99", D, measure="pages")
+
+
+# --- the as-of state against a plain reference ------------------------------------------------------------------
+# The commune table is read from each province's history with binary searches (metrics._state); here the same
+# definitions are written plainly, one commune and one row at a time, and both must agree on any history.
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+START, DEADLINE = date(2025, 2, 21), date(2025, 3, 12)  # the tiny province's campaign
+CODES = ["90001", "90002", "90003", "90004", "90005"]
+
+
+def reference(reports, day, measure, window=3):
+    """Each commune's figures on ``day`` by the README's definitions, plainly: reports as (code, date, books_total,
+    books_digitized, records_digitized, records_total)."""
+    def in_measure(r):
+        if measure == "records":
+            return (r[5], r[4]) if r[5] is not None and r[4] is not None else (None, None)
+        return r[2], r[3]
+
+    def pct(r):
+        total, done = in_measure(r)
+        if total is None:
+            return None
+        return 100.0 if total == 0 else (None if done is None else 100.0 * done / total)
+
+    out = {}
+    for code in CODES:
+        rows = sorted((r for r in reports if r[0] == code and r[1] <= day), key=lambda r: r[1])
+        if not rows:
+            out[code] = {"last_report": None, "books_total": None, "completion_pct": None, "planned_pct": None,
+                         "digitized_week_ago": None, "digitized_day_before": None, "not_reporting": True,
+                         "reported_on_day": False, "base_pct": None, "records_total": None}
+            continue
+        last = rows[-1]
+        total, done = in_measure(last)
+        pre = [r for r in rows if r[1] <= START]
+        known = [r for r in rows if pct(r) is not None]
+        pre_known = [r for r in known if r[1] <= START]
+        base_pct = pct(pre_known[-1]) if pre_known else (pct(known[0]) if known else None)
+        base_date = START if pre else rows[0][1]
+        if base_date >= DEADLINE or base_pct is None:
+            planned = 100.0
+        else:
+            planned = min(100.0, max(base_pct, base_pct + (100.0 - base_pct) * (day - base_date).days
+                                     / (DEADLINE - base_date).days))
+        week = [r for r in rows if r[1] <= day - timedelta(days=7)]
+        before = [r for r in rows if r[1] <= day - timedelta(days=1)]
+        out[code] = {"last_report": last[1], "books_total": total, "completion_pct": pct(last),
+                     "planned_pct": planned, "digitized_week_ago": in_measure(week[-1])[1] if week else None,
+                     "digitized_day_before": in_measure(before[-1])[1] if before else None,
+                     "not_reporting": last[1] < day - timedelta(days=window - 1), "reported_on_day": last[1] == day,
+                     "base_pct": base_pct, "records_total": last[5], "first_date": rows[0][1],
+                     "week_ago_date": week[-1][1] if week else None}
+    return out
+
+
+def load_reports(con, reports, sha):
+    store.clear_reports(con)
+    if not reports:
+        return
+    frame = pd.DataFrame(reports, columns=["commune_code", "report_date", "books_total", "books_digitized",
+                                           "records_digitized", "records_total"])
+    frame["report_date"] = [d.isoformat() for d in frame["report_date"]]
+    frame["row_no"] = range(2, len(frame) + 2)
+    store.commit_reports(con, file_name="p.csv", sha256=sha, rows=frame.astype(object).where(frame.notna(), None),
+                         province_code="99")
+
+
+def _none(x):
+    return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or x is pd.NaT else x
+
+
+def check_against_reference(con, reports, day, measure):
+    v = metrics.view(con, "99", day, exact=True, measure=measure)
+    assert v.as_of == day
+    table = by_code(metrics.commune_status(con, v))
+    want = reference(reports, day, measure)
+    for code, w in want.items():
+        row = table.loc[code]
+        assert _none(row["last_report"]) == w["last_report"], code
+        for col in ("books_total", "digitized_week_ago", "digitized_day_before", "records_total"):
+            assert _none(row[col]) == w[col], (code, col)
+        for col in ("completion_pct", "planned_pct", "base_pct"):
+            got = _none(row[col])
+            assert (got is None) == (w[col] is None), (code, col, got, w[col])
+            if got is not None:
+                assert got == pytest.approx(w[col], rel=1e-12), (code, col)
+        assert bool(row["not_reporting"]) == w["not_reporting"] and bool(row["reported_on_day"]) == w["reported_on_day"]
+        if w["last_report"] is not None:
+            assert pd.Timestamp(row["first_date"]).date() == w["first_date"]
+            week_day = _none(row["week_ago_date"])
+            assert (pd.Timestamp(week_day).date() if week_day is not None else None) == w["week_ago_date"]
+    # the summary's totals are the table's sums
+    s = metrics.summary(con, "99", day, exact=True, measure=measure)
+    counted = [w for w in want.values() if w["last_report"] is not None]
+    assert s["units_reporting"] == len(counted)
+    assert s["books_total"] == sum(w["books_total"] for w in counted if w["completion_pct"] is not None)
+
+
+DAYS = [date(2025, 2, 10) + timedelta(days=k) for k in range(40)]
+_figure = st.integers(min_value=0, max_value=60)
+
+
+@st.composite
+def histories(draw):
+    reports = []
+    for code in CODES:
+        for day in sorted(draw(st.sets(st.sampled_from(DAYS), max_size=6))):
+            total = draw(_figure)
+            done = draw(st.integers(min_value=0, max_value=total))
+            records_total = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=600)))
+            records_done = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=600)))
+            reports.append((code, day, total, done, records_done, records_total))
+    return reports
+
+
+_EXAMPLES = [0]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(reports=histories(), days=st.lists(st.sampled_from(DAYS + [date(2025, 3, 25)]), min_size=1, max_size=3),
+       measure=st.sampled_from(["books", "records"]))
+def test_the_as_of_state_follows_the_definitions_on_any_history(tiny_con, reports, days, measure):
+    _EXAMPLES[0] += 1
+    load_reports(tiny_con, reports, f"prop-{_EXAMPLES[0]}")
+    low, high = metrics.date_bounds(tiny_con, "99")
+    for day in days:
+        check_against_reference(tiny_con, reports, metrics.clamp_day(day, (low, high)), measure)
+
+
+EDGE = [("90001", date(2025, 2, 20), 100, 40, 400, 1000), ("90001", date(2025, 2, 22), 100, 50, None, 1000),
+        ("90001", date(2025, 3, 1), 100, 70, 700, None), ("90002", date(2025, 2, 24), 200, 20, 100, 2000),
+        ("90002", date(2025, 3, 1), 200, 50, 500, 2000), ("90003", date(2025, 2, 20), 0, 0, None, None)]
+
+
+@pytest.mark.parametrize("day", [
+    date(2025, 2, 20),  # the first report's day (D = a report day)
+    date(2025, 2, 21),  # the campaign start, the day after the first report
+    date(2025, 2, 27),  # D-7 is a report day (22/02 is not: 20/02 is the week-ago report of 90001)
+    date(2025, 3, 1),   # D = a report day, D-7 = 22/02 exactly a report day of 90001
+    date(2025, 3, 8),   # D-7 = 01/03, a report day
+])
+@pytest.mark.parametrize("measure", ["books", "records"])
+def test_the_as_of_state_on_the_edge_days(tiny_con, day, measure):
+    """A commune that never reports (90004, 90005), records missing on some days (90001: the records measure
+    skips the report of 22/02 for the plan's base, not for the latest figures), a target of 0 (90003)."""
+    load_reports(tiny_con, EDGE, "edge")
+    check_against_reference(tiny_con, EDGE, day, measure)
+
+
+def test_before_the_first_report_no_commune_has_figures(tiny_con):
+    import dataclasses
+
+    load_reports(tiny_con, EDGE, "edge")
+    # a view moves such a day to the first report (date_bounds); the state itself still has to be empty
+    v = dataclasses.replace(metrics.view(tiny_con, "99", date(2025, 2, 20), exact=True), as_of=date(2025, 2, 19))
+    table = metrics.commune_status(tiny_con, v)
+    assert table["last_report"].isna().all() and not table["reported_on_day"].any()
+    assert table["not_reporting"].all() and table["planned_pct"].isna().all()
+    s = metrics.province_totals(tiny_con, v)
+    assert s["units_reporting"] == 0 and s["completion_pct"] is None and s["books_total"] == 0
+    assert s["projected_finish"] is None and s["units_total"] == 5
+
+
+def test_the_records_measure_reads_the_latest_report_even_without_records(tiny_con):
+    """arg_max_null: the latest report's records figures, even when unknown (90001 on 01/03 gives no records
+    target): no completion, though an earlier report had one."""
+    load_reports(tiny_con, EDGE, "edge")
+    v = metrics.view(tiny_con, "99", date(2025, 3, 1), exact=True, measure="records")
+    row = by_code(metrics.commune_status(tiny_con, v)).loc["90001"]
+    assert _none(row["books_total"]) is None and _none(row["completion_pct"]) is None
+    assert row["records_digitized"] == 700 and row["books_count_total"] == 100
+    assert row["base_pct"] == pytest.approx(40.0)  # 20/02, the latest report before the start with both records

@@ -89,3 +89,29 @@ def test_pages(monkeypatch, demo_template, tmp_path, page, charts):
         with store.session(path) as con:
             expected = metrics.summary(con, "Quảng Nam", DAY)["completion_pct"]
         assert at.dataframe[0].value.iloc[0, 3] == pytest.approx(round(expected, 1))
+
+
+@pytest.mark.parametrize("size", [1, 32])
+def test_the_memoized_country_is_the_computed_one(demo_con, monkeypatch, size):
+    """The country page is kept per data version and day, its provinces' histories and daily sums apart
+    (a small memo must drop answers, never give wrong ones); each caller gets frames of its own."""
+    import pandas as pd
+
+    days = [DAY, date(2025, 2, 26), DAY, date(2025, 2, 20)]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", 0)
+    plain = [national.country(demo_con, key, d) for key in ("2025-01", "2025-07") for d in days]
+    maps = [national.map_frame(demo_con, c) for c in plain]
+    monkeypatch.setattr(metrics, "MEMO_SIZE", size)
+    metrics._MEMO.clear()
+    try:
+        for _ in range(2):
+            memo = [national.country(demo_con, key, d) for key in ("2025-01", "2025-07") for d in days]
+            for a, b, m in zip(memo, plain, maps):
+                pd.testing.assert_frame_equal(a.provinces, b.provinces)
+                pd.testing.assert_frame_equal(a.trend, b.trend)
+                assert a.totals == b.totals and a.as_of == b.as_of
+                pd.testing.assert_frame_equal(national.map_frame(demo_con, a), m)
+        memo[0].provinces.loc[0, "books_total"] = -1  # a caller's change stays its own
+        assert national.country(demo_con, "2025-01", DAY).provinces.loc[0, "books_total"] != -1
+    finally:
+        metrics._MEMO.clear()

@@ -11,10 +11,13 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from analytics import config, lazy, queries, rollup, store, structures
 from analytics.errors import NotFoundError
@@ -117,26 +120,50 @@ def view(con: store.Connection, province: str | None = None, as_of: date | str |
 def _view(con: store.Connection, province: str | None, day: date | None, structure_day: date | None,
           exact: bool, measure: str | None) -> View:
     if exact and province:
-        structures.of_province(con, province)  # NotFoundError when it is not a province
+        _province_facts(con, province)  # NotFoundError when it is not a province
         code = province
     else:
         code = structures.resolve_province(con, province, structure_day)
-    depth = structures.depth(con, code)
+    depth = _province_facts(con, code)[1]
     if day is None:
         _, last = report_span(con, code, depth)
         day = last or date.today()
     chosen_at_setup = province is None and code == store.get_meta(con, "default_province")
     if not exact and not chosen_at_setup and structure_day is None \
-            and structures.in_force(con, day).id != structures.of_province(con, code).id:
+            and structures.in_force(con, day).id != _province_facts(con, code)[0].id:
         # by default, the structure in force on D, for the same place (Quảng Nam after 1 Jul 2025: Đà Nẵng)
         try:
             code = structures.province_in(con, code, day)
         except NotFoundError:
             pass
         else:
-            depth = structures.depth(con, code)
+            depth = _province_facts(con, code)[1]
+    campaign, bounds, window, amber, measure = _view_settings(con, code, measure)
+    bounded = clamp_day(day, bounds)
+    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
+                requested=day if bounded != day else None, measure=measure)
+
+
+def default_measure(con: store.Connection, province: str) -> str:
+    """The campaign's default measure (memoized per data version with the view's settings)."""
+    return str(_view_settings(con, province, None)[4])
+
+
+def _province_facts(con: store.Connection, code: str) -> tuple[structures.Structure, int]:
+    """A province's structure and depth (memoized per data version: every view asks)."""
+    return _memo_shared(con, "province_facts", (code,),
+                        lambda: (structures.of_province(con, code), structures.depth(con, code)))
+
+
+def _view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
+    """What a province's views share whatever D: campaign, date bounds, settings, measure (memoized per
+    data version and today: the country page asks for every province's view of a new day)."""
+    return _memo(con, "view_settings", (code, measure, date.today()), lambda: _read_view_settings(con, code, measure))
+
+
+def _read_view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
     campaign = store.get_campaign(con, code)
-    bounded = clamp_day(day, date_bounds(con, code))
+    bounds = date_bounds(con, code)
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
     amber = float(store.get_setting(con, code, "amber_points", "10"))
     if measure is None:
@@ -145,8 +172,7 @@ def _view(con: store.Connection, province: str | None, day: date | None, structu
         from analytics.errors import InvalidArgument
 
         raise InvalidArgument("campaign.bad_measure", value=measure, measures=", ".join(store.MEASURES))
-    return View(code, bounded, campaign.start, campaign.deadline, campaign.name, window, amber, depth,
-                requested=day if bounded != day else None, measure=measure)
+    return campaign, bounds, window, amber, measure
 
 
 def _pct(num: float, den: float) -> float:
@@ -173,6 +199,7 @@ MEMO_SIZE = 0
 MEMO_ENTRIES_PER_TABLE = 8
 _MEMO: dict[tuple, pd.DataFrame] = {}
 _MEMO_LOCK = threading.Lock()  # Streamlit sessions are threads of one process
+_COMPUTING = threading.local()  # the memo key of the answer this thread is computing
 
 
 def _memo(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
@@ -188,30 +215,267 @@ def commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     return _memo(con, "commune_status", (v,), lambda: _commune_status(con, v))
 
 
+# --- the as-of state ------------------------------------------------------------------------------------
+# A commune's figures on D are those of its latest row on or before D in its rolled-up history, which does
+# not depend on D: the history is read once per data version (one scan), and the state on any D is a few
+# binary searches over it in numpy (a new as-of date costs no query; the CLI's summary needs no pandas).
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_SHIFT = 1 << 32  # key = commune's place * _SHIFT + day number (ROLLED_HISTORY)
+_NO_DAY = np.iinfo(np.int64).min  # "no such date" in the day-number arrays
+_CHUNK = 1 << 20  # rows per slice when a whole history is scanned in numpy
+
+
+def _day_number(day: date) -> int:
+    return day.toordinal() - _EPOCH
+
+
+def _from_day_number(n: int) -> date:
+    return date.fromordinal(int(n) + _EPOCH)
+
+
+class _History:
+    """A province's communes (list order) and their rolled-up history in one structure, kept per data
+    version (shared by every view and measure: only read)."""
+
+    def __init__(self, units: list[tuple], rows: dict[str, Any]) -> None:
+        self.n = len(units)
+        self.commune_code = [u[0] for u in units]
+        self.ref_code = [u[1] for u in units]
+        self.commune = [u[2] for u in units]
+        self.district_code = [u[3] for u in units]
+        self.district = [u[4] for u in units]
+        self.sort_order = np.array([u[5] for u in units], dtype=np.int32)
+        self.own_deadline = np.array([_NO_DAY if u[6] is None else _day_number(u[6]) for u in units],
+                                     dtype=np.int64)
+        self.key = np.ascontiguousarray(_filled(rows["key"], 0), dtype=np.int64)
+        self.base = np.arange(self.n, dtype=np.int64) * _SHIFT
+        self.starts = np.searchsorted(self.key, self.base, side="left")
+        self.values = {c: _filled(rows[c], np.nan).astype(np.float64, copy=False)  # NaN for NULL
+                       for c in ("books_total", "books_digitized", "records_digitized", "records_total")}
+        self._known: dict[str, tuple[np.ndarray | None, np.ndarray, np.ndarray]] = {}  # per measure
+        self._lock = threading.Lock()
+
+    def latest(self, day: int, subset: tuple[np.ndarray | None, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+        """Per commune, the index of its latest row on or before ``day`` (-1: none); among the rows of
+        ``subset`` (``known``) only when given."""
+        rows, key, starts = subset if subset is not None else (None, self.key, self.starts)
+        idx = np.searchsorted(key, self.base + day, side="right") - 1
+        found = idx >= starts
+        if rows is not None:
+            idx = rows[np.where(found, idx, 0)] if len(rows) else idx
+        return np.where(found, idx, -1)
+
+    def first(self, subset: tuple[np.ndarray | None, np.ndarray, np.ndarray]) -> np.ndarray:
+        """Per commune, the index of its first row among ``subset`` (-1: none)."""
+        rows, key, starts = subset
+        if not len(key):
+            return np.full(self.n, -1)
+        at = np.minimum(starts, len(key) - 1)
+        found = (starts < len(key)) & (key[at] < self.base + _SHIFT)
+        return np.where(found, at if rows is None else rows[at], -1)
+
+    def day_of(self, idx: np.ndarray) -> np.ndarray:
+        """The day number of each row index (``_NO_DAY`` for -1)."""
+        return np.where(idx >= 0, _take(self.key, idx, 0) - self.base, _NO_DAY)
+
+    def at(self, column: str, idx: np.ndarray) -> np.ndarray:
+        """A reported column at each row index (NaN for -1)."""
+        return np.where(idx >= 0, _take(self.values[column], idx, np.nan), np.nan)
+
+    def in_measure(self, measure: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Target and digitized at each row index in ``measure`` (see ``_in_measure``)."""
+        return _in_measure(measure, *(self.at(c, idx) for c in
+                                      ("books_total", "books_digitized", "records_total", "records_digitized")))
+
+    def known(self, measure: str) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+        """The rows whose completion is known in ``measure`` (``arg_max``/``arg_min`` of the completion skip
+        the others): their indices, keys and each commune's first place among them; computed once per measure."""
+        with self._lock:
+            hit = self._known.get(measure)
+            if hit is None:
+                known = np.empty(len(self.key), dtype=bool)
+                for at in range(0, len(known), _CHUNK):  # in slices: a national history is millions of rows
+                    part = slice(at, at + _CHUNK)
+                    known[part] = ~np.isnan(_completion(*_in_measure(measure, *(self.values[c][part] for c in (
+                        "books_total", "books_digitized", "records_total", "records_digitized")))))
+                rows = np.flatnonzero(known).astype(np.int32)
+                if len(rows) == len(known):
+                    hit = (None, self.key, self.starts)  # every row: no index of its own
+                else:
+                    key = self.key[rows]
+                    hit = (rows, key, np.searchsorted(key, self.base, side="left"))
+                self._known[measure] = hit
+        return hit
+
+
+def _take(values: np.ndarray, idx: np.ndarray, fill: Any) -> np.ndarray:
+    """``values`` at each index (``fill`` where it is -1, or when there are no values at all)."""
+    if not len(values):
+        return np.full(len(idx), fill)
+    return values[np.maximum(idx, 0)]
+
+
+def _filled(column: Any, fill: Any) -> np.ndarray:
+    """A fetched column (a masked array when it holds NULLs) as a plain array with ``fill`` for NULL."""
+    return column.filled(fill) if isinstance(column, np.ma.MaskedArray) else np.asarray(column)
+
+
+def _in_measure(measure: str, books_total: np.ndarray, books_digitized: np.ndarray, records_total: np.ndarray,
+                records_digitized: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The target and the digitized figure in the view's measure: books, or records only where both records
+    figures are known (else neither: no completion of unknown size)."""
+    if measure != "records":
+        return books_total, books_digitized
+    unknown = np.isnan(records_total) | np.isnan(records_digitized)
+    return np.where(unknown, np.nan, records_total), np.where(unknown, np.nan, records_digitized)
+
+
+def _completion(total: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """100 × digitized / target; 100 for a target of 0; NaN when the target or the figure is unknown."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(total == 0, 100.0, 100.0 * done / total)
+    return np.where(np.isnan(total), np.nan, pct)
+
+
+def _history(con: store.Connection, province: str, depth: int) -> _History:
+    """The province's communes and their whole rolled-up history (kept per data version)."""
+    return _memo_shared(con, "history", (province, depth), lambda: _read_history(con, province, depth))
+
+
+def _read_history(con: store.Connection, province: str, depth: int) -> _History:
+    units = con.execute(queries.STATUS_UNITS, {"province": province}).fetchall()
+    rows = con.execute(rollup.ROLLED_HISTORY[depth], {"province": province, "to": _FAR}).fetchnumpy()
+    return _History(units, rows)
+
+
+def _state(con: store.Connection, v: View) -> tuple[_History, dict[str, Any]]:
+    """The province's history and every commune's figures on D as numpy arrays (memoized per view; only
+    read): the rules of the commune table, written once; ``commune_status`` is its frame."""
+    return _memo_shared(con, "state", (v,), lambda: _with_state(_history(con, v.province, v.depth), v))
+
+
+def _with_state(h: _History, v: View) -> tuple[_History, dict[str, Any]]:
+    return h, _compute_state(h, v)
+
+
+def _compute_state(h: _History, v: View) -> dict[str, Any]:
+    d, start = _day_number(v.as_of), _day_number(v.start)
+    last = h.latest(d)
+    has = last >= 0
+    last_day = h.day_of(last)
+    total, done = h.in_measure(v.measure, last)
+    known = h.known(v.measure)
+    # every row counts only up to D: the state before the campaign start is the latest row on or before both
+    pre = h.latest(min(start, d))
+    pre_known = h.latest(min(start, d), known)
+    pre_pct = _completion(*h.in_measure(v.measure, pre_known))
+    first_day = np.where(has, h.day_of(np.where(has, h.starts, -1)), _NO_DAY)
+    first_known = h.first(known)
+    first_known = np.where(h.day_of(first_known) <= d, first_known, -1)
+    first_pct = _completion(*h.in_measure(v.measure, first_known))
+    week = h.latest(d - 7)
+    _, week_done = h.in_measure(v.measure, week)
+    before = h.latest(d - 1)
+    _, before_done = h.in_measure(v.measure, before)
+    base_pct = np.where(np.isnan(pre_pct), first_pct, pre_pct)
+    base_day = np.where(pre >= 0, start, first_day)
+    deadline_day = np.where(h.own_deadline != _NO_DAY, h.own_deadline, _day_number(v.deadline))
+    completion = _completion(total, done)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # least/greatest skip NULL as in SQL: an unknown base completion gives a plan of 100 %
+        line = np.fmin(100.0, np.fmax(base_pct, base_pct + (100.0 - base_pct) * (d - base_day)
+                                      / (deadline_day - base_day)))
+    planned = np.where(~has, np.nan, np.where(base_day >= deadline_day, 100.0, line))
+    remaining = np.maximum(total - done, 0.0)
+    days_left = deadline_day - d
+    week_gain = np.where(np.isnan(week_done), np.nan, done - week_done)
+    return {
+        "reporting": has, "last_day": last_day, "books_total": total, "books_digitized": done,
+        "records_digitized": h.at("records_digitized", last), "records_total": h.at("records_total", last),
+        "books_count_total": h.at("books_total", last), "books_count_digitized": h.at("books_digitized", last),
+        "completion_pct": completion, "planned_pct": planned, "deadline_day": deadline_day,
+        "base_pct": np.where(has, base_pct, np.nan), "base_day": np.where(has, base_day, _NO_DAY),
+        "first_day": first_day,
+        "digitized_week_ago": week_done, "records_week_ago": h.at("records_digitized", week),
+        "week_ago_day": h.day_of(week), "digitized_day_before": before_done, "day_before_day": h.day_of(before),
+        "reported_on_day": has & (last_day == d),
+        "not_reporting": ~has | (last_day < d - (v.window - 1)),
+        "behind_schedule": completion < planned,
+        "gap_pct": planned - completion,
+        "recent_per_day": week_gain / 7.0,
+        "remaining": remaining,
+        "days_left": days_left,
+        "required_per_day": remaining / np.maximum(days_left, 1),
+        "week_gain": week_gain,
+    }
+
+
+# the commune table's columns, in order, and where each comes from
+_INT_COLUMNS = ("books_total", "books_digitized", "records_digitized", "records_total", "books_count_total",
+                "books_count_digitized")
+
+
 def _commune_status(con: store.Connection, v: View) -> pd.DataFrame:
     """``books_total``/``books_digitized`` hold the figures in the view's measure (records when it is
     "records": a commune whose records target or records digitized is unknown has none, and no completion);
     ``books_count_*`` and ``records_*`` hold both measures as reported."""
-    df = con.execute(rollup.COMMUNE_STATUS[v.depth], v.params()).df()
-    df["behind_schedule"] = (df["completion_pct"] < df["planned_pct"]).fillna(False).astype(bool)
-    df["gap_pct"] = df["planned_pct"] - df["completion_pct"]
-    has_week = df["digitized_week_ago"].notna()
-    df["recent_per_day"] = (df["books_digitized"] - df["digitized_week_ago"]).where(has_week) / 7.0
-    df["remaining"] = (df["books_total"] - df["books_digitized"]).clip(lower=0)
-    # each commune against its own deadline (its own, its district's, else the campaign's)
-    df["deadline"] = [d or v.deadline for d in _dates(df["deadline"])] if "deadline" in df else v.deadline
-    df["days_left"] = [(d - v.as_of).days for d in df["deadline"]]
-    df["required_per_day"] = df["remaining"] / df["days_left"].clip(lower=1)
-    df["projected_finish"] = [
-        _project(v.as_of, rem, pace) if pd.notna(rem) else None
-        for rem, pace in zip(df["remaining"], df["recent_per_day"])
-    ]
-    df["status"] = [classify(c, p, v.amber) for c, p in zip(df["completion_pct"], df["planned_pct"])]
-    df["days_since_report"] = [
-        (v.as_of - d).days if d is not None and not pd.isna(d) else None for d in _dates(df["last_report"])
-    ]
-    df["last_report"] = _dates(df["last_report"])
+    h, st = _state(con, v)
+    ints = {c: _int_column(st[c]) for c in (*_INT_COLUMNS, "digitized_week_ago", "records_week_ago",
+                                             "digitized_day_before", "remaining")}
+    nullable = isinstance(ints["books_total"], pd.api.extensions.ExtensionArray) \
+        or isinstance(ints["books_digitized"], pd.api.extensions.ExtensionArray)
+    weekly = nullable or isinstance(ints["digitized_week_ago"], pd.api.extensions.ExtensionArray)
+    last = [_from_day_number(x) if x != _NO_DAY else None for x in st["last_day"]]
+    deadlines = [_from_day_number(x) for x in st["deadline_day"]]
+    df = pd.DataFrame({
+        "commune_code": h.commune_code, "ref_code": h.ref_code, "commune": h.commune,
+        "district_code": h.district_code, "district": h.district,
+        "last_report": last, **{c: ints[c] for c in _INT_COLUMNS},
+        "completion_pct": st["completion_pct"], "planned_pct": st["planned_pct"], "deadline": deadlines,
+        "base_pct": st["base_pct"], "base_date": _timestamps(st["base_day"]),
+        "first_date": _timestamps(st["first_day"]),
+        "digitized_week_ago": ints["digitized_week_ago"], "records_week_ago": ints["records_week_ago"],
+        "week_ago_date": _timestamps(st["week_ago_day"]),
+        "digitized_day_before": ints["digitized_day_before"], "day_before_date": _timestamps(st["day_before_day"]),
+        "reported_on_day": st["reported_on_day"], "not_reporting": st["not_reporting"],
+        "sort_order": h.sort_order,
+        "behind_schedule": st["behind_schedule"], "gap_pct": st["gap_pct"],
+        "recent_per_day": _float_column(st["recent_per_day"], weekly), "remaining": ints["remaining"],
+        "days_left": st["days_left"].astype(np.int64),
+        "required_per_day": _float_column(st["required_per_day"], nullable),
+        "projected_finish": [_project(v.as_of, rem, pace) if not math.isnan(rem) else None
+                             for rem, pace in zip(st["remaining"].tolist(), st["recent_per_day"].tolist())],
+        "status": _statuses(st, v),
+        "days_since_report": _int_column(np.where(st["reporting"], _day_number(v.as_of) - st["last_day"], np.nan),
+                                         nullable_as="float64"),
+    })
     return df
+
+
+def _int_column(values: np.ndarray, nullable_as: str = "Int64") -> Any:
+    """Counts as the database hands them out: int64, or (with NULLs) ``nullable_as``."""
+    missing = np.isnan(values)
+    if not missing.any():
+        return values.astype(np.int64)
+    if nullable_as == "float64":  # as pandas makes a column of numbers and None (of None only: objects)
+        return np.full(len(values), None, dtype=object) if missing.all() else values
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+
+
+def _float_column(values: np.ndarray, nullable: bool) -> Any:
+    """A figure derived from counts: Float64 (NA for unknown) when the counts had NULLs, as pandas gives."""
+    if not nullable:
+        return values
+    missing = np.isnan(values)
+    return pd.arrays.FloatingArray(np.where(missing, 0.0, values), missing)
+
+
+def _timestamps(days: np.ndarray) -> np.ndarray:
+    """Day numbers as datetime64[us] (NaT for none), the type the database gives dates in."""
+    out = np.where(days == _NO_DAY, 0, days).astype("datetime64[D]").astype("datetime64[us]")
+    out[days == _NO_DAY] = np.datetime64("NaT")
+    return out
 
 
 def _dates(series: pd.Series) -> list[date | None]:
@@ -221,10 +485,20 @@ def _dates(series: pd.Series) -> list[date | None]:
 PROJECTION_HORIZON_DAYS = 100 * 366  # a finish further away than this is no finish in sight (and no date)
 
 
+def _missing(x: Any) -> bool:
+    """None, NaN or pandas' NA (checked without loading pandas)."""
+    if x is None:
+        return True
+    try:
+        return math.isnan(x)
+    except TypeError:  # pandas' NA and NaT refuse float()
+        return True
+
+
 def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
     if remaining <= 0:
         return as_of
-    if pace is None or pd.isna(pace) or pace <= 0:
+    if pace is None or _missing(pace) or pace <= 0:
         return None
     days = remaining / pace
     if not days <= PROJECTION_HORIZON_DAYS:  # a crawl (or inf) would give a year past 9999
@@ -235,69 +509,186 @@ def _project(as_of: date, remaining: float, pace: float | None) -> date | None:
         return None
 
 
-def _aggregate(df: pd.DataFrame, v: View) -> dict[str, Any]:
-    """Totals of a set of communes on D (province or district), by the definitions."""
-    reporting = df[df["last_report"].notna()]
-    # in the records measure a unit that reported without a records target counts nowhere in the figures
-    # (no completion of unknown size): the sums are over the units with a known target, and say how many lack one
-    rep = reporting[reporting["books_total"].notna() & reporting["books_digitized"].notna()]
-    books_total = int(rep["books_total"].sum()) if len(rep) else 0
-    books_digitized = int(rep["books_digitized"].sum()) if len(rep) else 0
-    if rep.empty:
-        completion = None
-        planned = None
-    elif books_total == 0:
-        completion = 100.0
-        planned = 100.0
-    else:
-        completion = _pct(books_digitized, books_total)
-        planned = float((rep["planned_pct"] * rep["books_total"]).sum() / books_total)
-    remaining = max(books_total - books_digitized, 0)
-    days_left = (v.deadline - v.as_of).days
-    own_deadlines = _own_deadlines(df, v)
-    if own_deadlines:  # units with deadlines of their own: the pace needed is the sum of theirs
-        days_left = max((d - v.as_of).days for d in df["deadline"]) if len(df) else days_left
-    week = df[df["digitized_week_ago"].notna()]
-    recent = float((week["books_digitized"] - week["digitized_week_ago"]).sum() / 7.0) if len(week) else 0.0
-    if rep.empty:
-        projected = None
-    else:
-        projected = _project(v.as_of, remaining, recent)
-    known = df["last_report"].notna()
+def _aggregate(df: pd.DataFrame | dict[str, np.ndarray], v: View) -> dict[str, Any]:
+    """Totals of a set of communes on D (province or district), by the definitions (``_totals``): of a
+    commune table (or part of one), or of a view's state."""
+    cols = _columns_of(df) if not isinstance(df, dict) else df
+    n = len(cols["reporting"])
+    own = _own_deadlines(cols, v)
+    g = _totals(cols, np.zeros(n, dtype=np.int64), 1, v, own)
+    reporting = int(g["units_reporting"][0])
     return {
         "measure": v.measure,
-        "units_total": int(len(df)),
-        "units_reporting": int(len(reporting)),
-        "units_without_target": int(len(reporting) - len(rep)),
-        "books_count_total": int(df["books_count_total"].where(known).sum()) if len(reporting) else 0,
-        "books_count_digitized": int(df["books_count_digitized"].where(known).sum()) if len(reporting) else 0,
-        "records_total": _known_sum(df["records_total"].where(known)),
-        "records_digitized": _known_sum(df["records_digitized"].where(known)),
-        "units_reported_on_day": int(df["reported_on_day"].sum()),
-        "units_completed": int((rep["completion_pct"] >= 100.0).sum()),
-        "books_total": books_total,
-        "books_digitized": books_digitized,
-        "remaining": remaining,
-        "completion_pct": completion,
-        "planned_pct": planned,
-        "days_left": days_left,
-        "deadline": v.deadline if not own_deadlines else max(df["deadline"]),
-        "required_per_day": float(rep["required_per_day"].sum()) if own_deadlines else remaining / max(days_left, 1),
-        "recent_per_day": recent,
-        "projected_finish": projected,
-        "behind_schedule": int(df["behind_schedule"].sum()),
-        "not_reporting": int(df["not_reporting"].sum()),
+        "units_total": int(g["units_total"][0]),
+        "units_reporting": reporting,
+        "units_without_target": int(g["units_without_target"][0]),
+        "books_count_total": int(g["books_count_total"][0]) if reporting else 0,
+        "books_count_digitized": int(g["books_count_digitized"][0]) if reporting else 0,
+        "records_total": _known(g, "records_total", 0),
+        "records_digitized": _known(g, "records_digitized", 0),
+        "units_reported_on_day": int(g["units_reported_on_day"][0]),
+        "units_completed": int(g["units_completed"][0]),
+        "books_total": int(g["books_total"][0]),
+        "books_digitized": int(g["books_digitized"][0]),
+        "remaining": int(g["remaining"][0]),
+        "completion_pct": _float(g["completion_pct"][0]),
+        "planned_pct": _float(g["planned_pct"][0]),
+        "days_left": (g["deadline"][0] - v.as_of).days if own and n else (v.deadline - v.as_of).days,
+        "deadline": g["deadline"][0] if own and n else v.deadline,
+        "required_per_day": float(g["required_per_day"][0]),
+        "recent_per_day": float(g["recent_per_day"][0]),
+        "projected_finish": g["projected_finish"][0],
+        "behind_schedule": int(g["behind_schedule"][0]),
+        "not_reporting": int(g["not_reporting"][0]),
     }
 
 
-def _known_sum(values: pd.Series) -> int | None:
-    """The sum of the known values; None when none is known (a records figure no report gave)."""
-    return int(values.sum()) if values.notna().any() else None
+def _float(x: Any) -> float | None:
+    return None if math.isnan(x) else float(x)
 
 
-def _own_deadlines(df: pd.DataFrame, v: View) -> bool:
+def _known(g: dict[str, Any], column: str, i: int) -> int | None:
+    """A sum of known values; None when none is known (a records figure no report gave)."""
+    return int(g[column][i]) if g[column + "_known"][i] else None
+
+
+def _columns_of(df: pd.DataFrame) -> dict[str, np.ndarray]:
+    """A commune table's columns that ``_totals`` reads, as the state's arrays."""
+    def num(c: str) -> np.ndarray:
+        return df[c].to_numpy(dtype=np.float64, na_value=np.nan)
+
+    deadlines = df["deadline"] if "deadline" in df else []
+    return {
+        "reporting": df["last_report"].notna().to_numpy(dtype=bool),
+        **{c: num(c) for c in ("books_total", "books_digitized", "planned_pct", "digitized_week_ago",
+                               "books_count_total", "books_count_digitized", "records_total",
+                               "records_digitized", "completion_pct", "required_per_day")},
+        **{c: df[c].to_numpy(dtype=bool) for c in ("reported_on_day", "behind_schedule", "not_reporting")},
+        "deadline_day": np.array([_day_number(d) for d in deadlines], dtype=np.int64),
+    }
+
+
+def _own_deadlines(cols: dict[str, np.ndarray], v: View) -> bool:
     """Whether some of these communes have a deadline other than the campaign's."""
-    return "deadline" in df and bool((pd.Series(df["deadline"]) != v.deadline).any())
+    return bool((cols["deadline_day"] != _day_number(v.deadline)).any())
+
+
+def _totals(c: dict[str, np.ndarray], group: np.ndarray, k: int, v: View, own: bool) -> dict[str, Any]:
+    """The totals of every group of communes (``group``: each commune's group, 0..k-1) on D, by the
+    definitions: the sums are over the communes that reported with a known target (in the records measure
+    a unit without a records target counts nowhere in the figures, and says so in units_without_target);
+    the plan is their target-weighted mean; the pace is the last 7 days' gain; with deadlines of their own
+    (``own``) the pace needed is the sum of the communes' own."""
+    def add(x: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=x, minlength=k)
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(group, weights=mask, minlength=k).astype(np.int64)
+
+    reporting = c["reporting"]
+    total, done = c["books_total"], c["books_digitized"]
+    rep = reporting & ~np.isnan(total) & ~np.isnan(done)
+    books_total, books_done = add(np.where(rep, total, 0.0)), add(np.where(rep, done, 0.0))
+    planned_books = add(np.where(rep, c["planned_pct"] * total, 0.0))
+    with_target = count(rep)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completion = np.where(with_target == 0, np.nan, np.where(books_total == 0, 100.0, 100.0 * books_done / books_total))
+        planned = np.where(with_target == 0, np.nan, np.where(books_total == 0, 100.0, planned_books / books_total))
+    remaining = np.maximum(books_total - books_done, 0.0)
+    week = ~np.isnan(c["digitized_week_ago"]) & ~np.isnan(done)
+    recent = add(np.where(week, done - c["digitized_week_ago"], 0.0)) / 7.0
+    if own:
+        required = add(np.where(rep, c["required_per_day"], 0.0))
+    else:
+        required = remaining / max((v.deadline - v.as_of).days, 1)
+    last = np.full(k, _NO_DAY, dtype=np.int64)
+    np.maximum.at(last, group, c["deadline_day"])
+    out: dict[str, Any] = {
+        "books_total": books_total.astype(np.int64), "books_digitized": books_done.astype(np.int64),
+        "completion_pct": completion, "planned_pct": planned,
+        "units_total": count(np.ones(len(group), dtype=bool)), "units_reporting": count(reporting),
+        "units_without_target": count(reporting & ~rep), "units_reported_on_day": count(c["reported_on_day"]),
+        "units_completed": count(rep & (c["completion_pct"] >= 100.0)),
+        "behind_schedule": count(c["behind_schedule"]), "not_reporting": count(c["not_reporting"]),
+        "remaining": remaining.astype(np.int64), "recent_per_day": recent, "required_per_day": required,
+        "deadline": [_from_day_number(x) if x != _NO_DAY else v.deadline for x in last.tolist()],
+        "projected_finish": [_project(v.as_of, rem, pace) if n else None
+                             for rem, pace, n in zip(remaining.tolist(), recent.tolist(), with_target.tolist())],
+        "status": [classify(x, p, v.amber) for x, p in zip(completion.tolist(), planned.tolist())],
+    }
+    for col in ("books_count_total", "books_count_digitized", "records_total", "records_digitized"):
+        known = reporting & ~np.isnan(c[col])
+        out[col] = add(np.where(known, c[col], 0.0)).astype(np.int64)
+        out[col + "_known"] = count(known) > 0
+    return out
+
+
+_GROUP_COLUMNS = ["books_total", "books_digitized", "completion_pct", "planned_pct", "behind_schedule",
+                  "not_reporting", "units_total", "units_reporting", "units_completed", "recent_per_day",
+                  "required_per_day", "projected_finish", "status", "deadline", "units_without_target",
+                  "books_count_total", "books_count_digitized", "records_total", "records_digitized"]
+_NULLABLE_SUMS = ("books_count_total", "books_count_digitized", "records_total", "records_digitized")
+
+
+def _grouped(cols: dict[str, np.ndarray], keys: list, names: list, v: View, own: bool | None = None) -> dict[str, list]:
+    """``_totals`` of the communes grouped by ``keys`` (None: in no group), one entry per group in key
+    order: each column as a list of Python values (None where a sum has nothing known). ``own``: whether
+    deadlines of their own count (None: whether the grouped communes have some)."""
+    present = [i for i, key in enumerate(keys) if key is not None and key == key]
+    codes = sorted({keys[i] for i in present})
+    if not codes:
+        return {}
+    place = {code: j for j, code in enumerate(codes)}
+    sub = np.array(present, dtype=np.int64)
+    part = {c: x[sub] for c, x in cols.items()}
+    group = np.array([place[keys[i]] for i in present], dtype=np.int64)
+    g = _totals(part, group, len(codes), v, _own_deadlines(part, v) if own is None else own)
+    first: dict[Any, Any] = {}
+    for i in present:
+        first.setdefault(keys[i], names[i])
+    out: dict[str, list] = {"code": codes, "name": [first[c] for c in codes]}
+    for col in _GROUP_COLUMNS:
+        values = g[col].tolist() if isinstance(g[col], np.ndarray) else g[col]
+        if col in _NULLABLE_SUMS:
+            values = [x if k else None for x, k in zip(values, g[col + "_known"].tolist())]
+        out[col] = values
+    return out
+
+
+def _group_frame(grouped: dict[str, list], by: str, name: str) -> pd.DataFrame:
+    """``_grouped`` as a frame: counts int64, the sums that may be unknown Int64."""
+    frame = pd.DataFrame({by: grouped["code"], name: grouped["name"],
+                          **{c: grouped[c] for c in _GROUP_COLUMNS if c not in _NULLABLE_SUMS}})
+    for col in _NULLABLE_SUMS:
+        frame[col] = pd.array(grouped[col], dtype="Int64")
+    for col in ("completion_pct", "planned_pct", "recent_per_day", "required_per_day"):
+        frame[col] = frame[col].astype("float64")
+    return frame
+
+
+def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
+    """The totals of ``_aggregate`` for every group of communes of a commune table at once."""
+    cols = _columns_of(df)
+    name = by.replace("_code", "")
+    frame = _group_frame(_grouped(cols, list(df[by]), list(df[name] if name in df else df[by]), v,
+                                  _own_deadlines(cols, v)), by, "name")
+    return frame if len(frame) else pd.DataFrame(columns=[by, "name", *_GROUP_COLUMNS])
+
+
+def _district_grouped(state: tuple[_History, dict[str, Any]], v: View) -> dict[str, list]:
+    """The view's districts' totals (see ``_grouped``)."""
+    h, st = state
+    return _grouped(st, h.district_code, h.district, v)
+
+
+def _district_records(state: tuple[_History, dict[str, Any]], v: View) -> list[dict[str, Any]]:
+    """The view's districts (code order) with their totals, as records (what the summary holds)."""
+    grouped = _district_grouped(state, v)
+    if not grouped:
+        return []
+    keys = ["district_code", "district", *_GROUP_COLUMNS]
+    rows = zip(grouped["code"], grouped["name"], *(grouped[c] for c in _GROUP_COLUMNS))
+    return [dict(zip(keys, row)) for row in rows]
 
 
 def summary(con: store.Connection, province: str | None = None, as_of: date | str | None = None,
@@ -312,7 +703,7 @@ def summary(con: store.Connection, province: str | None = None, as_of: date | st
 
 
 def _summary(con: store.Connection, v: View) -> dict[str, Any]:
-    df = commune_status(con, v)
+    state = _state(con, v)
     s = structures.of_province(con, v.province)
     out: dict[str, Any] = {
         "province": v.province,
@@ -325,8 +716,8 @@ def _summary(con: store.Connection, v: View) -> dict[str, Any]:
         "start": v.start,
         "deadline": v.deadline,
     }
-    out.update(_aggregate(df, v))
-    out["districts"] = district_table(con, v, df).to_dict("records")
+    out.update(_aggregate(state[1], v))
+    out["districts"] = _district_records(state, v)
     return out
 
 
@@ -334,76 +725,17 @@ def province_totals(con: store.Connection, v: View) -> dict[str, Any]:
     """The summary's totals of a province without its districts: the country page needs one row per
     province, and the district tables of 63 provinces cost it more than their totals."""
     out: dict[str, Any] = {"province": v.province, "province_name": _unit_name(con, "province", v.province)}
-    out.update(_aggregate(commune_status(con, v), v))
+    out.update(_aggregate(_state(con, v)[1], v))
     return out
 
 
 def _unit_name(con: store.Connection, level: str, code: str) -> str:
+    return _memo_shared(con, "unit_name", (level, code), lambda: _read_unit_name(con, level, code))
+
+
+def _read_unit_name(con: store.Connection, level: str, code: str) -> str:
     row = con.execute(queries.UNIT_NAME, [level, code]).fetchone()
     return row[0] if row else code
-
-
-def group_totals(df: pd.DataFrame, v: View, by: str) -> pd.DataFrame:
-    """The totals of ``_aggregate`` for every group of communes at once (one groupby, no loop)."""
-    reporting = df["last_report"].notna()
-    rep = reporting & df["books_total"].notna() & df["books_digitized"].notna()  # a known target (see _aggregate)
-    has_week = df["digitized_week_ago"].notna() & df["books_digitized"].notna()
-    total = df["books_total"].where(rep, 0).astype("float64")
-    work = pd.DataFrame({
-        by: df[by],
-        "name": df[by.replace("_code", "")] if by.replace("_code", "") in df else df[by],
-        "books_total": total,
-        "books_digitized": df["books_digitized"].where(rep, 0).astype("float64"),
-        "planned_books": (df["planned_pct"] * df["books_total"] / 100.0).where(rep, 0).astype("float64"),
-        "week_gain": (df["books_digitized"] - df["digitized_week_ago"]).where(has_week, 0).astype("float64"),
-        "books_count_total": df["books_count_total"].where(reporting).astype("float64"),
-        "books_count_digitized": df["books_count_digitized"].where(reporting).astype("float64"),
-        "records_total": df["records_total"].where(reporting).astype("float64"),
-        "records_digitized": df["records_digitized"].where(reporting).astype("float64"),
-        "units_total": 1,
-        "units_reporting": reporting.astype(int),
-        "units_without_target": (reporting & ~rep).astype(int),
-        "units_reported_on_day": df["reported_on_day"].astype(int),
-        "units_completed": (rep & (df["completion_pct"] >= 100.0)).astype(int),
-        "behind_schedule": df["behind_schedule"].astype(int),
-        "not_reporting": df["not_reporting"].astype(int),
-    })
-    g = work.groupby(by, sort=True).agg(
-        name=("name", "first"), books_total=("books_total", "sum"), books_digitized=("books_digitized", "sum"),
-        planned_books=("planned_books", "sum"), week_gain=("week_gain", "sum"), units_total=("units_total", "sum"),
-        books_count_total=("books_count_total", lambda x: x.sum(min_count=1)),
-        books_count_digitized=("books_count_digitized", lambda x: x.sum(min_count=1)),
-        records_total=("records_total", lambda x: x.sum(min_count=1)),
-        records_digitized=("records_digitized", lambda x: x.sum(min_count=1)),
-        units_reporting=("units_reporting", "sum"), units_without_target=("units_without_target", "sum"),
-        units_reported_on_day=("units_reported_on_day", "sum"),
-        units_completed=("units_completed", "sum"), behind_schedule=("behind_schedule", "sum"),
-        not_reporting=("not_reporting", "sum"),
-    ).reset_index()
-    some = g["units_reporting"] > g["units_without_target"]
-    positive = g["books_total"] > 0
-    g["completion_pct"] = (100.0 * g["books_digitized"] / g["books_total"]).where(positive)
-    g.loc[some & ~positive, "completion_pct"] = 100.0
-    g["planned_pct"] = (100.0 * g["planned_books"] / g["books_total"]).where(positive)
-    g.loc[some & ~positive, "planned_pct"] = 100.0
-    g["remaining"] = (g["books_total"] - g["books_digitized"]).clip(lower=0)
-    g["recent_per_day"] = g["week_gain"] / 7.0
-    g["required_per_day"] = g["remaining"] / max((v.deadline - v.as_of).days, 1)
-    if _own_deadlines(df, v):  # a district with a deadline of its own: its communes' needs, summed
-        need = df["required_per_day"].where(rep, 0).astype("float64").groupby(df[by]).sum()
-        g["required_per_day"] = g[by].map(need).fillna(0.0)
-    last = pd.Series(list(df["deadline"]), index=df.index).groupby(df[by]).max() if "deadline" in df else None
-    g["deadline"] = g[by].map(last) if last is not None else v.deadline
-    g["projected_finish"] = [
-        _project(v.as_of, rem, pace) if n else None
-        for rem, pace, n in zip(g["remaining"], g["recent_per_day"], g["units_reporting"] - g["units_without_target"])
-    ]
-    g["status"] = [classify(c, p, v.amber) for c, p in zip(g["completion_pct"], g["planned_pct"])]
-    for col in ("books_total", "books_digitized", "remaining"):
-        g[col] = g[col].astype("int64")
-    for col in ("books_count_total", "books_count_digitized", "records_total", "records_digitized"):
-        g[col] = g[col].astype("Int64")
-    return g.drop(columns=["planned_books", "week_gain"])
 
 
 def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -415,17 +747,11 @@ def district_table(con: store.Connection, v: View, communes: pd.DataFrame | None
 
 
 def _district_table(con: store.Connection, v: View, communes: pd.DataFrame | None) -> pd.DataFrame:
-    df = communes if communes is not None else commune_status(con, v)
-    columns = ["district_code", "district", "books_total", "books_digitized", "completion_pct", "planned_pct",
-               "behind_schedule", "not_reporting", "units_total", "units_reporting", "units_completed",
-               "recent_per_day", "required_per_day", "projected_finish", "status", "deadline",
-               "units_without_target", "books_count_total", "books_count_digitized", "records_total",
-               "records_digitized"]
-    with_district = df[df["district_code"].notna()]
-    if with_district.empty:
-        return pd.DataFrame(columns=columns)
-    g = group_totals(with_district, v, "district_code").rename(columns={"name": "district"})
-    return g[columns]
+    # the view's state is the commune table's own source: ``communes`` adds nothing to read
+    grouped = _district_grouped(_state(con, v), v)
+    if not grouped:
+        return pd.DataFrame(columns=["district_code", "district", *_GROUP_COLUMNS])
+    return _group_frame(grouped, "district_code", "district")
 
 
 def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
@@ -436,8 +762,13 @@ def districts_frame(summary_: dict[str, Any]) -> pd.DataFrame:
 def underperformers(con: store.Connection, province: str | None = None,
                     as_of: date | str | None = None, structure: date | str | None = None, *,
                     exact: bool = False, measure: str | None = None) -> pd.DataFrame:
-    """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first."""
+    """Communes behind schedule or not reporting: never-reported first, then largest gap to plan first
+    (memoized per view)."""
     v = view(con, province, as_of, structure, exact=exact, measure=measure)
+    return _memo(con, "underperformers", (v,), lambda: _underperformers(con, v))
+
+
+def _underperformers(con: store.Connection, v: View) -> pd.DataFrame:
     df = commune_status(con, v)
     bad = df[df["behind_schedule"] | df["not_reporting"]].copy()
     bad["never_reported"] = bad["last_report"].isna()
@@ -458,7 +789,14 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
 
     A day's totals do not depend on D (only reports on or before the day count), so the whole history is
     computed once per data version and campaign, and each D takes its first rows: a new as-of date costs
-    no query."""
+    no query. Memoized per view (the derived columns cost more than the slice)."""
+    return _memo(con, "trend_view", (v, district, first), lambda: _trend(con, v, district, first))
+
+
+def _trend_whole(con: store.Connection, v: View, district: str | None, first: date | None
+                 ) -> tuple[pd.DataFrame, date, tuple]:
+    """The whole memoized history of daily totals (shared: only read), the last day D takes from it, and
+    the history's memo key."""
     first_report, last_report, last_deadline = _trend_bounds(con, v)
     if first is None:
         first = min(first_report or v.start, v.start)
@@ -468,10 +806,14 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
     # stay, every plan is at 100 %. The days computed stop there and D gets that day's row, so the work is
     # bounded by the data, not by D
     full_end = max(last_report or v.start, last_deadline, first) + timedelta(days=1)
-    end = min(v.as_of, full_end)
-    whole = _memo(con, "trend", (v.province, v.depth, v.measure, district, first, full_end, v.start, v.deadline),
-                  lambda: _trend_days(con, v, district, first, full_end))
-    df = whole[whole["day"] <= end].reset_index(drop=True) if end < full_end else whole
+    key = (v.province, v.depth, v.measure, district, first, full_end, v.start, v.deadline)
+    whole = _memo_shared(con, "trend", key, lambda: _trend_days(con, v, district, first, full_end))
+    return whole, min(v.as_of, full_end), key
+
+
+def _trend(con: store.Connection, v: View, district: str | None, first: date | None) -> pd.DataFrame:
+    whole, end, _ = _trend_whole(con, v, district, first)
+    df = whole[whole["day"] <= end].reset_index(drop=True)
     if end < v.as_of and len(df):
         tail = df.iloc[[-1]].copy()
         tail["day"] = v.as_of
@@ -486,8 +828,30 @@ def trend(con: store.Connection, v: View, district: str | None = None, first: da
     return df
 
 
+TREND_SUMS = ("books_total", "books_digitized", "planned_books")
+
+
+def trend_sums(con: store.Connection, v: View) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The province's daily sums up to D as ``trend`` has them (day numbers; ``TREND_SUMS`` as float, NaN
+    when unknown), without a frame: the country page adds every province's."""
+    whole, end, key = _trend_whole(con, v, None, None)
+    days, values = _memo_shared(con, "trend_sums", key, lambda: (
+        np.array([_day_number(d) for d in whole["day"]], dtype=np.int64),
+        {c: whole[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in TREND_SUMS}))
+    n = int(np.searchsorted(days, _day_number(end), side="right"))
+    out_days, out = days[:n], {c: x[:n] for c, x in values.items()}
+    if end < v.as_of and n:  # the figures of the last day computed hold on D
+        out_days = np.append(out_days, _day_number(v.as_of))
+        out = {c: np.append(x, x[-1]) for c, x in out.items()}
+    return out_days, out
+
+
 def _trend_bounds(con: store.Connection, v: View) -> tuple[date | None, date | None, date]:
     """First and last report of the province, and its last deadline (the campaign's or a unit's own)."""
+    return _memo_shared(con, "trend_bounds", (v.province, v.depth, v.deadline), lambda: _read_trend_bounds(con, v))
+
+
+def _read_trend_bounds(con: store.Connection, v: View) -> tuple[date | None, date | None, date]:
     first_report, last_report = report_span(con, v.province, v.depth)
     own = store.unit_deadlines(con, v.province)["deadline"]
     return first_report, last_report, max([v.deadline, *(d for d in _dates(own) if d is not None)])
@@ -513,7 +877,7 @@ def to_jsonable(obj: Any) -> Any:
         obj = obj.item()
     if isinstance(obj, float) and math.isnan(obj):
         return None
-    if obj is pd.NaT or obj is pd.NA:
+    if "pandas" in sys.modules and (obj is pd.NaT or obj is pd.NA):  # no frame was made: neither can be here
         return None
     return obj
 
@@ -664,8 +1028,10 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     """
     from analytics import workdays
 
-    df = commune_status(con, v)
-    part = df if district is None else df[df["district_code"] == district]
+    h, part = _state(con, v)
+    if district is not None:
+        inside = np.array([d == district for d in h.district_code], dtype=bool)
+        part = {k: x[inside] for k, x in part.items()}
     out: dict[str, Any] = {"province": v.province, "district": district, "as_of": v.as_of, "start": v.start,
                            "deadline": v.deadline, "campaign": v.campaign_name}
     out.update(_aggregate(part, v))  # a district with a deadline of its own: that deadline
@@ -691,8 +1057,8 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     pf = out["projected_finish"]
     out["margin_days"] = (deadline - pf).days if pf is not None else None
     out["beats_deadline"] = None if pf is None else pf <= deadline
-    out["records_digitized"] = (int(part["records_digitized"].sum())
-                                if part["records_digitized"].notna().any() else None)
+    records = part["records_digitized"]
+    out["records_digitized"] = int(np.nansum(records)) if (~np.isnan(records)).any() else None
     return out
 
 
@@ -742,7 +1108,10 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
     """As ``_memo``, but the kept answer itself is handed out: callers only read it (and slice copies)."""
     if MEMO_SIZE <= 0:
         return compute()
-    key = store.cache_key(con)
+    outer = getattr(_COMPUTING, "key", None)
+    # within another answer's computation on the same connection the version cannot change (reads only):
+    # its key serves, and the nested answers cost no query for it
+    key = outer[1] if outer is not None and outer[0] == id(con) else store.cache_key(con)
     if key is None:
         return compute()
     full = (*key, what, args)
@@ -751,12 +1120,36 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
         if hit is not None:
             _MEMO[full] = hit  # most recently used last
     if hit is None:
-        hit = compute()
+        _COMPUTING.key = (id(con), key)
+        try:
+            hit = compute()
+        finally:
+            _COMPUTING.key = outer
         with _MEMO_LOCK:
             _MEMO[full] = hit
-            while len(_MEMO) > MEMO_SIZE * MEMO_ENTRIES_PER_TABLE:
-                _MEMO.pop(next(iter(_MEMO)), None)
+            _evict(what in _LASTING)
     return hit
+
+
+# answers that hold for every as-of date of a data version (a province's history, its daily totals, its
+# settings): a page asking for new dates must not push them out, so they are counted apart, with a bound of
+# their own (the country page keeps about ten per province)
+_LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
+                      "unit_name", "province_facts", "commune_daily_block", "provinces_with_figures",
+                      "structure_provinces"})
+MEMO_LASTING_FACTOR = 4
+
+
+def _evict(lasting: bool) -> None:
+    """Drop the least recently used answers of the class just added beyond its bound (under _MEMO_LOCK)."""
+    bound = MEMO_SIZE * MEMO_ENTRIES_PER_TABLE * (MEMO_LASTING_FACTOR if lasting else 1)
+    if len(_MEMO) <= bound:
+        return
+    kept = sum(1 for k in _MEMO if (k[-2] in _LASTING) == lasting)
+    if kept <= bound:
+        return
+    for k in [k for k in _MEMO if (k[-2] in _LASTING) == lasting][:kept - bound]:
+        _MEMO.pop(k, None)
 
 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
@@ -940,6 +1333,21 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
     uploads_ = con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df()
     return {"status": rec, "trend": daily, "history": history, "uploads": uploads_,
             "explanations": store.explanations(con, v.province, commune_code)}
+
+
+def status_columns(con: store.Connection, v: View) -> pd.DataFrame:
+    """Each commune's code, target, completion and status on D, as the commune table has them, straight
+    from the view's state (the national map asks for every province's)."""
+    h, st = _state(con, v)
+    return pd.DataFrame({
+        "commune_code": h.commune_code, "books_total": _int_column(st["books_total"]),
+        "completion_pct": st["completion_pct"],
+        "status": _statuses(st, v),
+    })
+
+
+def _statuses(st: dict[str, Any], v: View) -> list[str]:
+    return [classify(c, p, v.amber) for c, p in zip(st["completion_pct"].tolist(), st["planned_pct"].tolist())]
 
 
 def treemap_frame(con: store.Connection, v: View) -> pd.DataFrame:

@@ -9,9 +9,11 @@ province's is of its communes). It works the same for the 63 provinces of 1 Jan 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from analytics import metrics, queries, store, structures
@@ -44,7 +46,12 @@ def _structure(con: store.Connection, structure: str | date | None, as_of: date 
 
 
 def provinces_with_figures(con: store.Connection, s: structures.Structure) -> list[str]:
-    """Provinces of ``s`` whose communes have reports of their own or roll some up from older structures."""
+    """Provinces of ``s`` whose communes have reports of their own or roll some up from older structures
+    (memoized per data version)."""
+    return list(metrics._memo_shared(con, "provinces_with_figures", (s,), lambda: tuple(_with_figures(con, s))))
+
+
+def _with_figures(con: store.Connection, s: structures.Structure) -> list[str]:
     frame = structures.provinces(con)
     here = set(frame.loc[frame["structure_id"] == s.id, "province_code"])
     out: list[str] = []
@@ -70,12 +77,21 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
             measure: str | None = None) -> Country:
     """Every province of the structure in force on ``structure`` (a key or a date; default: on D), on D
     (default: the latest report among the provinces with figures), in one measure for all (sums of records
-    and books would mean nothing): ``measure``, else the default measure all those provinces share, else books."""
+    and books would mean nothing): ``measure``, else the default measure all those provinces share, else books.
+
+    Memoized per data version and question (each caller gets its own frames): every province's totals come
+    from its as-of state, itself read from its history kept per version, so a new D costs no query."""
     day = metrics._day(as_of)
+    c = metrics._memo_shared(con, "country", (structure, day, measure, date.today()),
+                             lambda: _country(con, structure, day, measure))
+    return dataclasses.replace(c, provinces=c.provinces.copy(), totals=dict(c.totals), trend=c.trend.copy())
+
+
+def _country(con: store.Connection, structure: str | date | None, day: date | None, measure: str | None) -> Country:
     s = _structure(con, structure, day)
     with_figures = provinces_with_figures(con, s)
     if measure is None:
-        defaults = {store.default_measure(con, p) for p in with_figures}
+        defaults = {metrics.default_measure(con, p) for p in with_figures}
         measure = defaults.pop() if len(defaults) == 1 else "books"
     views = {p: metrics.view(con, p, day, exact=True, measure=measure) for p in with_figures}
     if day is None:  # one day for the country: the latest report; only the provinces behind it again
@@ -83,7 +99,7 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
         views = {p: v if v.as_of == day else metrics.view(con, p, day, exact=True, measure=measure)
                  for p, v in views.items()}
     rows = []
-    trends = []
+    trends: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
     for p, v in views.items():
         sm = metrics.province_totals(con, v)  # the totals only: 63 district tables cost more than the page
         gap = None if sm["planned_pct"] is None or sm["completion_pct"] is None \
@@ -100,9 +116,8 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
             "status": metrics.classify(sm["completion_pct"], sm["planned_pct"], v.amber),
             "deadline": v.deadline, "as_of": v.as_of,
         })
-        t = metrics.trend(con, v)[["day", "books_total", "books_digitized", "planned_books"]]
-        trends.append(t)
-    others = structures.provinces(con, s.id)
+        trends.append(metrics.trend_sums(con, v))
+    others = metrics._memo_shared(con, "structure_provinces", (s.id,), lambda: structures.provinces(con, s.id))
     for rec in others[~others["province_code"].isin(with_figures)].to_dict("records"):
         rows.append({"province_code": rec["province_code"], "province": rec["province_name"], "books_total": 0,
                      "books_digitized": 0, "completion_pct": None, "planned_pct": None, "gap_pct": None,
@@ -140,13 +155,19 @@ def _totals(table: pd.DataFrame, v: metrics.View) -> dict:
     }
 
 
-def _national_trend(trends: list[pd.DataFrame]) -> pd.DataFrame:
-    """Day by day sums of the provinces' trends (a province counts from its first report on)."""
-    cols = ["day", "books_total", "books_digitized", "planned_books"]
+def _national_trend(trends: list[tuple[np.ndarray, dict[str, np.ndarray]]]) -> pd.DataFrame:
+    """Day by day sums of the provinces' trends (a province counts from its first report on; a sum of
+    nothing known is unknown)."""
+    cols = ["day", *metrics.TREND_SUMS]
     if not trends:
         return pd.DataFrame(columns=[*cols, "completion_pct", "planned_pct", "digitized_per_day", "avg7_per_day"])
-    df = pd.concat(trends, ignore_index=True).groupby("day", as_index=False)[cols[1:]].sum(min_count=1)
-    df = df.sort_values("day").reset_index(drop=True)
+    days, where = np.unique(np.concatenate([d for d, _ in trends]), return_inverse=True)
+    df = pd.DataFrame({"day": [metrics._from_day_number(d) for d in days.tolist()]})
+    for col in metrics.TREND_SUMS:
+        values = np.concatenate([t[col] for _, t in trends])
+        known = ~np.isnan(values)
+        sums = np.bincount(where, weights=np.where(known, values, 0.0), minlength=len(days))
+        df[col] = np.where(np.bincount(where, weights=known, minlength=len(days)) > 0, sums, np.nan)
     total = df["books_total"].astype("float64")
     df["completion_pct"] = (100.0 * df["books_digitized"] / total).where(total > 0)
     df["planned_pct"] = (100.0 * df["planned_books"] / total).where(total > 0)
@@ -161,12 +182,20 @@ def ranking_frame(c: Country) -> pd.DataFrame:
 
 
 def map_frame(con: store.Connection, c: Country) -> pd.DataFrame:
-    """Every commune of the structure with its centroid, target and status, for the national map."""
+    """Every commune of the structure with its centroid, target and status, for the national map
+    (memoized per data version and country; each caller gets its own copy)."""
+    return metrics._memo(con, "country_map", (c.structure.id, c.as_of, c.view.measure,
+                                              tuple(c.provinces.loc[c.provinces["status"] != "no_data",
+                                                                    "province_code"])),
+                         lambda: _map_frame(con, c))
+
+
+def _map_frame(con: store.Connection, c: Country) -> pd.DataFrame:
     units = con.execute(queries.COMMUNES_WITH_CENTROIDS, [c.structure.id]).df()
     parts = []
     for p in c.provinces.loc[c.provinces["status"] != "no_data", "province_code"]:
         v = metrics.view(con, p, c.as_of, exact=True, measure=c.view.measure)
-        parts.append(metrics.commune_status(con, v)[["commune_code", "books_total", "completion_pct", "status"]])
+        parts.append(metrics.status_columns(con, v))
     status = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["commune_code", "books_total", "completion_pct", "status"])
     frame = units.merge(status, on="commune_code", how="left")

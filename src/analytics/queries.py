@@ -116,85 +116,38 @@ REPORT_COUNT = "SELECT count(*) FROM reports"
 CLEAR_ALL = ["DELETE FROM reports", "DELETE FROM report_rows", "DELETE FROM uploads"]
 
 # --- metrics ------------------------------------------------------------
-# Parameters: $province, $as_of, $start, $deadline, $window (not-reporting window in days).
-# One row per commune of the province's unit list, with its figures as of $as_of.
-COMMUNE_STATUS = """
+# The as-of state of a province's communes on any day is read from two answers kept per data version
+# (metrics._history): the communes of its unit list, and their whole rolled-up history in one scan.
+
+# The communes of a province's unit list in list order, each with its own deadline, else its district's
+# (NULL: the campaign's). Parameters: $province.
+STATUS_UNITS = """
+SELECT c.code AS commune_code, c.ref_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order,
+       coalesce(cd.deadline, dd.deadline) AS own_deadline
+FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
+LEFT JOIN unit_deadlines cd ON cd.level = 'commune' AND cd.unit_code = c.code AND cd.province_code = $province
+LEFT JOIN unit_deadlines dd ON dd.level = 'district' AND dd.unit_code = c.district_code
+                            AND dd.province_code = $province
+WHERE c.level = 'commune' AND c.province_code = $province
+ORDER BY c.sort_order, c.code
+"""
+
+# Every figure in force of the province's communes (own reports, and sums of predecessors before them),
+# every date up to $to, sorted by (the commune's place in STATUS_UNITS, date): ``key`` is that place times
+# 2^32 plus the date's day number (days since 1970-01-01), one sorted integer to search; the figures as
+# DOUBLE (NULL: NaN in numpy; exact, counts stay far below 2^53). Parameters:
+# $province, $to.
+ROLLED_HISTORY = """
 WITH u AS (
-    SELECT c.code AS commune_code, c.ref_code, c.name AS commune, c.district_code, d.name AS district, c.sort_order
-    FROM units c LEFT JOIN units d ON d.level = 'district' AND d.code = c.district_code
-    WHERE c.level = 'commune' AND c.province_code = $province
+    SELECT c.code AS commune_code, row_number() OVER (ORDER BY c.sort_order, c.code) - 1 AS pos
+    FROM units c WHERE c.level = 'commune' AND c.province_code = $province
 ),
-{ROLLED},
-m AS (  -- the figures in the view's measure ($measure): records only where both records figures are known
-    SELECT r.commune_code, r.report_date, r.books_total AS books_count_total,
-           r.books_digitized AS books_count_digitized, r.records_digitized, r.records_total,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
-    FROM rolled r
-),
-r AS (
-    SELECT m.*,
-           CASE WHEN m.books_total = 0 THEN 100.0 ELSE 100.0 * m.books_digitized / m.books_total END AS pct
-    FROM m
-),
-latest AS (
-    SELECT commune_code,
-           max(report_date) AS last_report,
-           arg_max_null(books_total, report_date) AS books_total,
-           arg_max_null(books_digitized, report_date) AS books_digitized,
-           arg_max(books_count_total, report_date) AS books_count_total,
-           arg_max(books_count_digitized, report_date) AS books_count_digitized,
-           arg_max_null(records_digitized, report_date) AS records_digitized,
-           arg_max_null(records_total, report_date) AS records_total,
-           max(report_date) FILTER (WHERE report_date <= $start) AS pre_date,
-           arg_max(pct, report_date) FILTER (WHERE report_date <= $start) AS pre_pct,
-           min(report_date) AS first_date,
-           arg_min(pct, report_date) AS first_pct,
-           arg_max_null(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS digitized_week_ago,
-           arg_max_null(records_digitized, report_date) FILTER (WHERE report_date <= $as_of - 7) AS records_week_ago,
-           max(report_date) FILTER (WHERE report_date <= $as_of - 7) AS week_ago_date,
-           arg_max_null(books_digitized, report_date) FILTER (WHERE report_date <= $as_of - 1) AS digitized_day_before,
-           max(report_date) FILTER (WHERE report_date <= $as_of - 1) AS day_before_date
-    FROM r GROUP BY commune_code
-),
-planned AS (
-    SELECT *,
-           coalesce(pre_pct, first_pct) AS base_pct,
-           CASE WHEN pre_date IS NOT NULL THEN CAST($start AS DATE) ELSE first_date END AS base_date
-    FROM latest
-),
-dl AS (  -- each commune's deadline: its own, else its district's, else the campaign's
-    SELECT u.commune_code,
-           coalesce(cd.deadline, dd.deadline, CAST($deadline AS DATE)) AS deadline
-    FROM u
-    LEFT JOIN unit_deadlines cd ON cd.level = 'commune' AND cd.unit_code = u.commune_code
-                                AND cd.province_code = $province
-    LEFT JOIN unit_deadlines dd ON dd.level = 'district' AND dd.unit_code = u.district_code
-                                AND dd.province_code = $province
-)
-SELECT u.commune_code, u.ref_code, u.commune, u.district_code, u.district,
-       p.last_report, p.books_total, p.books_digitized, p.records_digitized, p.records_total,
-       p.books_count_total, p.books_count_digitized,
-       CASE WHEN p.books_total IS NULL OR p.books_digitized IS NULL THEN NULL
-            WHEN p.books_total = 0 THEN 100.0
-            ELSE 100.0 * p.books_digitized / p.books_total END AS completion_pct,
-       CASE WHEN p.last_report IS NULL THEN NULL
-            WHEN p.base_date >= dl.deadline THEN 100.0
-            ELSE least(100.0, greatest(p.base_pct,
-                 p.base_pct + (100.0 - p.base_pct) * date_diff('day', p.base_date, CAST($as_of AS DATE))
-                              / date_diff('day', p.base_date, dl.deadline)))
-       END AS planned_pct,
-       dl.deadline,
-       p.base_pct, p.base_date, p.first_date,
-       p.digitized_week_ago, p.records_week_ago, p.week_ago_date,
-       p.digitized_day_before, p.day_before_date,
-       coalesce(p.last_report = $as_of, false) AS reported_on_day,
-       (p.last_report IS NULL OR p.last_report < CAST($as_of AS DATE) - ($window - 1)) AS not_reporting,
-       u.sort_order
-FROM u LEFT JOIN planned p USING (commune_code) LEFT JOIN dl USING (commune_code)
-ORDER BY u.sort_order
+{ROLLED}
+SELECT CAST(u.pos AS BIGINT) * 4294967296 + date_diff('day', DATE '1970-01-01', r.report_date) AS key,
+       CAST(r.books_total AS DOUBLE) AS books_total, CAST(r.books_digitized AS DOUBLE) AS books_digitized,
+       CAST(r.records_digitized AS DOUBLE) AS records_digitized, CAST(r.records_total AS DOUBLE) AS records_total
+FROM rolled r JOIN u USING (commune_code)
+ORDER BY key
 """
 
 # Province totals for each day from $from to $to: each commune's latest report on or before the day,
@@ -206,7 +159,7 @@ WITH u AS (
       AND ($district IS NULL OR c.district_code = $district)
 ),
 {ROLLED},
-m AS (  -- the figures in the view's measure, as in COMMUNE_STATUS
+m AS (  -- the figures in the view's measure, as in metrics._in_measure
     SELECT r.commune_code, r.report_date, r.records_digitized,
            CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
                 WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
@@ -318,7 +271,7 @@ WITH u AS (
       AND ($commune IS NULL OR c.code = $commune)
 ),
 {ROLLED},
-r AS (  -- books_* in the view's measure, as in COMMUNE_STATUS; records_digitized as reported
+r AS (  -- books_* in the view's measure, as in metrics._in_measure; records_digitized as reported
     SELECT r.commune_code, r.report_date, r.records_digitized,
            CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
                 WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,

@@ -58,7 +58,7 @@ def _compose(template: str) -> list[str]:
     return [template.replace("{ROLLED}", ROLLED_REPORTS[d]) for d in range(MAX_DEPTH + 1)]
 
 
-COMMUNE_STATUS = _compose(queries.COMMUNE_STATUS)
+ROLLED_HISTORY = _compose(queries.ROLLED_HISTORY)
 DAILY_TREND = _compose(queries.DAILY_TREND)
 FIRST_REPORT_DATE = _compose(queries.FIRST_REPORT_DATE)
 COMMUNE_DAILY = _compose(queries.COMMUNE_DAILY)

@@ -278,54 +278,64 @@ def resolve_province(con: store.Connection, province: str | None, structure_day:
         direct = _first(con, queries.UNIT_EXISTS, ["province", province])[0]
         if direct and ("@" in province or len(all_structures(con)) <= 1):
             return province
-    frame = provinces(con)
-    if frame.empty:
+    rows = _province_rows(con)  # plain rows: the summary command needs no pandas
+    if not rows:
         raise NotFoundError("province.none")
     day = structure_day or as_of
     if day is not None:
         wanted = in_force(con, day)
-        frame = frame[frame["structure_id"] == wanted.id]
-        if frame.empty:
+        rows = [r for r in rows if r["structure_id"] == wanted.id]
+        if not rows:
             raise NotFoundError("structure.no_provinces", structure=wanted.key)
     if not province:
         chosen = store.get_meta(con, "default_province")
-        if chosen and (frame["province_code"] == chosen).any():
+        if chosen and any(r["province_code"] == chosen for r in rows):
             return chosen
-        with_reports = frame[frame["reports"] > 0]
-        pool = with_reports if not with_reports.empty else frame
-        if day is None and with_reports.empty:
-            pool = frame[frame["structure_id"] == in_force(con, None).id] if len(frame) else frame
-            pool = pool if not pool.empty else frame
+        with_reports = [r for r in rows if r["reports"] > 0]
+        pool = with_reports or rows
+        if day is None and not with_reports:
+            current = in_force(con, None).id
+            pool = [r for r in rows if r["structure_id"] == current] or rows
         if len(pool) == 1:
-            return str(pool.iloc[0]["province_code"])
-        best = pool.sort_values(["reports", "province_ref"], ascending=[False, True]).iloc[0]
+            return str(pool[0]["province_code"])
+        best = sorted(pool, key=lambda r: (-r["reports"], r["province_ref"] is None, r["province_ref"] or ""))[0]
         return str(best["province_code"])
     text = str(province).strip()
     code = store.canonical_code(text, "province")
-    hits = frame[(frame["province_code"] == text) | (frame["province_ref"] == code)]
-    if hits.empty:
+    hits = [r for r in rows if r["province_code"] == text or r["province_ref"] == code]
+    if not hits:
         from analytics.units import name_key, plain_key
 
         key, plain = name_key(text), plain_key(text)
-        names = frame["province_name"].astype(str)
-        hits = frame[(names.map(name_key) == key) | (names.map(plain_key) == plain)]
-    if hits.empty and day is not None:
+        hits = [r for r in rows if name_key(str(r["province_name"])) == key
+                or plain_key(str(r["province_name"])) == plain]
+    if not hits and day is not None:
         # a province that no longer exists in that list: the one that took its communes in
         # (Quảng Nam in the list of 1 Jul 2025 -> Đà Nẵng)
         try:
             return province_in(con, resolve_province(con, province), day)
         except NotFoundError:
             pass
-    if hits.empty:
+    if not hits:
         raise NotFoundError("province.unknown", province=province)
     # the same province in several structures: the one with reports, else the one in force today
-    hits = hits.sort_values(["reports", "structure_id"], ascending=[False, False])
-    if (hits["reports"] == 0).all():
+    hits = sorted(hits, key=lambda r: (-r["reports"], -r["structure_id"]))
+    if all(r["reports"] == 0 for r in hits):
         current = in_force(con, None).id
-        in_current = hits[hits["structure_id"] == current]
-        if not in_current.empty:
+        in_current = [r for r in hits if r["structure_id"] == current]
+        if in_current:
             hits = in_current
-    return str(hits.iloc[0]["province_code"])
+    return str(hits[0]["province_code"])
+
+
+_PROVINCE_COLUMNS = ("province_code", "province_ref", "province_name", "structure_id", "structure_key",
+                     "effective_from", "communes", "reports")  # PROVINCES_OF_STRUCTURE's, in order
+
+
+def _province_rows(con: store.Connection) -> list[dict[str, Any]]:
+    """``provinces`` of every structure as plain rows (same order)."""
+    return [dict(zip(_PROVINCE_COLUMNS, row))
+            for row in con.execute(queries.PROVINCES_OF_STRUCTURE, {"structure": None}).fetchall()]
 
 
 def province_in(con: store.Connection, province_id: str, structure_day: date) -> str:
