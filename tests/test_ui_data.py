@@ -107,3 +107,79 @@ def test_only_a_module_s_named_functions_are_cached(tiny):
     for fn in (lambda con: 1, local):
         with pytest.raises(ValueError):
             ui.data(fn, at=ui.current())
+
+
+# --- charts and frames built from answers (ui.chart, ui.built): cached with the answers they come from ---
+
+
+def _drawn(recipe: ui.Ask, at: ui.At, day: date, lang: str = "vi") -> str:
+    """The chart as the page draws it (cached), as the JSON the browser gets."""
+    import plotly.io as pio
+
+    from analytics import images
+    from ui.charts import drawn_chart
+
+    meta = images.ImageMeta(as_of=day, place="Tỉnh Thử", lang=lang)
+    return pio.to_json(ui.built(drawn_chart, recipe, meta, at=at)["figure"], validate=False)
+
+
+def _burnup(scope: ui.Scope, district: str | None = None, lang: str = "vi") -> ui.Ask:
+    from analytics import charts
+
+    return ui.chart(charts.burnup, ui.ask(metrics.trend, scope, district), scope,
+                    ui.ask(metrics.overview, scope, district), lang)
+
+
+def test_a_chart_asked_for_is_the_chart_built_from_the_answers(tiny):
+    import plotly.io as pio
+
+    from analytics import charts
+
+    _upload(tiny, "2025-03-01", 40)
+    at, scope = ui.current(), ui.Scope("99", date(2025, 3, 1))
+    v = metrics.view(tiny, "99", date(2025, 3, 1), exact=True)
+    direct = charts.burnup(metrics.trend(tiny, v, None), v, metrics.overview(tiny, v, None), "vi")
+    assert pio.to_json(ui.make(_burnup(scope), at=at)) == pio.to_json(direct)  # what a PNG download draws
+
+
+def test_a_drawn_chart_follows_the_data_version(tiny):
+    _upload(tiny, "2025-03-01", 40)
+    scope = ui.Scope("99", date(2025, 3, 1))
+    first = ui.current()
+    before = _drawn(_burnup(scope), first, scope.as_of)
+    assert _drawn(_burnup(scope), first, scope.as_of) == before  # the same version: the same chart
+    _upload(tiny, "2025-03-01", 90)  # an upload replaces the day's figures and bumps the version
+    after = ui.current()
+    assert after.version > first.version
+    now = _drawn(_burnup(scope), after, scope.as_of)
+    assert now != before
+    assert now == _drawn(_burnup(scope), ui.At(after.path, after.version), scope.as_of)
+
+
+@pytest.mark.parametrize("other", ["day", "district", "lang"])
+def test_a_drawn_chart_follows_the_view(tiny, other):
+    _upload(tiny, "2025-03-01", 40)
+    _upload(tiny, "2025-03-03", 80)
+    at = ui.current()
+    day = date(2025, 3, 3)
+    base = _drawn(_burnup(ui.Scope("99", day)), at, day)
+    changed = {"day": lambda: _drawn(_burnup(ui.Scope("99", date(2025, 3, 1))), at, date(2025, 3, 1)),
+               "district": lambda: _drawn(_burnup(ui.Scope("99", day), "902"), at, day),
+               "lang": lambda: _drawn(_burnup(ui.Scope("99", day), lang="en"), at, day, "en")}[other]()
+    assert changed != base
+
+
+def test_a_built_frame_follows_the_data_version_and_its_arguments(tiny):
+    from analytics import closing
+
+    _upload(tiny, "2025-03-01", 40)
+    at, scope = ui.current(), ui.Scope("99", date(2025, 3, 1))
+    table = ui.built(closing.weekly_table, ui.ask(closing.weekly, scope), "vi", "books", at=at)
+    v = metrics.view(tiny, "99", date(2025, 3, 1), exact=True)
+    expected = closing.weekly_table(closing.weekly(tiny, v), "vi", "books")
+    assert table.equals(expected)
+    assert not ui.built(closing.weekly_table, ui.ask(closing.weekly, scope), "en", "books", at=at).equals(expected)
+    _upload(tiny, "2025-03-01", 90)
+    fresh = ui.built(closing.weekly_table, ui.ask(closing.weekly, scope), "vi", "books", at=ui.current())
+    assert not fresh.equals(expected)
+    assert fresh.equals(closing.weekly_table(closing.weekly(tiny, v), "vi", "books"))

@@ -13,8 +13,12 @@ from ui.auth import can_view, client_address, current_user, oidc_configured, ope
 from ui.charts import brief_button, image_meta, plot, report_button, selected_labels
 from ui.data import (
     MEASURES,
+    Ask,
     At,
     Scope,
+    ask,
+    built,
+    chart,
     communes,
     country_map,
     current,
@@ -23,8 +27,10 @@ from ui.data import (
     db_path,
     deadline_units,
     demo_removed,
+    districts_of,
     explanations,
     keep_open_seconds,
+    make,
     preview_units,
     read,
     same_place,
@@ -56,7 +62,8 @@ from ui.state import (
 from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
-    "MEASURES", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
+    "ask", "built", "chart", "districts_of", "make",
+    "MEASURES", "Ask", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
     "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "date_field", "dates_pending", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",
