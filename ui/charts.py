@@ -149,3 +149,46 @@ def report_button(state: Sidebar) -> None:
     st.download_button(tr("report.button"), data=run, file_name=report_docx.file_name(state.as_of),
                        mime=report_docx.DOCX_MIME, key="report_docx", on_click="ignore", icon=":material/description:",
                        help=tr("report.help"))
+
+
+# --- charts of answers that hold their parts (a Country, a commune's detail): module functions, so that
+# ``ui.chart`` can ask for them and each is built once per data version and view ---
+
+
+def country_trend(c: Any, lang: str, title: str | None = None) -> Any:
+    """The country's burn-up (``charts.burnup`` of a ``national.Country``)."""
+    from analytics import charts
+
+    return charts.burnup(c.trend, c.view, c.totals, lang, title)
+
+
+def country_ranking(c: Any, lang: str, title: str | None = None) -> Any:
+    """The provinces with figures ranked (``charts.district_ranking`` of a ``national.Country``)."""
+    from analytics import charts, national
+
+    shown = int((c.provinces["status"] != "no_data").sum())
+    return charts.district_ranking(national.ranking_frame(c).iloc[:shown], c.view, lang, title)
+
+
+def country_map_chart(frame: Any, c: Any, lang: str, title: str | None = None) -> Any:
+    """Every commune of the country on the map, in the country's view."""
+    from analytics import charts
+
+    return charts.commune_map(frame, lang, v=c.view, title=title)
+
+
+def commune_trend(detail: dict[str, Any], v: Any, lang: str) -> Any:
+    """One commune's trend (``charts.commune_trend`` of ``metrics.commune_detail``)."""
+    from analytics import charts
+
+    return charts.commune_trend(detail["trend"], v, detail["status"]["commune"], lang)
+
+
+def figure_meta(fig: Any) -> dict[str, Any]:
+    """What a chart says about itself besides its picture (``layout.meta``: the map's missing coordinates)."""
+    return dict(fig.layout.meta or {})
+
+
+def chart_meta(recipe: Ask) -> dict[str, Any]:
+    """``figure_meta`` of a chart asked for, cached with it (a page reads a note without building the chart)."""
+    return dict(built(figure_meta, recipe))

@@ -258,6 +258,16 @@ def summon(con: store.Connection, v: metrics.View, deadline: date,
     return communes_, closing.summon_districts(con, v, communes_)
 
 
+def summon_table(summoned: tuple[pd.DataFrame, pd.DataFrame], lang: str, measure: str) -> pd.DataFrame:
+    """The communes of ``summon`` as the page shows them (built from the cached answer, once per version)."""
+    return closing.summon_table(summoned[0], lang, measure)
+
+
+def cutoff_table(panel: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The communes of ``closing.cutoff_panel`` not in by the cut-off, as the page shows them."""
+    return closing.cutoff_table(panel["not_in"], lang)
+
+
 def districts_of(state: Any) -> Ask:
     """The province's districts (``metrics.districts_frame``) of the sidebar's day and measure, asked for."""
     return chart(metrics.districts_frame, ask(metrics.summary, state.province, state.as_of, exact=True,

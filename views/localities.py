@@ -158,8 +158,8 @@ if tab_c.open:
             m2.metric(ui.tr("kpi.planned"), fmt_pct(row["planned_pct"], lang), border=True)
             m3.metric(ui.tr("col.status"), present.status_text(row["status"], lang, v.amber), border=True)
             m4.metric(ui.tr("col.last_report"), present.date_text(row["last_report"]), border=True)
-            ui.plot(charts.commune_trend(detail["trend"], v, row["commune"], lang), key="loc_commune_trend",
-                    name=f"tien-do-xa-{picked}")
+            ui.plot(ui.chart(ui.commune_trend, ui.ask(metrics.commune_detail, state.scope, picked), state.scope,
+                             lang), key="loc_commune_trend", name=f"tien-do-xa-{picked}")
             st.markdown("**" + ui.tr("loc.explanations") + "**")
             if detail["explanations"].empty:
                 st.caption(ui.tr("loc.no_explanations"))
