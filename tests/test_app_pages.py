@@ -301,3 +301,37 @@ def test_settings_choose_the_campaign_measure_and_the_sidebar_follows(monkeypatc
     fresh = ok(app(monkeypatch, own_demo))  # a new visitor: the campaign's measure now
     assert fresh.sidebar.radio(key="measure_select").value == "books" and "measure" not in fresh.query_params
     assert t("kpi.books_short") in metric_values(fresh)
+
+
+def test_localities_downloads_are_built_when_clicked_and_hold_the_tables(monkeypatch, demo_file):
+    """The CSV buttons hand Streamlit a function (called on a click, not at every rerun): it gives the
+    table on screen and the weekly roll-up of the view."""
+    import csv
+    import io
+
+    import streamlit as st
+
+    from analytics import closing
+
+    made = {}
+    real = st.download_button
+
+    def spy(label, data, *args, **kwargs):
+        made[kwargs.get("key")] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    at = app(monkeypatch, demo_file)
+    at.switch_page("views/localities.py").run()
+    ok(at)
+    assert callable(made["dl_csv"]) and callable(made["weekly_csv"])
+    with store.session(demo_file) as con:
+        v = metrics.view(con)
+        districts = metrics.district_league(con, v)
+        weekly = closing.weekly_csv(closing.weekly(con, v), "vi", v.measure)
+    assert made["weekly_csv"]() == weekly
+    rows = list(csv.reader(io.StringIO(made["dl_csv"]().decode("utf-8-sig")), delimiter=";"))  # Vietnamese CSV
+    shown = at.dataframe[0].value
+    assert len(rows) == 1 + len(shown) == 2 + len(districts)  # the header, the province average, each district
+    assert [c for c in shown.columns if c in rows[0]] == rows[0] and len(rows[0]) == len(shown.columns) - 1  # no sparkline
+    assert {r[rows[0].index(t("col.district"))] for r in rows[2:]} == set(districts["district"])

@@ -10,21 +10,39 @@
 
 from ui.actions import Outcome, act, commit_upload, load_demo, log_rejected
 from ui.auth import can_view, client_address, current_user, oidc_configured, open_mode_allowed, require_role, sign_in, sign_in_state
-from ui.charts import brief_button, image_meta, plot, report_button, selected_labels
+from ui.charts import (
+    brief_button,
+    chart_meta,
+    commune_trend,
+    country_map_chart,
+    country_ranking,
+    country_trend,
+    image_meta,
+    plot,
+    report_button,
+    selected_labels,
+)
 from ui.data import (
     MEASURES,
+    Ask,
     At,
     Scope,
+    ask,
+    built,
+    chart,
     communes,
     country_map,
     current,
     cutoff_label,
+    cutoff_table,
     data,
     db_path,
     deadline_units,
     demo_removed,
+    districts_of,
     explanations,
     keep_open_seconds,
+    make,
     preview_units,
     read,
     same_place,
@@ -32,6 +50,7 @@ from ui.data import (
     shipped_provinces,
     structure_list,
     summon,
+    summon_table,
     template_files,
     unit_deadlines,
     upload_communes,
@@ -56,7 +75,9 @@ from ui.state import (
 from ui.text import lang, md, num_format, show_error, table, tr
 
 __all__ = [
-    "MEASURES", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
+    "chart_meta", "commune_trend", "country_map_chart", "country_ranking", "country_trend", "cutoff_table", "summon_table",
+    "ask", "built", "chart", "districts_of", "make",
+    "MEASURES", "Ask", "At", "Outcome", "Scope", "Sidebar", "UPLOADER_CSS", "brief_button", "can_view", "check_file", "client_address",
     "commit_upload", "communes", "country_map", "current", "current_user", "cutoff_label", "data", "date_field", "dates_pending", "db_path",
     "deadline_units", "demo_banner", "demo_removed", "district_name", "district_name_of",
     "ensure_demo_on_first_start", "explanations", "image_meta", "keep_open_seconds", "lang", "language_changed",

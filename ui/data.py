@@ -77,6 +77,7 @@ def current() -> At:
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_BUILT: set[str] = set()  # functions of answers only (charts, display frames, file bytes): called without a connection
 
 
 def _name(fn: Callable[..., Any]) -> str:
@@ -88,7 +89,53 @@ def _name(fn: Callable[..., Any]) -> str:
     return name
 
 
-def _call(fn: Callable[..., Any], path: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+def _register(fn: Callable[..., Any], built: bool = False) -> str:
+    name = _name(fn)
+    _FUNCTIONS[name] = fn
+    if built:
+        _BUILT.add(name)
+    return name
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question (a function and its arguments), passed to another cached call in place of its answer.
+
+    The question is part of that call's key, so the answer is read (from the cache) only when that call is
+    not cached itself: a chart drawn from three answers costs nothing more than one lookup once drawn."""
+
+    name: str
+    args: tuple
+    kwargs: tuple
+
+
+def ask(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Ask:
+    """``data(fn, *args, **kwargs)`` as an argument of another cached call (``built``, ``chart``)."""
+    return Ask(_register(fn), args, tuple(sorted(kwargs.items())))
+
+
+def chart(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Ask:
+    """A figure (or any value) built from answers, ``fn(*answers)``, as ``plot`` draws it: asked, not built,
+    so a chart already drawn for this data version and view is not built again. An argument that is a
+    ``Scope`` becomes its ``metrics.View``; one that is an ``Ask`` becomes its answer."""
+    return Ask(_register(fn, built=True), args, tuple(sorted(kwargs.items())))
+
+
+def _answer(a: Any, path: str, version: int) -> Any:
+    """What an argument stands for: a question's answer (cached), a chart's figure (built now), else itself."""
+    if not isinstance(a, Ask):
+        return a
+    if a.name in _BUILT:  # a recipe: built here from cached answers (the call holding it is what is cached)
+        return _call(_FUNCTIONS[a.name], path, version, a.args, dict(a.kwargs))
+    return _cached(a.name, path, version, a.args, a.kwargs)
+
+
+def _call(fn: Callable[..., Any], path: str, version: int, args: tuple, kwargs: dict[str, Any]) -> Any:
+    args = tuple(_answer(a, path, version) for a in args)
+    kwargs = {k: _answer(a, path, version) for k, a in kwargs.items()}
+    if f"{fn.__module__}.{fn.__qualname__}" in _BUILT:  # no connection: a Scope is the view, itself a cached answer
+        return fn(*[_cached(_register(_the_view), path, version, (a,), ()) if isinstance(a, Scope) else a
+                    for a in args], **kwargs)
     with store.session(path) as con:
         real = [a.view(con) if isinstance(a, Scope) else a for a in args]
         return fn(con, *real, **kwargs)
@@ -96,7 +143,7 @@ def _call(fn: Callable[..., Any], path: str, args: tuple, kwargs: dict[str, Any]
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, path: str, version: int, args: tuple, kwargs: tuple) -> Any:
-    return _call(_FUNCTIONS[name], path, args, dict(kwargs))
+    return _call(_FUNCTIONS[name], path, version, args, dict(kwargs))
 
 
 def _source(at: Source | None) -> Source:
@@ -108,17 +155,30 @@ def _source(at: Source | None) -> Source:
 
 def data(fn: Callable[..., Any], *args: Any, at: Source | None = None, **kwargs: Any) -> Any:
     """``fn(con, *args, **kwargs)`` on the sidebar's database, cached for its data version (the arguments,
-    a ``Scope`` among them, are the rest of the key; they must be hashable values)."""
+    a ``Scope`` among them, are the rest of the key; they must be hashable values). An argument may be an
+    ``ask``: the answer it stands for is handed to ``fn`` (and read only when ``fn``'s answer is not cached)."""
     src = _source(at)
-    name = _name(fn)
-    _FUNCTIONS[name] = fn
-    return _cached(name, src.path, src.version, args, tuple(sorted(kwargs.items())))
+    return _cached(_register(fn), src.path, src.version, args, tuple(sorted(kwargs.items())))
+
+
+def built(fn: Callable[..., Any], *args: Any, at: Source | None = None, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` of answers (``ask``), cached like them: a display frame, a file's bytes, a
+    drawn chart, for this data version and these arguments (``fn`` takes no connection)."""
+    src = _source(at)
+    return _cached(_register(fn, built=True), src.path, src.version, args, tuple(sorted(kwargs.items())))
+
+
+def make(recipe: Ask, at: Source | None = None) -> Any:
+    """What a ``chart`` (or ``ask``) stands for, now (a download's bytes, when its button is clicked)."""
+    src = _source(at)
+    return _answer(recipe, src.path, src.version)
 
 
 def read(fn: Callable[..., Any], *args: Any, at: Source | None = None, **kwargs: Any) -> Any:
     """``fn(con, *args, **kwargs)`` now, not cached: what depends on who asks (the audit log), or is built
     only when a button is clicked (downloads)."""
-    return _call(fn, _source(at).path, args, kwargs)
+    src = _source(at)
+    return _call(fn, src.path, src.version, args, kwargs)
 
 
 def view(of: Any, at: Source | None = None) -> metrics.View:
@@ -196,6 +256,22 @@ def summon(con: store.Connection, v: metrics.View, deadline: date,
     """The communes (and their districts) past ``deadline`` on D and not at 100 %."""
     communes_ = closing.summon_list(con, v, deadline, district)
     return communes_, closing.summon_districts(con, v, communes_)
+
+
+def summon_table(summoned: tuple[pd.DataFrame, pd.DataFrame], lang: str, measure: str) -> pd.DataFrame:
+    """The communes of ``summon`` as the page shows them (built from the cached answer, once per version)."""
+    return closing.summon_table(summoned[0], lang, measure)
+
+
+def cutoff_table(panel: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The communes of ``closing.cutoff_panel`` not in by the cut-off, as the page shows them."""
+    return closing.cutoff_table(panel["not_in"], lang)
+
+
+def districts_of(state: Any) -> Ask:
+    """The province's districts (``metrics.districts_frame``) of the sidebar's day and measure, asked for."""
+    return chart(metrics.districts_frame, ask(metrics.summary, state.province, state.as_of, exact=True,
+                                              measure=state.measure))
 
 
 def demo_removed(con: store.Connection) -> int | None:

@@ -145,10 +145,10 @@ def sidebar() -> Sidebar:
             refs = dict(zip(provs["province_ref"], provs["province_code"]))
             wanted = st.query_params.get("province")
             _seed("province_select", refs.get(wanted, wanted or province), codes, province, url="province")
+            # the names looked up once: a lookup in the frame for each of the 60-odd options cost 30 ms a rerun
+            prov_names = dict(zip(provs["province_code"], provs["province_name"].astype(str)))
             province = st.selectbox(
-                tr("sidebar.province"), options=codes,
-                format_func=lambda c: str(provs.set_index("province_code").loc[c, "province_name"]),
-                key="province_select",
+                tr("sidebar.province"), options=codes, format_func=prov_names.__getitem__, key="province_select",
             )
             _sync_url("province", display_code(province), display_code(data(store.default_province, at=at)))
         first, last = data(metrics.report_span, province, at=at)

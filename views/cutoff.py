@@ -28,7 +28,9 @@ st.subheader(ui.tr("cutoff.list", time=cut, date=fmt_date(panel["day"]), count=l
 if pending.empty:
     st.success(ui.tr("cutoff.all_in"))
 else:
-    ui.table(closing.cutoff_table(pending, lang), hide_index=True, key="cutoff_table")
+    # built once per data version and view, then read from the cache
+    ui.table(ui.built(ui.cutoff_table, ui.ask(closing.cutoff_panel, state.scope, state.district), lang),
+             hide_index=True, key="cutoff_table")
 
 s = ui.data(metrics.summary, state.province, state.as_of, exact=True, measure=state.measure)
 scope = ui.district_name(state) if state.district else s["province_name"]

@@ -60,7 +60,7 @@ def league(df, level: str, average: dict, key: str, file_stem: str, on_pick=None
     rows = event.selection.rows if on_pick and event is not None else []  # row 0 is the province average
     if rows and rows[0] >= 1 and rows[0] - 1 < len(shown):
         on_pick(str(shown.iloc[rows[0] - 1][code_col]))
-    st.download_button(ui.tr("loc.download_csv"), exports.league_csv(table, lang),
+    st.download_button(ui.tr("loc.download_csv"), lambda: exports.league_csv(table, lang), on_click="ignore",
                        file_name=f"{file_stem}-{v.as_of.isoformat()}.csv", mime="text/csv", key=f"{key}_csv")
 
 
@@ -106,7 +106,8 @@ if tab_d.open:  # only the open tab is computed and drawn
         else:
             league(districts, "district", s, "dl", "xep-hang-huyen",
                    on_pick=lambda code: st.session_state.__setitem__("loc_drill", code))
-            event = ui.plot(charts.district_ranking(metrics.districts_frame(s), v, lang), key="loc_districts",
+            event = ui.plot(ui.chart(charts.district_ranking, ui.districts_of(state), state.scope, lang),
+                            key="loc_districts",
                             name="xep-hang-huyen", on_select="rerun")
             st.caption(ui.tr("loc.click_district"))
             by_name = dict(zip(districts["district"], districts["district_code"]))
@@ -157,8 +158,8 @@ if tab_c.open:
             m2.metric(ui.tr("kpi.planned"), fmt_pct(row["planned_pct"], lang), border=True)
             m3.metric(ui.tr("col.status"), present.status_text(row["status"], lang, v.amber), border=True)
             m4.metric(ui.tr("col.last_report"), present.date_text(row["last_report"]), border=True)
-            ui.plot(charts.commune_trend(detail["trend"], v, row["commune"], lang), key="loc_commune_trend",
-                    name=f"tien-do-xa-{picked}")
+            ui.plot(ui.chart(ui.commune_trend, ui.ask(metrics.commune_detail, state.scope, picked), state.scope,
+                             lang), key="loc_commune_trend", name=f"tien-do-xa-{picked}")
             st.markdown("**" + ui.tr("loc.explanations") + "**")
             if detail["explanations"].empty:
                 st.caption(ui.tr("loc.no_explanations"))
@@ -171,17 +172,16 @@ if tab_c.open:
 
 if tab_tree.open:
     with tab_tree:
-        frame = ui.data(metrics.treemap_frame, state.scope)
-        ui.plot(charts.treemap(frame, v, s["province_name"], lang), key="loc_treemap", name="ban-do-cay")
+        ui.plot(ui.chart(charts.treemap, ui.ask(metrics.treemap_frame, state.scope), state.scope, s["province_name"],
+                         lang), key="loc_treemap", name="ban-do-cay")
         st.caption(ui.tr("loc.treemap_help"))
 
 if tab_heat.open:
     with tab_heat:
         days = st.selectbox(ui.tr("loc.heat_days"), [14, 21, 28], key="loc_heat_days")
         heat_district = state.district
-        daily = ui.data(metrics.commune_daily, state.scope, int(days), heat_district)
-        commune_labels = ui.data(ui.communes)
-        ui.plot(charts.heatmap(daily, commune_labels, v, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
+        ui.plot(ui.chart(charts.heatmap, ui.ask(metrics.commune_daily, state.scope, int(days), heat_district),
+                         ui.ask(ui.communes), state.scope, lang, state.measure), key="loc_heatmap", name="ban-do-nhiet")
         st.caption(ui.tr("loc.heatmap_help"))
 
 st.subheader(ui.tr("weekly.title"))  # the weekly roll-up of the period, per district
@@ -190,6 +190,7 @@ weeks = ui.data(closing.weekly, state.scope)
 if weeks.empty:
     st.info(ui.tr("weekly.none"))
 else:
-    ui.table(closing.weekly_table(weeks, lang, state.measure), hide_index=True, key="weekly_table")
-    st.download_button(ui.tr("weekly.download_csv"), closing.weekly_csv(weeks, lang, state.measure),
-                       file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")
+    ui.table(ui.built(closing.weekly_table, ui.ask(closing.weekly, state.scope), lang, state.measure),
+             hide_index=True, key="weekly_table")
+    st.download_button(ui.tr("weekly.download_csv"), lambda: closing.weekly_csv(weeks, lang, state.measure),
+                       on_click="ignore", file_name=f"tien-do-theo-tuan-{v.as_of.isoformat()}.csv", mime="text/csv", key="weekly_csv")

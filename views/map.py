@@ -8,10 +8,10 @@ from analytics import charts, metrics
 state: ui.Sidebar = st.session_state["view"]
 st.title(ui.tr("map.title"))
 ui.demo_banner(state)
-v = ui.view(state)
-frame = ui.data(metrics.map_frame, state.scope, state.district)
-fig = charts.commune_map(frame, state.lang, v=v, title=ui.tr("map.province_title"))
+# asked for, not built: built once per data version and view, then read from the cache
+fig = ui.chart(charts.commune_map, ui.ask(metrics.map_frame, state.scope, state.district), state.lang,
+               "books_total", state.scope, title=ui.tr("map.province_title"))
 ui.plot(fig, key="province_map", name="ban-do")
-missing = (fig.layout.meta or {}).get("missing_coordinates", 0)
+missing = ui.chart_meta(fig).get("missing_coordinates", 0)
 if missing:
     st.caption(ui.tr("map.missing", count=missing))

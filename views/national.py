@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 import ui
-from analytics import charts, national, present
+from analytics import national, present
 from analytics.i18n import fmt_date, fmt_int, fmt_pct
 
 state: ui.Sidebar = st.session_state["view"]
@@ -13,6 +13,7 @@ lang = state.lang
 st.title(ui.tr("national.title"))
 ui.demo_banner(state)
 c = ui.data(national.country, state.structure, state.as_of, measure=state.measure)
+country = ui.ask(national.country, state.structure, state.as_of, measure=state.measure)  # the charts' (cached)
 place = ui.tr("national.place")
 st.caption(ui.tr("national.scope", structure=ui.md(c.structure.label(lang)), date=fmt_date(c.as_of)))
 tot = c.totals
@@ -49,12 +50,11 @@ else:
     picked = col1.selectbox(ui.tr("national.pick"), list(names), format_func=names.__getitem__, key="national_pick")
     if col2.button(ui.tr("national.open"), key="national_open", icon=":material/arrow_forward:"):
         ui.open_province(picked)
-    ui.plot(charts.burnup(c.trend, c.view, tot, lang, ui.tr("national.trend")), key="national_trend",
+    ui.plot(ui.chart(ui.country_trend, country, lang, ui.tr("national.trend")), key="national_trend",
             name="tien-do-toan-quoc", place=place)
-    ui.plot(charts.district_ranking(national.ranking_frame(c).iloc[:len(with_figures)], c.view, lang,
-                                    ui.tr("national.ranking")), key="national_ranking", name="xep-hang-tinh",
-            place=place)
+    ui.plot(ui.chart(ui.country_ranking, country, lang, ui.tr("national.ranking")), key="national_ranking",
+            name="xep-hang-tinh", place=place)
 st.subheader(ui.tr("map.title"))
-ui.plot(charts.commune_map(ui.data(ui.country_map, state.structure, state.as_of, measure=state.measure),
-                           lang, v=c.view, title=ui.tr("national.map")),
+ui.plot(ui.chart(ui.country_map_chart, ui.ask(ui.country_map, state.structure, state.as_of, measure=state.measure),
+                 country, lang, ui.tr("national.map")),
         key="national_map", name="ban-do-toan-quoc", place=place)

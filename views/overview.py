@@ -63,14 +63,18 @@ if k["no_target"]:  # the units left out of a completion in records, said so
 if v.as_of > v.deadline:
     st.warning(ui.tr("overview.deadline_passed", deadline=fmt_date(v.deadline)))
 
-trend = ui.data(metrics.trend, state.scope, state.district)
+# the charts are asked for, not built: each is built once per data version and view, then read from the cache
+trend = ui.ask(metrics.trend, state.scope, state.district)
 burnup_title = ui.tr("overview.trend_district", district=ui.district_name(state)) if state.district else None
-ui.plot(charts.burnup(trend, v, o, lang, title=burnup_title), key="burnup", name="tien-do-toan-tinh")
-ui.plot(charts.daily_progress_measure(trend, v, lang, state.measure), key="daily", name="so-hoa-moi-ngay")
+ui.plot(ui.chart(charts.burnup, trend, state.scope, ui.ask(metrics.overview, state.scope, state.district), lang,
+                 title=burnup_title), key="burnup", name="tien-do-toan-tinh")
+ui.plot(ui.chart(charts.daily_progress_measure, trend, state.scope, lang, state.measure), key="daily",
+        name="so-hoa-moi-ngay")
 districts = metrics.districts_frame(s)
 if not districts.empty:
     # every district of the province, the chosen one marked: the image names the province, not the district
-    event = ui.plot(charts.district_ranking(districts, v, lang, marked=state.district), key="districts",
+    event = ui.plot(ui.chart(charts.district_ranking, ui.districts_of(state), state.scope, lang,
+                             marked=state.district), key="districts",
                     name="xep-hang-huyen", on_select="rerun", place=ui.image_meta(dataclasses.replace(state, district=None)).place)
     st.caption(ui.tr("loc.click_district"))
     by_name = dict(zip(districts["district"], districts["district_code"]))

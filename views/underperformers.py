@@ -24,7 +24,8 @@ if df.empty:
 else:
     # first the short list the daily brief shows (the same order), then every flagged commune by district
     st.subheader(ui.tr("under.worst", count=len(df)))
-    ui.table(present.underperformers_table(ui.data(metrics.worst_communes, state.scope, state.district), lang),
+    ui.table(ui.built(present.underperformers_table, ui.ask(metrics.worst_communes, state.scope, state.district),
+                      lang),
              hide_index=True, key="under_worst", column_config={
                  ui.tr("col.completion"): st.column_config.ProgressColumn(
                      ui.tr("col.completion"), min_value=0, max_value=100, format=ui.num_format("%.1f %%")),
@@ -32,7 +33,9 @@ else:
                                                                      format=ui.num_format("%.1f %%")),
                  ui.tr("col.gap"): st.column_config.NumberColumn(ui.tr("col.gap"), format=ui.num_format("%.1f")),
              })
-    table = present.underperformers_full_table(df, lang, v.amber)
+    # the display frames are built once per data version and view, then read from the cache
+    flagged_rows = ui.ask(metrics.underperformers_full, state.scope, state.district)
+    table = ui.built(present.underperformers_full_table, flagged_rows, lang, v.amber)
     st.subheader(ui.tr("under.count", count=len(table)))
     h = present.league_headers(lang, measure=state.measure)
     ui.table(table, hide_index=True, key="under_table", column_config={
@@ -51,7 +54,7 @@ else:
     c2.download_button(ui.tr("under.download_csv"), lambda: exports.underperformers_csv(df, lang, v.amber),
                        file_name=f"don-vi-cham-tien-do-{v.as_of.isoformat()}.csv", mime="text/csv", key="under_csv")
     with st.expander(ui.tr("under.by_district")):
-        ui.table(present.underperformers_by_district(df, lang), hide_index=True)
+        ui.table(ui.built(present.underperformers_by_district, flagged_rows, lang), hide_index=True)
 
 st.subheader(ui.tr("summon.title"))  # the units called to report to the province after their deadline
 summon_deadline = ui.date_field(ui.tr("summon.deadline"), "summon_deadline", v.deadline) or v.deadline
@@ -66,7 +69,8 @@ else:
         st.markdown("**" + (ui.tr("summon.count", communes=len(called), districts=len(called_districts))
                             if len(called_districts) else ui.tr("summon.count_two_level", communes=len(called)))
                     + "**")
-        ui.table(closing.summon_table(called, lang, state.measure), hide_index=True, key="summon_table")
+        ui.table(ui.built(ui.summon_table, ui.ask(ui.summon, state.scope, summon_deadline, state.district), lang,
+                          state.measure), hide_index=True, key="summon_table")
         d1, d2 = st.columns(2)
         d1.download_button(
             ui.tr("summon.download_xlsx"),
@@ -86,7 +90,8 @@ else:
     counts = promises["status"].value_counts()
     st.markdown(ui.tr("commit.counts", missed=int(counts.get("missed", 0)), due=int(counts.get("due", 0)),
                       kept=int(counts.get("kept", 0))))
-    ui.table(closing.commitments_table(promises, lang), hide_index=True, key="commit_table")
+    ui.table(ui.built(closing.commitments_table, ui.ask(closing.commitments, state.scope, state.district), lang),
+             hide_index=True, key="commit_table")
 
 st.subheader(ui.tr("explain.title"))
 flash = st.session_state.pop("explain_flash", None)
@@ -130,4 +135,5 @@ with st.expander(ui.tr("explain.all", count=len(notes))):
     if notes.empty:
         st.caption(ui.tr("loc.no_explanations"))
     else:
-        ui.table(present.explanations_table(notes, lang), hide_index=True)
+        ui.table(ui.built(present.explanations_table, ui.ask(ui.explanations, state.province, None, state.as_of), lang),
+                 hide_index=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analytics.i18n import fmt_date, fmt_int, fmt_pct, t
 from analytics.images import _escape
@@ -31,6 +32,9 @@ STATUS_PATTERNS = {"done": "", "on_track": "", "slightly_behind": "/", "behind":
 ACTUAL = "#0072B2"
 PLAN = "#666666"
 FONT = "Be Vietnam Pro, Noto Sans, DejaVu Sans, Arial, sans-serif"
+# every chart is drawn on plotly_white: named as plotly's default, a new figure takes it as already valid,
+# where naming it on each figure validated the whole template again (20 ms a chart, at every page rerun)
+pio.templates.default = "plotly_white"
 
 
 def status_label(status: str, lang: str, amber: float = 10.0) -> str:
@@ -59,7 +63,6 @@ def _layout(fig: go.Figure, title: str, lang: str, v: View | None = None) -> go.
         font={"family": FONT, "size": 13},
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
-        template="plotly_white",
         hoverlabel={"font": {"family": FONT}},
         separators=",." if lang == "vi" else ".,",
     )

@@ -111,43 +111,62 @@ def annotate(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> go.F
     in text that wraps. The legend is pinned to the bottom of the canvas, above the footer, with room for
     one row per entry (a phone wraps it into that many rows), so it never runs into the footer.
     """
-    out = go.Figure(fig)
+    return go.Figure(annotated_spec(fig, meta, height), _validate=False)  # validated when it was built
+
+
+def annotated_spec(fig: go.Figure, meta: ImageMeta, height: int | None = None) -> dict[str, Any]:
+    """``annotate``'s figure as plotly's plain dict (what the page sends to the browser and keeps in its
+    cache). Built on the dict, not through plotly's objects: every property set on those is looked up and
+    checked again, which cost more than the chart itself at every new day."""
+    spec = fig.to_dict()  # a copy
+    layout = spec.setdefault("layout", {})
+    traces = spec.get("data") or []
     title = meta.title or figure_title(fig) or ""
-    h = int(height or fig.layout.height or DEFAULT_HEIGHT)
-    margin = fig.layout.margin
-    left = margin.l if margin.l is not None else 10
-    right = margin.r if margin.r is not None else 10
-    if not out.layout.showlegend and len(out.data) > 1:
-        out.update_layout(showlegend=True)
+    h = int(height or layout.get("height") or DEFAULT_HEIGHT)
+    margin = layout.get("margin") or {}
+    left = margin["l"] if margin.get("l") is not None else 10
+    right = margin["r"] if margin.get("r") is not None else 10
+    if not layout.get("showlegend") and len(traces) > 1:
+        layout["showlegend"] = True
     # traces in the legend (a treemap or a map has no showlegend of its own)
-    entries = 0 if out.layout.showlegend is False else sum(
-        1 for tr in out.data if getattr(tr, "showlegend", None) is not False and getattr(tr, "name", None))
+    entries = 0 if layout.get("showlegend") is False else sum(
+        1 for tr in traces if tr.get("showlegend") is not False and tr.get("name"))
     rows = max(entries, 1)
     total = h + TOP + FOOTER + LEGEND_ROW * (rows - 1)
-    bottom = max(margin.b if margin.b is not None else 10, 10) + FOOTER + 48 + LEGEND_ROW * rows
+    bottom = max(margin["b"] if margin.get("b") is not None else 10, 10) + FOOTER + 48 + LEGEND_ROW * rows
     sub = subtitle_text(meta)
-    out.update_layout(
-        height=total,
-        font={"family": FONT},
-        margin={"t": TOP, "b": bottom, "l": left, "r": right},
-        title={"text": f"<b>{_escape(title)}</b>", "x": 0, "xref": "container", "xanchor": "left",
-               "y": 1, "yref": "container", "yanchor": "top", "pad": {"l": 10, "t": 12},
-               "font": {"size": 20, "color": "#1A1A1A", "family": FONT}, "automargin": False,
-               "subtitle": {"text": _escape(sub), "font": {"size": 14, "color": "#333333", "family": FONT}}},
-        legend={"orientation": "h", "xref": "container", "x": 0.01, "xanchor": "left",
-                "yref": "container", "y": (FOOTER + 8) / total, "yanchor": "bottom"},
-    )
+    _merge(layout, {
+        "height": total,
+        "font": {"family": FONT},
+        "margin": {"t": TOP, "b": bottom, "l": left, "r": right},
+        "title": {"text": f"<b>{_escape(title)}</b>", "x": 0, "xref": "container", "xanchor": "left",
+                  "y": 1, "yref": "container", "yanchor": "top", "pad": {"l": 10, "t": 12},
+                  "font": {"size": 20, "color": "#1A1A1A", "family": FONT}, "automargin": False,
+                  "subtitle": {"text": _escape(sub), "font": {"size": 14, "color": "#333333", "family": FONT}}},
+        "legend": {"orientation": "h", "xref": "container", "x": 0.01, "xanchor": "left",
+                   "yref": "container", "y": (FOOTER + 8) / total, "yanchor": "bottom"},
+    })
     # the footer: bottom right, in short lines
     source, _, made = footer_text(meta).rpartition(" · ")
     lines = textwrap.wrap(source, 52) + [made]  # a phone's width holds 52 characters at 11 px
-    out.add_annotation(text="<br>".join(_escape(x) for x in lines), xref="paper", yref="paper",
-                       x=1, y=0, xanchor="right", yanchor="bottom", yshift=-(bottom - 6), showarrow=False,
-                       align="right", font={"size": 11, "color": "#555555", "family": FONT})
+    notes = layout.setdefault("annotations", [])
+    notes.append({"text": "<br>".join(_escape(x) for x in lines), "xref": "paper", "yref": "paper",
+                  "x": 1, "y": 0, "xanchor": "right", "yanchor": "bottom", "yshift": -(bottom - 6),
+                  "showarrow": False, "align": "right", "font": {"size": 11, "color": "#555555", "family": FONT}})
     if meta.demo:
-        out.add_annotation(text=t("image.demo_mark", meta.lang), xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, textangle=-18, font={"size": 72, "color": WATERMARK_COLOR,
-                                                                 "family": FONT})
-    return out
+        notes.append({"text": t("image.demo_mark", meta.lang), "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+                      "showarrow": False, "textangle": -18,
+                      "font": {"size": 72, "color": WATERMARK_COLOR, "family": FONT}})
+    return spec
+
+
+def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
+    """``new`` written over ``into`` as plotly's ``update_layout`` does: nested properties merged, not replaced."""
+    for k, v in new.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
 
 
 def _escape(text: str) -> str:
