@@ -259,8 +259,7 @@ def test_rolled_up_queries_hold_only_constant_text():
     from analytics import queries, rollup
 
     for composed, template in [(rollup.ROLLED_HISTORY, queries.ROLLED_HISTORY),
-                               (rollup.FIRST_REPORT_DATE, queries.FIRST_REPORT_DATE),
-                               (rollup.COMMUNE_DAILY, queries.COMMUNE_DAILY)]:
+                               (rollup.FIRST_REPORT_DATE, queries.FIRST_REPORT_DATE)]:
         assert len(composed) == rollup.MAX_DEPTH + 1
         for depth, sql in enumerate(composed):
             literals = set(re.findall(r"'(\w*)'", sql))

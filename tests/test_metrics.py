@@ -567,3 +567,52 @@ def test_the_daily_trend_follows_the_definitions_on_any_history(tiny_con, report
         assert (got is None) == (want["planned_books"] is None), (row["day"], got, want["planned_books"])
         if got is not None:
             assert got == pytest.approx(want["planned_books"], rel=1e-9, abs=1e-9), row["day"]
+
+
+# --- each commune's days against a plain reference ---------------------------------------------------------------
+# The heat map, the sparklines and a commune's own trend read each commune's latest row on or before each day from
+# the same history (metrics._commune_days); here each commune and day is a plain loop over its reports.
+
+def days_reference(reports, code, day, measure):
+    """(digitized in the measure, records digitized, completion %, reported that day) of ``code`` on ``day``."""
+    rows = sorted((r for r in reports if r[0] == code and r[1] <= day), key=lambda r: r[1])
+    if not rows:
+        return None, None, None, False
+    r = rows[-1]
+    total, done = (r[5], r[4]) if measure == "records" else (r[2], r[3])
+    if measure == "records" and (r[5] is None or r[4] is None):
+        total = done = None
+    pct = None if total is None else (100.0 if total == 0 else (None if done is None else 100.0 * done / total))
+    return done, r[4], pct, r[1] == day
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(reports=histories(), day=st.sampled_from(DAYS + [date(2025, 3, 25)]), days=st.sampled_from([1, 5, 30, 70]),
+       measure=st.sampled_from(["books", "records"]),
+       scope=st.sampled_from([(None, None), ("901", None), ("902", None), (None, "90003")]))
+def test_each_communes_days_follow_the_definitions_on_any_history(tiny_con, reports, day, days, measure, scope):
+    from analytics import queries
+
+    _EXAMPLES[0] += 1
+    load_reports(tiny_con, reports, f"days-{_EXAMPLES[0]}")
+    low, high = metrics.date_bounds(tiny_con, "99")
+    v = metrics.view(tiny_con, "99", metrics.clamp_day(day, (low, high)), exact=True, measure=measure)
+    district, commune = scope
+    units = tiny_con.execute(queries.COMMUNES_OF_PROVINCE, ["99"]).df()
+    codes = sorted(c for c, d in zip(units["commune_code"], units["district_code"])
+                   if (district is None or d == district) and (commune is None or c == commune))
+    got = metrics.commune_daily(tiny_con, v, days, district, commune)
+    span = [v.as_of - timedelta(days=days - 1 - k) for k in range(days)]
+    assert list(zip(got["commune_code"], got["day"])) == [(c, d) for c in codes for d in span]
+    for row in got.to_dict("records"):
+        done, records, pct, reported = days_reference(reports, row["commune_code"], row["day"], measure)
+        before, records_before, _, _ = days_reference(reports, row["commune_code"], row["day"] - timedelta(days=1),
+                                                      measure)
+        want_day = None if done is None or before is None else done - before
+        want_records = None if records is None or records_before is None else records - records_before
+        assert _none(row["books_day"]) == want_day and _none(row["records_day"]) == want_records, row
+        assert (_none(row["completion_pct"]) is None) == (pct is None), row
+        if pct is not None:
+            assert row["completion_pct"] == pytest.approx(pct, rel=1e-12), row
+        assert bool(row["reported"]) == reported, row

@@ -9,7 +9,6 @@ results here are small frames (one row per commune or per day).
 from __future__ import annotations
 
 import copy
-import dataclasses
 import math
 import sys
 import threading
@@ -57,11 +56,22 @@ _FAR = date(9999, 12, 31)
 def report_span(con: store.Connection, province: str, depth: int | None = None) -> tuple[date | None, date | None]:
     """First and last report dates among the province's communes (with the reports they roll up from).
     Memoized per data version: a national database scans millions of rows for it, and every view needs it."""
-    depth = structures.depth(con, province) if depth is None else depth
+    depth = _depth(con, province) if depth is None else depth
     return _memo(con, "report_span", (province, depth), lambda: _report_span(con, province, depth))
 
 
+def _depth(con: store.Connection, province: str) -> int:
+    """The province's depth (``structures.depth``), kept per data version: every view of the country page asks."""
+    return int(_memo_shared(con, "province_depth", (province,), lambda: structures.depth(con, province)))
+
+
 def _report_span(con: store.Connection, province: str, depth: int) -> tuple[date | None, date | None]:
+    h = _kept(con, "history", (province, depth))
+    if h is not None:  # the history already read holds every date: no scan of its own
+        if not len(h.key):
+            return None, None
+        days = h.key - h.base[np.searchsorted(h.base, h.key, side="right") - 1]
+        return _from_day_number(days.min()), _from_day_number(days.max())
     first, last = con.execute(rollup.FIRST_REPORT_DATE[depth], {"province": province, "to": _FAR}).fetchone()  # type: ignore[misc]  # one row
     return first, last
 
@@ -152,7 +162,7 @@ def default_measure(con: store.Connection, province: str) -> str:
 def _province_facts(con: store.Connection, code: str) -> tuple[structures.Structure, int]:
     """A province's structure and depth (memoized per data version: every view asks)."""
     return _memo_shared(con, "province_facts", (code,),
-                        lambda: (structures.of_province(con, code), structures.depth(con, code)))
+                        lambda: (structures.of_province(con, code), _depth(con, code)))
 
 
 def _view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
@@ -162,6 +172,9 @@ def _view_settings(con: store.Connection, code: str, measure: str | None) -> tup
 
 
 def _read_view_settings(con: store.Connection, code: str, measure: str | None) -> tuple:
+    if measure is not None and measure in MEASURES:  # the same settings as the default measure's: read once
+        campaign, bounds, window, amber, _ = _view_settings(con, code, None)
+        return campaign, bounds, window, amber, measure
     campaign = store.get_campaign(con, code)
     bounds = date_bounds(con, code)
     window = int(store.get_setting(con, code, "not_reporting_days", str(config.DEFAULT_NOT_REPORTING_DAYS)))
@@ -1149,46 +1162,26 @@ def _overview(con: store.Connection, v: View, district: str | None = None) -> di
     return out
 
 
-DAILY_BLOCK_DAYS = 64  # the per-commune days are computed in blocks of this many days, kept per data version
-
-
 def commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                   commune: str | None = None) -> pd.DataFrame:
-    """Books and records digitized per commune per day over the ``days`` days up to D (one SQL, long form).
+    """Books and records digitized per commune per day over the ``days`` days up to D (long form).
 
-    A commune's figures on a day do not depend on D, so with the memo on, the province's days are computed
-    in fixed blocks (every commune, ``DAILY_BLOCK_DAYS`` days) kept per data version, and a question takes
-    its days, district or commune from one or two blocks: the next as-of date costs no query. A longer span
-    is asked of the database directly."""
-    first = v.as_of - timedelta(days=days - 1)
-    low, high = first.toordinal() // DAILY_BLOCK_DAYS, v.as_of.toordinal() // DAILY_BLOCK_DAYS
-    if MEMO_SIZE <= 0 or high - low > 1:
-        return _memo(con, "commune_daily", (v, days, district, commune),
-                     lambda: _commune_daily(con, v, days, district, commune))
-    parts = []
-    for block in range(low, high + 1):
-        frame, ordinal, codes = _memo_shared(con, "commune_daily_block", (v.province, v.depth, v.measure, block),
-                                             lambda block=block: _daily_block(con, v, block))
-        keep = (ordinal >= first.toordinal()) & (ordinal <= v.as_of.toordinal())
-        if commune is not None:
-            keep &= (frame["commune_code"] == commune).to_numpy()
-        elif district is not None:
-            keep &= frame["commune_code"].isin(codes.get(district, ())).to_numpy()
-        parts.append(frame[keep])
-    if len(parts) == 1:
-        return parts[0].reset_index(drop=True)
-    both = pd.concat(parts, ignore_index=True)
-    return both.sort_values("commune_code", kind="stable").reset_index(drop=True)  # the query's order
+    A commune's figures on a day do not depend on D: they are read from the province's history (kept per
+    data version) with binary searches, so the next as-of date costs no query."""
+    return _memo(con, "commune_daily", (v, days, district, commune),
+                 lambda: _commune_daily(con, v, days, district, commune))
 
 
-def _daily_block(con: store.Connection, v: View, block: int) -> tuple[pd.DataFrame, Any, dict]:
-    to = date.fromordinal((block + 1) * DAILY_BLOCK_DAYS - 1)
-    whole = dataclasses.replace(v, as_of=to, requested=None)
-    frame = _commune_daily(con, whole, DAILY_BLOCK_DAYS)
-    ordinal = frame["day"].map(date.toordinal).to_numpy()
-    units = store.units_frame(con, v.province)
-    codes = {d: set(g) for d, g in units.dropna(subset=["district_code"]).groupby("district_code")["commune_code"]}
-    return frame, ordinal, codes
+def _kept(con: store.Connection, what: str, args: tuple) -> Any:
+    """The answer kept for this question (as ``_memo_shared``), or None: never computes."""
+    if MEMO_SIZE <= 0:
+        return None
+    outer = getattr(_COMPUTING, "key", None)
+    key = outer[1] if outer is not None and outer[0] == id(con) else store.cache_key(con)
+    if key is None:
+        return None
+    with _MEMO_LOCK:
+        return _MEMO.get((*key, what, args))
 
 
 def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) -> Any:
@@ -1222,8 +1215,8 @@ def _memo_shared(con: store.Connection, what: str, args: tuple, compute: Any) ->
 # settings): a page asking for new dates must not push them out, so they are counted apart, with a bound of
 # their own (the country page keeps about ten per province)
 _LASTING = frozenset({"history", "trend", "trend_sums", "trend_bounds", "report_span", "view_settings",
-                      "unit_name", "province_facts", "commune_daily_block", "provinces_with_figures",
-                      "structure_provinces", "explanations"})
+                      "unit_name", "province_facts", "provinces_with_figures",
+                      "structure_provinces", "explanations", "province_depth", "commune_reports", "commune_uploads"})
 MEMO_LASTING_FACTOR = 4
 
 
@@ -1241,19 +1234,53 @@ def _evict(lasting: bool) -> None:
 
 def _commune_daily(con: store.Connection, v: View, days: int = 14, district: str | None = None,
                    commune: str | None = None) -> pd.DataFrame:
-    first = v.as_of - timedelta(days=days - 1)
-    df = con.execute(rollup.COMMUNE_DAILY[v.depth], {"province": v.province, "district": district, "commune": commune,
-                                            "from": first, "to": v.as_of, "measure": v.measure}).df()
-    df["day"] = _dates(df["day"])
-    # no report yet is "not reported", whatever the span asked (a slice of a longer span has the same type)
-    df["reported"] = df["reported"].fillna(False).astype(bool)
-    return df
+    h = _history(con, v.province, v.depth)
+    first, to = _day_number(v.as_of) - (days - 1), _day_number(v.as_of)
+    rows = _communes_of(h, district, commune)
+    m = _commune_days(h, v.measure, rows, first, to)
+    nd = to - first + 1
+    return pd.DataFrame({
+        "commune_code": [h.commune_code[i] for i in rows for _ in range(nd)],
+        "day": [_from_day_number(d) for d in range(first, to + 1)] * len(rows),
+        **{c: m[c].ravel() for c in ("books_day", "records_day", "completion_pct", "reported")}})
 
 
-def _sparklines(daily: pd.DataFrame, key: str, measure: str = "books") -> pd.Series:
-    col = "books_day" if measure == "books" else "records_day"
-    values = daily[col].astype("float64").fillna(0.0)
-    return values.groupby(daily[key]).agg(list)
+def _communes_of(h: _History, district: str | None = None, commune: str | None = None) -> np.ndarray:
+    """The places in ``h`` of the communes asked for (of ``district``, or ``commune`` only), by code."""
+    rows = [i for i in range(h.n) if (commune is None or h.commune_code[i] == commune)
+            and (district is None or h.district_code[i] == district)]
+    return np.array(sorted(rows, key=lambda i: h.commune_code[i]), dtype=np.int64)
+
+
+def _commune_days(h: _History, measure: str, rows: np.ndarray, first: int, to: int) -> dict[str, np.ndarray]:
+    """Per commune of ``rows`` (places in ``h``) and day from ``first`` to ``to`` (day numbers), as
+    communes × days arrays: the digitized figure in ``measure`` of its latest row on or before the day minus
+    the same the day before (``books_day``; NaN when either is unknown), the records likewise
+    (``records_day``), the completion on the day, and whether the commune reported that day. One binary
+    search per commune and day over the history (the heat map, the sparklines, a commune's own trend)."""
+    days = np.arange(first - 1, to + 1, dtype=np.int64)  # one day more: the first day's difference
+    nd = len(days)
+    base = h.base[rows][:, None]
+    idx = np.searchsorted(h.key, (base + days[None, :]).ravel(), side="right") - 1
+    idx = np.where(idx >= np.repeat(h.starts[rows], nd), idx, -1)
+    total, done = h.in_measure(measure, idx)
+    done = done.reshape(len(rows), nd)
+    records = h.at("records_digitized", idx).reshape(len(rows), nd)
+    row_day = (_take(h.key, idx, 0).reshape(len(rows), nd) - base)
+    reported = (idx.reshape(len(rows), nd) >= 0) & (row_day == days[None, :])
+    return {"books_day": done[:, 1:] - done[:, :-1], "records_day": records[:, 1:] - records[:, :-1],
+            "completion_pct": _completion(total, done.ravel()).reshape(len(rows), nd)[:, 1:],
+            "reported": reported[:, 1:]}
+
+
+def _sparklines(con: store.Connection, v: View, days: int, measure: str | None = None) -> dict[str, np.ndarray]:
+    """Each commune's figure digitized per day over the ``days`` days up to D (0 for an unknown day), from
+    the history: the leagues' sparklines. ``measure`` "books" picks the view's measure, else the records."""
+    h = _history(con, v.province, v.depth)
+    rows = np.arange(h.n, dtype=np.int64)
+    m = _commune_days(h, v.measure, rows, _day_number(v.as_of) - (days - 1), _day_number(v.as_of))
+    values = np.nan_to_num(m["books_day" if (measure or v.measure) == "books" else "records_day"], nan=0.0)
+    return dict(zip(h.commune_code, values))
 
 
 def commune_league(con: store.Connection, v: View, district: str | None = None,
@@ -1270,10 +1297,9 @@ def _commune_league(con: store.Connection, v: View, district: str | None = None,
     df = commune_status(con, v)
     if district is not None:
         df = df[df["district_code"] == district]
-    daily = commune_daily(con, v, days, district)
-    spark = _sparklines(daily, "commune_code", measure or v.measure)
+    spark = _sparklines(con, v, days, measure)
     df = df.copy()
-    df["trend"] = [spark.get(c, [0.0] * days) for c in df["commune_code"]]
+    df["trend"] = [spark[c].tolist() for c in df["commune_code"]]
     df = df.sort_values(["completion_pct", "gap_pct", "sort_order"], ascending=[False, True, True],
                         na_position="last").reset_index(drop=True)
     df.insert(0, "rank", range(1, len(df) + 1))
@@ -1292,13 +1318,12 @@ def _district_league(con: store.Connection, v: View, measure: str | None = None,
     table["gap_pct"] = table["planned_pct"] - table["completion_pct"]
     last = communes.dropna(subset=["last_report"]).groupby("district_code")["last_report"].max()
     table["last_report"] = [last.get(d) for d in table["district_code"]]
-    daily = commune_daily(con, v, days)
-    code_to_district = communes.set_index("commune_code")["district_code"]
-    daily["district_code"] = daily["commune_code"].map(code_to_district)
-    col = "books_day" if (measure or v.measure) == "books" else "records_day"
-    per_day = daily.groupby(["district_code", "day"])[col].sum(min_count=1).fillna(0.0).reset_index()
-    spark = per_day.groupby("district_code")[col].agg(list)
-    table["trend"] = [spark.get(d, [0.0] * days) for d in table["district_code"]]
+    spark = _sparklines(con, v, days, measure)
+    per_district: dict[Any, np.ndarray] = {}
+    for code, district in zip(communes["commune_code"], communes["district_code"]):
+        if isinstance(district, str):
+            per_district[district] = per_district.get(district, 0.0) + spark[code]
+    table["trend"] = [per_district[d].tolist() if d in per_district else [0.0] * days for d in table["district_code"]]
     table["not_reporting_units"] = table["not_reporting"]
     table = table.sort_values(["completion_pct", "gap_pct", "district_code"], ascending=[False, True, True],
                               na_position="last").reset_index(drop=True)
@@ -1425,11 +1450,20 @@ def _commune_detail(con: store.Connection, v: View, commune_code: str) -> dict[s
             span_days = (v.deadline - base_date).days
             planned.append(min(100.0, base_pct + (100.0 - base_pct) * (d - base_date).days / span_days))
     daily["planned_pct"] = planned
-    history = con.execute(queries.COMMUNE_REPORTS, [commune_code, v.as_of]).df()
+    # the reports, uploads and explanations of a commune do not depend on D: read once per data version
+    every = _memo_shared(con, "commune_reports", (commune_code,), lambda: _commune_reports(con, commune_code))
+    history = every[[d <= v.as_of for d in every["report_date"]]].reset_index(drop=True)
+    uploads_ = _memo(con, "commune_uploads", (commune_code,),
+                     lambda: con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df())
+    notes = _explanations(con, v.province)
+    notes = notes[notes["commune_code"] == commune_code].reset_index(drop=True)
+    return {"status": rec, "trend": daily, "history": history, "uploads": uploads_, "explanations": notes}
+
+
+def _commune_reports(con: store.Connection, commune_code: str) -> pd.DataFrame:
+    history = con.execute(queries.COMMUNE_REPORTS, [commune_code, _FAR]).df()
     history["report_date"] = _dates(history["report_date"])
-    uploads_ = con.execute(queries.COMMUNE_UPLOADS, [commune_code]).df()
-    return {"status": rec, "trend": daily, "history": history, "uploads": uploads_,
-            "explanations": store.explanations(con, v.province, commune_code)}
+    return history
 
 
 def status_columns(con: store.Connection, v: View) -> pd.DataFrame:

@@ -90,6 +90,8 @@ def country(con: store.Connection, structure: str | date | None = None, as_of: d
 def _country(con: store.Connection, structure: str | date | None, day: date | None, measure: str | None) -> Country:
     s = _structure(con, structure, day)
     with_figures = provinces_with_figures(con, s)
+    for p in with_figures:  # every province's state needs its history: read first, it also gives the dates
+        metrics._history(con, p, metrics._province_facts(con, p)[1])
     if measure is None:
         defaults = {metrics.default_measure(con, p) for p in with_figures}
         measure = defaults.pop() if len(defaults) == 1 else "books"

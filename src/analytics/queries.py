@@ -198,44 +198,6 @@ WHERE c.level = 'commune' AND c.province_code = ?
 REPORT_COUNTS_OF_CODES = """SELECT commune_code, count(*) AS reports FROM reports
                             WHERE list_contains(?, commune_code) GROUP BY commune_code"""
 
-# Books (or records) digitized per commune and day from $from to $to: each commune's latest report on or
-# before the day, minus the same the day before (the heat map and the 14-day sparklines).
-COMMUNE_DAILY = """
-WITH u AS (
-    SELECT c.code AS commune_code FROM units c
-    WHERE c.level = 'commune' AND c.province_code = $province
-      AND ($district IS NULL OR c.district_code = $district)
-      AND ($commune IS NULL OR c.code = $commune)
-),
-{ROLLED},
-r AS (  -- books_* in the view's measure, as in metrics._in_measure; records_digitized as reported
-    SELECT r.commune_code, r.report_date, r.records_digitized,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_total ELSE r.books_total END AS books_total,
-           CASE WHEN $measure = 'records' AND (r.records_total IS NULL OR r.records_digitized IS NULL) THEN NULL
-                WHEN $measure = 'records' THEN r.records_digitized ELSE r.books_digitized END AS books_digitized
-    FROM rolled r
-),
-days AS (
-    SELECT CAST(unnest(generate_series(CAST($from AS DATE) - 1, CAST($to AS DATE), INTERVAL 1 DAY)) AS DATE) AS day
-),
-grid AS (SELECT u.commune_code, days.day FROM u CROSS JOIN days),
-joined AS (
-    SELECT g.commune_code, g.day, r.books_total, r.books_digitized, r.records_digitized, r.report_date
-    FROM grid g ASOF LEFT JOIN r ON g.commune_code = r.commune_code AND g.day >= r.report_date
-),
-diffed AS (
-    SELECT commune_code, day, books_total, books_digitized, report_date,
-           books_digitized - lag(books_digitized) OVER w AS books_day,
-           records_digitized - lag(records_digitized) OVER w AS records_day,
-           CASE WHEN books_total IS NULL THEN NULL WHEN books_total = 0 THEN 100.0
-                ELSE 100.0 * books_digitized / books_total END AS completion_pct
-    FROM joined WINDOW w AS (PARTITION BY commune_code ORDER BY day)
-)
-SELECT commune_code, day, books_day, records_day, completion_pct, report_date = day AS reported
-FROM diffed WHERE day >= $from ORDER BY commune_code, day
-"""
-
 # One commune's figures in force, all dates (its report history), with the upload each came from.
 COMMUNE_REPORTS = """
 SELECT r.report_date, r.books_total, r.books_digitized, r.records_digitized, r.records_total, r.upload_id,

@@ -60,4 +60,3 @@ def _compose(template: str) -> list[str]:
 
 ROLLED_HISTORY = _compose(queries.ROLLED_HISTORY)
 FIRST_REPORT_DATE = _compose(queries.FIRST_REPORT_DATE)
-COMMUNE_DAILY = _compose(queries.COMMUNE_DAILY)
