@@ -222,8 +222,9 @@ def analytics_table(a: dict[str, Any], how: str) -> list[str]:
     if "country" in a:
         c = a["country"]
         lines += [f"The country page ({c['communes']:,} communes, every province on one day): `national.country` "
-                  f"{ms(c.get('country'))} ms warm, {ms(c.get('new_day:country'))} ms for a new day; `national.map_frame` "
-                  f"{ms(c.get('country_map'))} ms.", ""]
+                  f"{ms(c.get('country'))} ms warm, {ms(c.get('new_day:country'))} ms for a new day "
+                  f"(the first day asked in a structure: {ms(c.get('first_day_in_structure:country'))} ms); "
+                  f"`national.map_frame` {ms(c.get('country_map'))} ms.", ""]
     return lines
 
 
