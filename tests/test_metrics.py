@@ -323,19 +323,28 @@ START, DEADLINE = date(2025, 2, 21), date(2025, 3, 12)  # the tiny province's ca
 CODES = ["90001", "90002", "90003", "90004", "90005"]
 
 
+def reference_in_measure(r, measure):
+    """A report's (to do, done) in the measure, plainly: records only where both records figures are known."""
+    if measure == "records":
+        return (r[5], r[4]) if r[5] is not None and r[4] is not None else (None, None)
+    return r[2], r[3]
+
+
+def reference_pct(r, measure):
+    total, done = reference_in_measure(r, measure)
+    if total is None:
+        return None
+    return 100.0 if total == 0 else (None if done is None else 100.0 * done / total)
+
+
 def reference(reports, day, measure, window=3):
     """Each commune's figures on ``day`` by the README's definitions, plainly: reports as (code, date, books_total,
     books_digitized, records_digitized, records_total)."""
     def in_measure(r):
-        if measure == "records":
-            return (r[5], r[4]) if r[5] is not None and r[4] is not None else (None, None)
-        return r[2], r[3]
+        return reference_in_measure(r, measure)
 
     def pct(r):
-        total, done = in_measure(r)
-        if total is None:
-            return None
-        return 100.0 if total == 0 else (None if done is None else 100.0 * done / total)
+        return reference_pct(r, measure)
 
     out = {}
     for code in CODES:
@@ -495,15 +504,10 @@ def test_the_records_measure_reads_the_latest_report_even_without_records(tiny_c
 
 def trend_reference(reports, day, measure, codes, deadline_of):
     def in_measure(r):
-        if measure == "records":
-            return (r[5], r[4]) if r[5] is not None and r[4] is not None else (None, None)
-        return r[2], r[3]
+        return reference_in_measure(r, measure)
 
     def pct(r):
-        total, done = in_measure(r)
-        if total is None:
-            return None
-        return 100.0 if total == 0 else (None if done is None else 100.0 * done / total)
+        return reference_pct(r, measure)
 
     out = {"units_reporting": 0, "units_reported_on_day": 0, "books_total": None, "books_digitized": None,
            "records_digitized": None, "planned_books": None}
