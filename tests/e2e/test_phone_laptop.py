@@ -256,8 +256,10 @@ LAPTOPS = [{"width": 1366, "height": 768}, {"width": 1280, "height": 800}]
 
 
 def cut_cards(page) -> list[str]:
-    """The card values wider than their card (shown cut, "1/233 co…"), with their width and their card's."""
-    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+    """The card values, labels and notes wider than their card (shown cut, "1/233 co…", "Xã báo cáo ngày
+    05/03/2…"), with their width and their card's."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"]')]
         .filter(el => el.offsetParent !== null)
         .flatMap(el => [el, ...el.querySelectorAll('*')])
         .filter(el => el.scrollWidth > el.clientWidth + 1)
