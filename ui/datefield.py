@@ -193,6 +193,11 @@ def _draw(spec: Spec, label: str, bounds: tuple[date, date], *, clamp: bool, opt
     # set again through the Session State API even when kept: the label changes with the language, and a
     # widget whose identity changed would otherwise come back empty
     kept = st.session_state.get(spec.key)
+    error = st.session_state.get(spec.error)
+    if kept == "" and day and not optional and not (error and error[1] == ""):
+        # a field that must hold a day and was not emptied by the person (Streamlit may hand a re-created
+        # widget back empty, seen on a new session once others had visited every page) shows its day again
+        kept = None
     st.session_state[spec.key] = kept if kept is not None else (fmt_date(day) if day else "")
     with st.container(key=f"{spec.name}_field", gap="small"):  # one box: the field, its message, its calendar
         st.text_input(label, key=spec.key, on_change=_typed, args=(spec, bounds, clamp, optional),

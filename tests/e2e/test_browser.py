@@ -70,7 +70,10 @@ def assert_no_errors(page, where: str) -> None:
 
 def date_shown(page) -> date:
     """The sidebar's as-of date (the field writes it DD/MM/YYYY)."""
-    value = page.locator('[data-testid="stSidebar"] .st-key-as_of_input input').input_value()
+    field = page.locator('[data-testid="stSidebar"] .st-key-as_of_input input')
+    # a rerun may draw the field afresh for a moment: wait until it holds its day
+    page.wait_for_function("el => el.value !== ''", arg=field.element_handle(), timeout=30_000)
+    value = field.input_value()
     return date.fromisoformat(value) if "-" in value else date(*reversed([int(x) for x in value.split("/")]))
 
 
